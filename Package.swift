@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "sroi",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sroi", targets: ["sroi"]),
+        .library(name: "SROICore", targets: ["SROICore"]),
+        .library(name: "SROILoad", targets: ["SROILoad"]),
+        .library(name: "SROIReport", targets: ["SROIReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The calculation: scenario values, validation, the SROI chain and its trace. No I/O.
+        .target(name: "SROICore"),
+        // Files to validated values: scenario and model YAML, conformance cases, file hashes.
+        .target(
+            name: "SROILoad",
+            dependencies: [
+                "SROICore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Results and trace JSON, terminal summary, explanation trees, atomic file output.
+        .target(name: "SROIReport", dependencies: ["SROICore"]),
+        .executableTarget(
+            name: "sroi",
+            dependencies: [
+                "SROICore", "SROILoad", "SROIReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SROITests",
+            dependencies: ["SROICore", "SROILoad", "SROIReport", "sroi"]
+        ),
+    ]
+)

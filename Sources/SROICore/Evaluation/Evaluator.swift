@@ -1,0 +1,436 @@
+/// Evaluates a scenario by the chain of SROI-METHOD, recording every figure in a ``Trace``.
+///
+/// Every computed value is produced by the trace's own ``Arithmetic`` from the values of its
+/// input nodes, so the trace is consistent by construction and any figure can be recomputed
+/// from it exactly.
+public struct Evaluator: Sendable {
+    public init() {}
+
+    /// Validates, then evaluates. Throws ``ValidationFailure`` listing every problem if the
+    /// scenario has errors; nothing is calculated in that case.
+    public func evaluate(_ scenario: Scenario) throws(ValidationFailure) -> Evaluation {
+        let warnings = try ScenarioValidator().validate(scenario)
+        var run = Run(scenario: scenario)
+        let results = run.evaluate()
+        return Evaluation(results: results, trace: run.trace, warnings: warnings)
+    }
+}
+
+/// Node ids of the headline figures, as used by `results.json` and `sroi explain`.
+public enum FigureID {
+    public static let totalPresentValue = "total_present_value"
+    public static let totalInputs = "total_inputs"
+    public static let netPresentValue = "net_present_value"
+    public static let sroiRatio = "sroi_ratio"
+    public static let netSROIRatio = "net_sroi_ratio"
+    public static let paybackMonths = "payback_months"
+    public static let paybackYearOneImpact = "payback.year_one_impact"
+    public static func stakeholder(_ id: String) -> String { "by_stakeholder.\(id)" }
+    public static func valueType(_ type: ValueType) -> String { "by_value_type.\(type.rawValue)" }
+    public static func year(_ t: Int) -> String { "by_year.year\(t)" }
+    public static func outcome(_ id: String) -> String { "outcome.\(id)" }
+    public static func input(_ id: String) -> String { "input.\(id)" }
+    public static func discountFactor(_ t: Int) -> String { "discount.factor.year\(t)" }
+}
+
+private struct Run {
+    let scenario: Scenario
+    var trace = Trace()
+    let money: String
+    /// Discount factor node id by analysis year.
+    var factors: [Int: String] = [:]
+
+    init(scenario: Scenario) {
+        self.scenario = scenario
+        self.money = scenario.reportCurrency.value.code
+    }
+
+    // MARK: Recording
+
+    @discardableResult
+    mutating func given(
+        _ id: String, _ symbol: String, _ label: String, step: String, value: Double, unit: String,
+        origin: Origin, rationale: String? = nil, source: Citation? = nil
+    ) -> String {
+        trace.append(
+            TraceNode(
+                id: id, symbol: symbol, label: label, step: step, arithmetic: .given, value: .number(value), unit: unit,
+                inputs: [], origin: origin, rationale: rationale, source: source, convention: nil))
+        return id
+    }
+
+    @discardableResult
+    mutating func computed(
+        _ id: String, _ symbol: String, _ label: String, step: String, _ arithmetic: Arithmetic, _ inputs: [String],
+        unit: String, convention: String? = nil, undefinedReason: String? = nil
+    ) -> String {
+        let values = inputs.map { trace[$0]!.value }
+        var value: FigureValue
+        let numbers = values.compactMap(\.number)
+        if numbers.count == values.count {
+            value = arithmetic.apply(numbers)!
+        } else {
+            let undefined = zip(inputs, values).first { $0.1.number == nil }!.0
+            value = .undefined(reason: "depends on \(undefined), which is undefined")
+        }
+        if case .undefined = value, let undefinedReason { value = .undefined(reason: undefinedReason) }
+        trace.append(
+            TraceNode(
+                id: id, symbol: symbol, label: label, step: step, arithmetic: arithmetic, value: value, unit: unit,
+                inputs: inputs, origin: nil, rationale: nil, source: nil, convention: convention))
+        return id
+    }
+
+    func figure(_ id: String) -> Figure {
+        let node = trace[id]!
+        return Figure(node: id, value: node.value, unit: node.unit)
+    }
+
+    // MARK: The chain
+
+    mutating func evaluate() -> Results {
+        let years = scenario.analysisYears.value
+        recordDiscountFactors(through: years)
+        let inputs = scenario.inputs.map { recordInput($0) }
+        let totalInputs = computed(
+            FigureID.totalInputs, "Inputs", "Total inputs", step: "total_inputs", .sum, inputs.map(\.counted.node),
+            unit: money,
+            convention: scenario.conventions.discountInputs.value ? "discount_inputs: true" : "discount_inputs: false")
+        let outcomes = scenario.outcomes.map { recordOutcome($0) }
+
+        let total = computed(
+            FigureID.totalPresentValue, "PV_total", "Total present value", step: "total_present_value", .sum,
+            outcomes.map(\.presentValue.node), unit: money)
+        let byStakeholder = scenario.stakeholders.map { stakeholder in
+            let members = outcomes.filter { $0.stakeholder == stakeholder.id }.map(\.presentValue.node)
+            let id = computed(
+                FigureID.stakeholder(stakeholder.id), "PV_\(stakeholder.id)", "Present value for \(stakeholder.name ?? stakeholder.id)",
+                step: "total_by_stakeholder", .sum, members, unit: money)
+            return (stakeholder: stakeholder.id, figure: figure(id))
+        }
+        let byValueType = ValueType.allCases.compactMap { type -> (valueType: ValueType, figure: Figure)? in
+            let members = outcomes.filter { $0.valueType == type }.map(\.presentValue.node)
+            guard !members.isEmpty else { return nil }
+            let id = computed(
+                FigureID.valueType(type), "PV_\(type.rawValue)", "Present value of \(type.rawValue) value",
+                step: "total_by_value_type", .sum, members, unit: money)
+            return (valueType: type, figure: figure(id))
+        }
+        let byYear = (1...years).map { t in
+            let members = outcomes.compactMap { outcome in
+                outcome.yearNodes.first { $0.year == t }?.presentValue
+            }
+            let id = computed(
+                FigureID.year(t), "PV_y\(t)", "Present value arising in analysis year \(t)", step: "total_by_year",
+                .sum, members, unit: money)
+            return (year: t, figure: figure(id))
+        }
+        let npv = computed(
+            FigureID.netPresentValue, "NPV", "Net present value", step: "net_present_value", .difference,
+            [total, totalInputs], unit: money)
+        let noInputs = "total inputs are 0, so the ratio is undefined"
+        computed(
+            FigureID.sroiRatio, "SROI", "SROI ratio", step: "sroi_ratio", .quotient, [total, totalInputs],
+            unit: "\(money)/\(money)", undefinedReason: noInputs)
+        computed(
+            FigureID.netSROIRatio, "SROI_net", "Net SROI ratio", step: "net_sroi_ratio", .quotient, [npv, totalInputs],
+            unit: "\(money)/\(money)", undefinedReason: noInputs)
+        let yearOne = computed(
+            FigureID.paybackYearOneImpact, "I_1", "Year-one impact of outcomes starting in year 1",
+            step: "payback", .sum, outcomes.filter { $0.startYear == 1 }.map(\.impactYear1.node), unit: money)
+        computed(
+            FigureID.paybackMonths, "Payback", "Payback period", step: "payback", .monthsToRecover,
+            [totalInputs, yearOne], unit: "month")
+
+        return Results(
+            currency: scenario.reportCurrency.value, totalPresentValue: figure(total), totalInputs: figure(totalInputs),
+            netPresentValue: figure(npv), sroiRatio: figure(FigureID.sroiRatio),
+            netSROIRatio: figure(FigureID.netSROIRatio), paybackMonths: figure(FigureID.paybackMonths),
+            byStakeholder: byStakeholder, byValueType: byValueType, byYear: byYear,
+            outcomes: outcomes.map(\.result), inputs: inputs)
+    }
+
+    /// Discount factors `F_t` for analysis years 1…years, under the declared convention.
+    mutating func recordDiscountFactors(through years: Int) {
+        let schedule = scenario.conventions.discounting
+        let convention = scenario.conventions.discountFrom.value
+        let conventionText = "discount_from: \(convention.rawValue)"
+        let scheduleOrigin: (DiscountSchedule.Band) -> Origin = { band in
+            schedule.model.map(Origin.model) ?? .written(band.location)
+        }
+        func rate(_ j: Int) -> String {
+            let id = "discount.rate.step\(j)"
+            if trace[id] != nil { return id }
+            let band = schedule.band(forStep: j)
+            let name = schedule.name.map { " (\($0), band from step \(band.fromYear))" } ?? ""
+            return given(
+                id, "r_\(j)", "Discount rate of step \(j)\(name)", step: "discount_rate",
+                value: band.rate, unit: "per year", origin: scheduleOrigin(band))
+        }
+        let present = given(
+            "discount.present", "F_0", "Factor at the present (nothing discounted)", step: "discounting", value: 1,
+            unit: "factor", origin: .methodDefault("the present is not discounted"))
+        // `end` is the factor at the end of year t under the year1 convention, A_t = A_{t−1}/(1+r_t).
+        var end = present
+        for t in 1...max(years, 1) {
+            let id = FigureID.discountFactor(t)
+            let label = "Discount factor for analysis year \(t)"
+            switch convention {
+            case .year1:
+                end = computed(
+                    id, "F_\(t)", label, step: "discounting", .discountStep, [end, rate(t)], unit: "factor",
+                    convention: conventionText)
+            case .year0:
+                if t == 1 {
+                    end = computed(
+                        id, "F_1", label, step: "discounting", .copy, [present], unit: "factor", convention: conventionText)
+                } else {
+                    end = computed(
+                        id, "F_\(t)", label, step: "discounting", .discountStep, [end, rate(t - 1)], unit: "factor",
+                        convention: conventionText)
+                }
+            case .midYear:
+                computed(
+                    id, "F_\(t)", label, step: "discounting", .halfDiscountStep, [end, rate(t)], unit: "factor",
+                    convention: conventionText)
+                if t < years {
+                    end = computed(
+                        "discount.year_end_factor.year\(t)", "A_\(t)", "Factor at the end of analysis year \(t)",
+                        step: "discounting", .discountStep, [end, rate(t)], unit: "factor", convention: conventionText)
+                }
+            }
+            factors[t] = id
+        }
+    }
+
+    mutating func recordInput(_ input: Input) -> InputResult {
+        let base = FigureID.input(input.id)
+        let amount: String
+        switch input.valuation {
+        case .money(let value):
+            amount = given(
+                "\(base).amount", "In_\(input.id)", "Input: \(input.summary ?? input.id)", step: "input",
+                value: value.value, unit: money, origin: .written(value.location), rationale: value.rationale,
+                source: value.source)
+        case .inKindTime(let hours, let rate):
+            let h = given(
+                "\(base).hours", "H_\(input.id)", "Hours given in kind: \(input.summary ?? input.id)", step: "input",
+                value: hours.value, unit: "hour", origin: .written(hours.location), rationale: hours.rationale,
+                source: hours.source)
+            let r = given(
+                "\(base).rate_per_hour", "w_\(input.id)", "Value of an hour given in kind", step: "input",
+                value: rate.value, unit: "\(money)/hour", origin: .written(rate.location), rationale: rate.rationale,
+                source: rate.source)
+            amount = computed(
+                "\(base).amount", "In_\(input.id)", "In-kind time valued in money: \(input.summary ?? input.id)",
+                step: "in_kind_valuation", .product, [h, r], unit: money)
+        }
+        var counted = amount
+        if scenario.conventions.discountInputs.value, let factor = factors[input.year.value] {
+            counted = computed(
+                "\(base).present_value", "PV_In_\(input.id)", "Input \(input.id) discounted to the present",
+                step: "discounting", .product, [amount, factor], unit: money, convention: "discount_inputs: true")
+        }
+        return InputResult(id: input.id, year: input.year.value, amount: figure(amount), counted: figure(counted))
+    }
+
+    struct RecordedOutcome {
+        var stakeholder: String
+        var valueType: ValueType
+        var startYear: Int
+        var impactYear1: Figure
+        var presentValue: Figure
+        var yearNodes: [(year: Int, value: String, presentValue: String)]
+        var result: OutcomeResult
+    }
+
+    mutating func recordOutcome(_ outcome: Outcome) -> RecordedOutcome {
+        let base = FigureID.outcome(outcome.id)
+        let name = outcome.id
+        let unitCounted = outcome.quantityUnit?.value ?? outcome.proxy.per ?? "unit"
+        let quantity = given(
+            "\(base).quantity", "Q", "Quantity: \(outcome.indicator ?? name)", step: "quantity",
+            value: outcome.quantity.value, unit: unitCounted, origin: .written(outcome.quantity.location),
+            rationale: outcome.quantity.rationale, source: outcome.quantity.source)
+        let proxy = recordProxy(outcome, base: base, unitCounted: unitCounted)
+        let gross = computed(
+            "\(base).gross_value", "G", "Gross value of \(name)", step: "gross_value", .product, [quantity, proxy],
+            unit: money)
+
+        let duration = outcome.duration.value
+        let start = outcome.startYear.value
+        let perYear = DeductionKind.allCases.contains { outcome.deduction($0)?.value.isByYear == true }
+        let optimism = recordOptimismBias(outcome, base: base)
+        let dropOff = recordDropOff(outcome, base: base)
+
+        var yearNodes: [(year: Int, value: String, presentValue: String)] = []
+        let impactYear1: String
+        if perYear {
+            var impacts: [String] = []
+            for k in 0..<duration {
+                impacts.append(
+                    recordImpact(outcome, base: "\(base).year\(start + k)", gross: gross, outcomeYear: k, optimism: optimism))
+            }
+            impactYear1 = computed(
+                "\(base).impact_year1", "I", "Year-one impact of \(name)", step: "impact", .copy, [impacts[0]],
+                unit: money)
+            for k in 0..<duration {
+                let t = start + k
+                let value: String
+                if k == 0 {
+                    value = computed(
+                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)", step: "value_in_year",
+                        .copy, [impactYear1], unit: money)
+                } else {
+                    value = computed(
+                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
+                        step: "drop_off", .complementPower(k), [impacts[k], dropOff], unit: money)
+                }
+                yearNodes.append((t, value, ""))
+            }
+        } else {
+            let impact = recordImpact(outcome, base: base, gross: gross, outcomeYear: 0, optimism: optimism)
+            impactYear1 = computed(
+                "\(base).impact_year1", "I", "Year-one impact of \(name)", step: "impact", .copy, [impact], unit: money)
+            var previous = impactYear1
+            for k in 0..<duration {
+                let t = start + k
+                let value: String
+                if k == 0 {
+                    value = computed(
+                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)", step: "value_in_year",
+                        .copy, [impactYear1], unit: money)
+                } else {
+                    value = computed(
+                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t), after drop-off",
+                        step: "drop_off", .complement, [previous, dropOff], unit: money)
+                }
+                previous = value
+                yearNodes.append((t, value, ""))
+            }
+        }
+        for index in yearNodes.indices {
+            let t = yearNodes[index].year
+            yearNodes[index].presentValue = computed(
+                "\(base).present_value.year\(t)", "PV_\(t)", "Present value of \(name)'s value in analysis year \(t)",
+                step: "present_value", .product, [yearNodes[index].value, factors[t]!], unit: money)
+        }
+        let pv = computed(
+            "\(base).present_value", "PV", "Present value of \(name)", step: "present_value", .sum,
+            yearNodes.map(\.presentValue), unit: money)
+        let result = OutcomeResult(
+            id: outcome.id, stakeholder: outcome.stakeholder.value, valueType: outcome.valueType.value, startYear: start,
+            impactYear1: figure(impactYear1), valuesByYear: yearNodes.map { figure($0.value) }, presentValue: figure(pv))
+        return RecordedOutcome(
+            stakeholder: outcome.stakeholder.value, valueType: outcome.valueType.value, startYear: start,
+            impactYear1: result.impactYear1, presentValue: result.presentValue, yearNodes: yearNodes, result: result)
+    }
+
+    /// The proxy in the price base (SROI-METHOD step 1): its leaf, and the uplift when needed.
+    mutating func recordProxy(_ outcome: Outcome, base: String, unitCounted: String) -> String {
+        let proxy = outcome.proxy
+        let origin: Origin = proxy.model.map(Origin.model) ?? .written(proxy.location)
+        let priced = proxy.priceYear.map { " (\($0) prices)" } ?? ""
+        let leaf = given(
+            "\(base).proxy", "P", "Financial proxy for \(outcome.id)\(priced)", step: "financial_proxy",
+            value: proxy.value, unit: "\(money)/\(unitCounted)", origin: origin, rationale: proxy.rationale,
+            source: proxy.citation)
+        guard let year = proxy.priceYear, let baseYear = scenario.priceBaseYear?.value, year != baseYear,
+            let index = scenario.priceIndex
+        else { return leaf }
+        let indexOrigin: (PriceIndex.Point) -> Origin = { point in index.model.map(Origin.model) ?? .written(point.location) }
+        let indexName = index.name.map { "\($0) " } ?? ""
+        let baseID = "price_index.\(baseYear)"
+        if trace[baseID] == nil {
+            let point = index.points[baseYear]!
+            given(
+                baseID, "idx_\(baseYear)", "Price index \(indexName)for \(baseYear)", step: "price_index",
+                value: point.value, unit: "index", origin: indexOrigin(point))
+        }
+        let yearID = "price_index.\(year)"
+        if trace[yearID] == nil {
+            let point = index.points[year]!
+            given(
+                yearID, "idx_\(year)", "Price index \(indexName)for \(year)", step: "price_index", value: point.value,
+                unit: "index", origin: indexOrigin(point))
+        }
+        return computed(
+            "\(base).proxy_in_base_prices", "P'", "Proxy for \(outcome.id) uplifted from \(year) to \(baseYear) prices",
+            step: "price_base_uplift", .rebase, [leaf, baseID, yearID], unit: "\(money)/\(unitCounted)",
+            convention: "price_base_year: \(baseYear)")
+    }
+
+    /// Deadweight, displacement, attribution and optimism bias for one year `k` of an outcome
+    /// (SROI-METHOD steps 3 and 4); returns the impact node.
+    mutating func recordImpact(
+        _ outcome: Outcome, base: String, gross: String, outcomeYear k: Int, optimism: String?
+    ) -> String {
+        let symbols: [DeductionKind: String] = [.deadweight: "DW", .displacement: "DS", .attribution: "AT"]
+        var current = gross
+        for kind in DeductionKind.allCases {
+            let share = recordShare(outcome, kind: kind, outcomeYear: k)
+            current = computed(
+                "\(base).after_\(kind.rawValue)", "I_\(symbols[kind]!)",
+                "\(outcome.id) after \(kind.rawValue)\(k > 0 || outcome.deduction(kind)?.value.isByYear == true ? " (year \(k + 1) of the outcome)" : "")",
+                step: kind.rawValue, .complement, [current, share], unit: money)
+        }
+        if let optimism {
+            current = computed(
+                "\(base).after_optimism_bias", "I_OB", "\(outcome.id) after optimism-bias correction",
+                step: "optimism_bias", .complement, [current, optimism], unit: money)
+        }
+        return current
+    }
+
+    mutating func recordShare(_ outcome: Outcome, kind: DeductionKind, outcomeYear k: Int) -> String {
+        let base = "\(FigureID.outcome(outcome.id)).\(kind.rawValue)"
+        let symbol = ["deadweight": "DW", "displacement": "DS", "attribution": "AT"][kind.rawValue]!
+        guard let assumption = outcome.deduction(kind) else {
+            if trace[base] == nil {
+                given(
+                    base, symbol, "\(kind.rawValue) for \(outcome.id): none declared", step: kind.rawValue,
+                    value: 0, unit: "share", origin: .methodDefault("no \(kind.rawValue) declared: 0"))
+            }
+            return base
+        }
+        switch assumption.value {
+        case .constant(let share):
+            if trace[base] == nil {
+                given(
+                    base, symbol, "\(kind.rawValue) for \(outcome.id)", step: kind.rawValue, value: share,
+                    unit: "share", origin: .written(assumption.location), rationale: assumption.rationale,
+                    source: assumption.source)
+            }
+            return base
+        case .byYear(let shares):
+            let id = "\(base).outcome_year\(k + 1)"
+            return given(
+                id, "\(symbol)_\(k + 1)", "\(kind.rawValue) for \(outcome.id) in year \(k + 1) of the outcome",
+                step: kind.rawValue, value: shares[k], unit: "share", origin: .written(assumption.location),
+                rationale: assumption.rationale, source: assumption.source)
+        }
+    }
+
+    mutating func recordOptimismBias(_ outcome: Outcome, base: String) -> String? {
+        guard let table = scenario.optimismBias, let grade = outcome.confidence,
+            let reduction = table.reductions[grade.value]
+        else { return nil }
+        let origin: Origin = table.model.map(Origin.model) ?? .written(reduction.location)
+        return given(
+            "\(base).optimism_bias", "OB", "Optimism-bias reduction for confidence grade \(grade.value)",
+            step: "optimism_bias", value: reduction.value, unit: "share", origin: origin,
+            rationale: reduction.rationale, source: reduction.source)
+    }
+
+    mutating func recordDropOff(_ outcome: Outcome, base: String) -> String {
+        guard let dropOff = outcome.dropOff else {
+            return given(
+                "\(base).drop_off", "DO", "Drop-off for \(outcome.id): none declared", step: "drop_off", value: 0,
+                unit: "share per year", origin: .methodDefault("no drop-off declared: 0"))
+        }
+        return given(
+            "\(base).drop_off", "DO", "Drop-off for \(outcome.id)", step: "drop_off", value: dropOff.value,
+            unit: "share per year", origin: .written(dropOff.location), rationale: dropOff.rationale,
+            source: dropOff.source)
+    }
+}

@@ -1,0 +1,57 @@
+/// A figure of the results: its value, its unit, and the trace node that explains it.
+public struct Figure: Sendable {
+    public var node: String
+    public var value: FigureValue
+    public var unit: String
+
+    public init(node: String, value: FigureValue, unit: String) {
+        self.node = node
+        self.value = value
+        self.unit = unit
+    }
+}
+
+/// What one outcome contributes.
+public struct OutcomeResult: Sendable {
+    public var id: String
+    public var stakeholder: String
+    public var valueType: ValueType
+    public var startYear: Int
+    public var impactYear1: Figure
+    /// The outcome's value in each year of its benefit period, first entry its start year.
+    public var valuesByYear: [Figure]
+    public var presentValue: Figure
+}
+
+/// What one input contributes to the total invested.
+public struct InputResult: Sendable {
+    public var id: String
+    public var year: Int
+    public var amount: Figure
+    /// The amount as counted in the total: discounted when `discount_inputs` is declared.
+    public var counted: Figure
+}
+
+/// The totals, ratios and breakdowns of SROI-METHOD, each a node of ``Evaluation/trace``.
+public struct Results: Sendable {
+    public var currency: Currency
+    public var totalPresentValue: Figure
+    public var totalInputs: Figure
+    public var netPresentValue: Figure
+    public var sroiRatio: Figure
+    public var netSROIRatio: Figure
+    public var paybackMonths: Figure
+    public var byStakeholder: [(stakeholder: String, figure: Figure)]
+    public var byValueType: [(valueType: ValueType, figure: Figure)]
+    /// Present value by analysis year, from year 1 to the end of the analysis period.
+    public var byYear: [(year: Int, figure: Figure)]
+    public var outcomes: [OutcomeResult]
+    public var inputs: [InputResult]
+}
+
+/// The outcome of evaluating a scenario: results, the full trace behind them, and any warnings.
+public struct Evaluation: Sendable {
+    public var results: Results
+    public var trace: Trace
+    public var warnings: [Diagnostic]
+}

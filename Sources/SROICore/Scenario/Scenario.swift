@@ -1,0 +1,220 @@
+/// A complete SROI scenario as validated values: what was invested, what changed for whom,
+/// how each change is valued, and the conventions that turn those values into present value.
+///
+/// A `Scenario` is built by a loader (from a scenario file, a conformance case, or code) and
+/// checked by ``ScenarioValidator`` before ``Evaluator`` computes anything from it.
+public struct Scenario: Sendable {
+    public var title: String
+    public var organisation: String?
+    public var summary: String?
+    /// Set when figures are assumed rather than recorded; reports say so prominently.
+    public var illustrativeNote: String?
+    /// The number of analysis years; every outcome must end within them.
+    public var analysisYears: Located<Int>
+    /// The calendar year of analysis year 1, for labelling only.
+    public var firstCalendarYear: Int?
+    /// The currency every money figure of the results is reported in.
+    public var reportCurrency: Located<Currency>
+    /// The price base: proxies priced in other years are uplifted to it with ``priceIndex``.
+    public var priceBaseYear: Located<PriceYear>?
+    public var conventions: Conventions
+    public var priceIndex: PriceIndex?
+    public var optimismBias: OptimismBiasTable?
+    public var stakeholders: [Stakeholder]
+    public var inputs: [Input]
+    public var outcomes: [Outcome]
+
+    public init(
+        title: String, organisation: String? = nil, summary: String? = nil, illustrativeNote: String? = nil,
+        analysisYears: Located<Int>, firstCalendarYear: Int? = nil, reportCurrency: Located<Currency>,
+        priceBaseYear: Located<PriceYear>? = nil, conventions: Conventions, priceIndex: PriceIndex? = nil,
+        optimismBias: OptimismBiasTable? = nil, stakeholders: [Stakeholder], inputs: [Input], outcomes: [Outcome]
+    ) {
+        self.title = title
+        self.organisation = organisation
+        self.summary = summary
+        self.illustrativeNote = illustrativeNote
+        self.analysisYears = analysisYears
+        self.firstCalendarYear = firstCalendarYear
+        self.reportCurrency = reportCurrency
+        self.priceBaseYear = priceBaseYear
+        self.conventions = conventions
+        self.priceIndex = priceIndex
+        self.optimismBias = optimismBias
+        self.stakeholders = stakeholders
+        self.inputs = inputs
+        self.outcomes = outcomes
+    }
+}
+
+/// The declared practices that change the arithmetic. None is guessed by the engine.
+public struct Conventions: Sendable {
+    public var discountFrom: Located<DiscountFrom>
+    public var discounting: DiscountSchedule
+    /// Whether inputs of later years are discounted with the same factors as outcomes.
+    public var discountInputs: Located<Bool>
+
+    public init(discountFrom: Located<DiscountFrom>, discounting: DiscountSchedule, discountInputs: Located<Bool>) {
+        self.discountFrom = discountFrom
+        self.discounting = discounting
+        self.discountInputs = discountInputs
+    }
+}
+
+/// Where discounting starts (SROI-METHOD, step 6).
+public enum DiscountFrom: String, Sendable, CaseIterable {
+    /// `F_t = Π_{j=1..t} 1/(1+r_j)`: the Guide's and Excel NPV's practice.
+    case year1
+    /// `F_t = Π_{j=1..t−1} 1/(1+r_j)`: year 1 undiscounted, as the Green Book numbers years from 0.
+    case year0
+    /// `F_t = Π_{j=1..t−1} 1/(1+r_j) × (1+r_t)^−½`: each year's value arrives half-way through it.
+    case midYear = "mid_year"
+}
+
+/// Someone who experiences an outcome or bears an input.
+public struct Stakeholder: Sendable {
+    public var id: String
+    public var name: String?
+    public var summary: String?
+    public var location: SourceLocation?
+
+    public init(id: String, name: String? = nil, summary: String? = nil, location: SourceLocation? = nil) {
+        self.id = id
+        self.name = name
+        self.summary = summary
+        self.location = location
+    }
+}
+
+/// A resource invested: money, or time given in kind and valued in money.
+public struct Input: Sendable {
+    public enum Valuation: Sendable {
+        /// A money amount in ``currency``.
+        case money(Assumption<Double>)
+        /// Hours given, valued at a rate per hour.
+        case inKindTime(hours: Assumption<Double>, ratePerHour: Assumption<Double>)
+    }
+
+    public var id: String
+    public var stakeholder: Located<String>?
+    public var summary: String?
+    public var valuation: Valuation
+    public var currency: Located<Currency>
+    /// The analysis year the input is made in, from 1.
+    public var year: Located<Int>
+    public var location: SourceLocation?
+
+    public init(
+        id: String, stakeholder: Located<String>? = nil, summary: String? = nil, valuation: Valuation,
+        currency: Located<Currency>, year: Located<Int>, location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.stakeholder = stakeholder
+        self.summary = summary
+        self.valuation = valuation
+        self.currency = currency
+        self.year = year
+        self.location = location
+    }
+}
+
+/// The kind of value an outcome creates, for the breakdown funders ask for.
+public enum ValueType: String, Sendable, CaseIterable {
+    case fiscalCashable = "fiscal_cashable"
+    case fiscalNonCashable = "fiscal_non_cashable"
+    case economic
+    case social
+}
+
+/// A share deducted from an outcome (deadweight, displacement, attribution): one share for
+/// every year, or one share per year of the outcome's benefit period.
+public enum Deduction: Sendable, Equatable {
+    case constant(Double)
+    case byYear([Double])
+
+    /// The share that applies in year `k` (from 0) of the outcome.
+    public func share(inOutcomeYear k: Int) -> Double {
+        switch self {
+        case .constant(let share): return share
+        case .byYear(let shares): return shares[k]
+        }
+    }
+
+    public var isByYear: Bool {
+        if case .byYear = self { return true }
+        return false
+    }
+
+    public var shares: [Double] {
+        switch self {
+        case .constant(let share): return [share]
+        case .byYear(let shares): return shares
+        }
+    }
+}
+
+/// The three deductions of SROI-METHOD step 3, in the order they are applied.
+public enum DeductionKind: String, Sendable, CaseIterable {
+    case deadweight
+    case displacement
+    case attribution
+}
+
+/// A change experienced by a stakeholder, measured by an indicator and valued by a proxy.
+public struct Outcome: Sendable {
+    public var id: String
+    public var stakeholder: Located<String>
+    public var summary: String?
+    public var indicator: String?
+    /// How many units experience the outcome.
+    public var quantity: Assumption<Double>
+    /// What is counted (person, hour, shift); must match the proxy's unit when both are given.
+    public var quantityUnit: Located<String>?
+    public var proxy: FinancialProxy
+    public var deadweight: Assumption<Deduction>?
+    public var displacement: Assumption<Deduction>?
+    public var attribution: Assumption<Deduction>?
+    public var dropOff: Assumption<Double>?
+    /// Benefit period in whole years.
+    public var duration: Located<Int>
+    /// The analysis year the outcome starts in, from 1.
+    public var startYear: Located<Int>
+    public var valueType: Located<ValueType>
+    /// Evidence confidence grade, looked up in the optimism-bias table when one is declared.
+    public var confidence: Located<String>?
+    public var location: SourceLocation?
+
+    public init(
+        id: String, stakeholder: Located<String>, summary: String? = nil, indicator: String? = nil,
+        quantity: Assumption<Double>, quantityUnit: Located<String>? = nil, proxy: FinancialProxy,
+        deadweight: Assumption<Deduction>? = nil, displacement: Assumption<Deduction>? = nil,
+        attribution: Assumption<Deduction>? = nil, dropOff: Assumption<Double>? = nil,
+        duration: Located<Int>, startYear: Located<Int> = Located(1), valueType: Located<ValueType>,
+        confidence: Located<String>? = nil, location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.stakeholder = stakeholder
+        self.summary = summary
+        self.indicator = indicator
+        self.quantity = quantity
+        self.quantityUnit = quantityUnit
+        self.proxy = proxy
+        self.deadweight = deadweight
+        self.displacement = displacement
+        self.attribution = attribution
+        self.dropOff = dropOff
+        self.duration = duration
+        self.startYear = startYear
+        self.valueType = valueType
+        self.confidence = confidence
+        self.location = location
+    }
+
+    public func deduction(_ kind: DeductionKind) -> Assumption<Deduction>? {
+        switch kind {
+        case .deadweight: return deadweight
+        case .displacement: return displacement
+        case .attribution: return attribution
+        }
+    }
+}

@@ -1,0 +1,223 @@
+/// A figure's value: a number, or undefined with the reason (never zero, NaN or infinity).
+public enum FigureValue: Hashable, Sendable {
+    case number(Double)
+    case undefined(reason: String)
+
+    public var number: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+}
+
+/// The arithmetic of one trace step over its ordered inputs `a, b, c, …`.
+///
+/// Each case is evaluated in exactly the order written, in binary64, so that an auditor who
+/// applies it to the input values gets the same bits.
+public enum Arithmetic: Hashable, Sendable {
+    /// A value given in the scenario, a model or a convention.
+    case given
+    /// `a`.
+    case copy
+    /// `a × b × …`, left to right.
+    case product
+    /// `a + b + …`, left to right; 0 when there are no inputs.
+    case sum
+    /// `a − b`.
+    case difference
+    /// `a / b`; undefined when `b` is 0.
+    case quotient
+    /// `a × b / c`: a price-base uplift.
+    case rebase
+    /// `a × (1 − b)`: a deduction or one year's drop-off.
+    case complement
+    /// `a × (1 − b)^k`: drop-off over `k` years at once.
+    case complementPower(Int)
+    /// `a / (1 + b)`: one discounting step.
+    case discountStep
+    /// `a / (1 + b)^½`: half a discounting step (mid-year convention).
+    case halfDiscountStep
+    /// `a / (b / 12)`: payback in months.
+    case monthsToRecover
+
+    /// The machine-readable name written in the trace.
+    public var code: String {
+        switch self {
+        case .given: return "given"
+        case .copy: return "a"
+        case .product: return "a*b*..."
+        case .sum: return "a+b+..."
+        case .difference: return "a-b"
+        case .quotient: return "a/b"
+        case .rebase: return "a*b/c"
+        case .complement: return "a*(1-b)"
+        case .complementPower(let k): return "a*(1-b)^\(k)"
+        case .discountStep: return "a/(1+b)"
+        case .halfDiscountStep: return "a/(1+b)^0.5"
+        case .monthsToRecover: return "a/(b/12)"
+        }
+    }
+
+    /// Applies the arithmetic; `nil` for a given value or a wrong number of inputs.
+    public func apply(_ x: [Double]) -> FigureValue? {
+        switch self {
+        case .given: return nil
+        case .copy: return x.count == 1 ? .number(x[0]) : nil
+        case .product:
+            guard let first = x.first else { return nil }
+            return .number(x.dropFirst().reduce(first, *))
+        case .sum: return .number(x.dropFirst().reduce(x.first ?? 0, +))
+        case .difference: return x.count == 2 ? .number(x[0] - x[1]) : nil
+        case .quotient:
+            guard x.count == 2 else { return nil }
+            return x[1] == 0 ? .undefined(reason: "the divisor is 0") : .number(x[0] / x[1])
+        case .rebase: return x.count == 3 ? .number(x[0] * x[1] / x[2]) : nil
+        case .complement: return x.count == 2 ? .number(x[0] * (1 - x[1])) : nil
+        case .complementPower(let k): return x.count == 2 ? .number(x[0] * Math.power(1 - x[1], Double(k))) : nil
+        case .discountStep: return x.count == 2 ? .number(x[0] / (1 + x[1])) : nil
+        case .halfDiscountStep: return x.count == 2 ? .number(x[0] / Math.power(1 + x[1], 0.5)) : nil
+        case .monthsToRecover:
+            guard x.count == 2 else { return nil }
+            let perMonth = x[1] / 12
+            if x[0] == 0 { return .undefined(reason: "there are no inputs to pay back") }
+            if perMonth <= 0 { return .undefined(reason: "the year-one impact of outcomes starting in year 1 is not positive") }
+            return .number(x[0] / perMonth)
+        }
+    }
+
+    /// The formula with the inputs' symbols or values in place of `a, b, …`.
+    public func render(_ operands: [String]) -> String {
+        func at(_ i: Int) -> String { i < operands.count ? operands[i] : "?" }
+        switch self {
+        case .given: return operands.first ?? ""
+        case .copy: return at(0)
+        case .product: return operands.isEmpty ? "1" : operands.joined(separator: " × ")
+        case .sum: return operands.isEmpty ? "0" : operands.joined(separator: " + ")
+        case .difference: return "\(at(0)) − \(at(1))"
+        case .quotient: return "\(at(0)) / \(at(1))"
+        case .rebase: return "\(at(0)) × \(at(1)) / \(at(2))"
+        case .complement: return "\(at(0)) × (1 − \(at(1)))"
+        case .complementPower(let k): return "\(at(0)) × (1 − \(at(1)))^\(k)"
+        case .discountStep: return "\(at(0)) / (1 + \(at(1)))"
+        case .halfDiscountStep: return "\(at(0)) / (1 + \(at(1)))^½"
+        case .monthsToRecover: return "\(at(0)) / (\(at(1)) / 12)"
+        }
+    }
+}
+
+/// Where a leaf figure of the trace came from.
+public enum Origin: Hashable, Sendable {
+    /// Typed in a scenario (or conformance case) at this place.
+    case written(SourceLocation?)
+    /// Taken from a value model entry, with the publication it cites.
+    case model(ModelEntryOrigin)
+    /// Not declared, so the method's default applies (e.g. no deadweight: 0).
+    case methodDefault(String)
+}
+
+/// One figure of the calculation: its value and unit, the named SROI step that produced it,
+/// the formula, and the figures it was computed from (or, for a leaf, where it came from).
+public struct TraceNode: Sendable {
+    /// Stable across runs: e.g. `outcome.jobs.after_deadweight`, `discount.factor.year3`.
+    public var id: String
+    /// A short symbol for formulas: `G`, `DW`, `F_3`.
+    public var symbol: String
+    /// What the figure is, for people.
+    public var label: String
+    /// The SROI name of the step: `deadweight`, `drop_off`, `discounting`, `present_value`.
+    public var step: String
+    public var arithmetic: Arithmetic
+    public var value: FigureValue
+    public var unit: String
+    /// The ids of the figures this one was computed from, in the order the arithmetic takes them.
+    public var inputs: [String]
+    public var origin: Origin?
+    /// The analyst's reason for a judgement, when given.
+    public var rationale: String?
+    /// Evidence cited for a value written in the scenario.
+    public var source: Citation?
+    /// The convention that shaped this step, e.g. `discount_from: year1`.
+    public var convention: String?
+}
+
+/// Every figure of an evaluation, in the order computed, addressable by id.
+public struct Trace: Sendable {
+    public private(set) var nodes: [TraceNode] = []
+    private var positions: [String: Int] = [:]
+
+    public init() {}
+
+    public subscript(id: String) -> TraceNode? {
+        positions[id].map { nodes[$0] }
+    }
+
+    /// Adds a node; ids are unique, so a second node with the same id is a programming error.
+    mutating func append(_ node: TraceNode) {
+        precondition(positions[node.id] == nil, "duplicate trace id \(node.id)")
+        positions[node.id] = nodes.count
+        nodes.append(node)
+    }
+
+    /// The formula with input symbols, e.g. `I = G × (1 − DW)`.
+    public func symbolicFormula(of node: TraceNode) -> String {
+        guard node.arithmetic != .given else { return node.symbol }
+        return "\(node.symbol) = " + node.arithmetic.render(node.inputs.map { self[$0]?.symbol ?? $0 })
+    }
+
+    /// The formula with input values in place, e.g. `10000 × (1 − 0.2)`.
+    public func substitutedFormula(of node: TraceNode) -> String {
+        guard node.arithmetic != .given else { return render(node.value) }
+        return node.arithmetic.render(node.inputs.map { self[$0].map { render($0.value) } ?? "?" })
+    }
+
+    private func render(_ value: FigureValue) -> String {
+        switch value {
+        case .number(let number): return NumberFormat.shortest(number)
+        case .undefined: return "undefined"
+        }
+    }
+
+    static func sameBits(_ a: FigureValue, _ b: FigureValue) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): return x.bitPattern == y.bitPattern
+        case (.undefined, .undefined): return true
+        default: return false
+        }
+    }
+
+    /// Recomputes every computed node from its inputs and returns the ids whose value differs
+    /// in any bit, or whose inputs are missing: empty for a consistent trace.
+    public func inconsistencies() -> [String] {
+        nodes.compactMap { node in
+            guard node.arithmetic != .given else { return nil }
+            let inputs = node.inputs.compactMap { self[$0]?.value }
+            guard inputs.count == node.inputs.count else { return node.id }
+            let numbers = inputs.compactMap(\.number)
+            if numbers.count != inputs.count {
+                if case .undefined = node.value { return nil }
+                return node.id
+            }
+            return node.arithmetic.apply(numbers).map { Self.sameBits($0, node.value) } == true ? nil : node.id
+        }
+    }
+}
+
+/// The one place the chain raises to a power, so that the trace and its verifier agree.
+enum Math {
+    static func power(_ base: Double, _ exponent: Double) -> Double {
+        #if canImport(Glibc)
+            return Glibc.pow(base, exponent)
+        #elseif canImport(Musl)
+            return Musl.pow(base, exponent)
+        #else
+            return Foundation.pow(base, exponent)
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#else
+    import Foundation
+#endif

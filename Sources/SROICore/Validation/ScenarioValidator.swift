@@ -1,0 +1,267 @@
+/// Checks a ``Scenario`` against the ranges and rules of SROI-METHOD before anything is
+/// calculated, and reports every problem found rather than stopping at the first.
+public struct ScenarioValidator: Sendable {
+    public init() {}
+
+    /// All problems of the scenario; an empty list, or warnings only, means it can be evaluated.
+    public func diagnose(_ scenario: Scenario) -> [Diagnostic] {
+        var report = Report()
+        checkFrame(scenario, into: &report)
+        let stakeholderIDs = checkStakeholders(scenario, into: &report)
+        checkInputs(scenario, stakeholderIDs: stakeholderIDs, into: &report)
+        checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)
+        return report.diagnostics
+    }
+
+    /// Throws ``ValidationFailure`` when the scenario has errors; returns its warnings otherwise.
+    @discardableResult
+    public func validate(_ scenario: Scenario) throws(ValidationFailure) -> [Diagnostic] {
+        let diagnostics = diagnose(scenario)
+        if diagnostics.containsErrors { throw ValidationFailure(diagnostics) }
+        return diagnostics
+    }
+
+    struct Report {
+        var diagnostics: [Diagnostic] = []
+
+        mutating func error(
+            _ location: SourceLocation?, _ field: String, _ message: String, found: String? = nil,
+            allowed: String? = nil
+        ) {
+            diagnostics.append(Diagnostic(.error, at: location, field: field, message: message, found: found, allowed: allowed))
+        }
+
+        mutating func warning(_ location: SourceLocation?, _ field: String, _ message: String) {
+            diagnostics.append(Diagnostic(.warning, at: location, field: field, message: message))
+        }
+
+        /// A finite number no lower than `minimum` (and no higher than `maximum` when given).
+        mutating func range(
+            _ value: Double, _ location: SourceLocation?, _ field: String, minimum: Double,
+            maximum: Double? = nil, allowed: String
+        ) {
+            if !value.isFinite || value < minimum || (maximum.map { value > $0 } ?? false) {
+                error(location, field, "is out of range", found: NumberFormat.shortest(value), allowed: allowed)
+            }
+        }
+    }
+
+    private static let share = "a share from 0 to 1"
+
+    private func checkFrame(_ scenario: Scenario, into report: inout Report) {
+        if scenario.analysisYears.value < 1 {
+            report.error(
+                scenario.analysisYears.location, "analysis_period.years", "must be at least one year",
+                found: String(scenario.analysisYears.value), allowed: "a whole number ≥ 1")
+        }
+        let schedule = scenario.conventions.discounting
+        if schedule.bands.isEmpty {
+            report.error(schedule.location, "conventions.discount_rate", "declares no rate", allowed: "a rate ≥ 0, or bands")
+        }
+        for (index, band) in schedule.bands.enumerated() {
+            let field = "conventions.discount_rate[\(index)]"
+            report.range(band.rate, band.location, "\(field).rate", minimum: 0, allowed: "a rate ≥ 0, e.g. 0.035")
+            if index == 0, band.fromYear != 1 {
+                report.error(
+                    band.location, "\(field).from_year", "the first band must start at year 1",
+                    found: String(band.fromYear), allowed: "1")
+            }
+            if index > 0, band.fromYear <= schedule.bands[index - 1].fromYear {
+                report.error(
+                    band.location, "\(field).from_year", "bands must be in ascending order of year",
+                    found: String(band.fromYear), allowed: "more than \(schedule.bands[index - 1].fromYear)")
+            }
+        }
+        if let index = scenario.priceIndex {
+            for (year, point) in index.points.sorted(by: { $0.key < $1.key }) {
+                report.range(
+                    point.value, point.location, "price_index.\(year)", minimum: .leastNonzeroMagnitude,
+                    allowed: "an index value > 0")
+            }
+            if let base = scenario.priceBaseYear, index.points[base.value] == nil {
+                report.error(
+                    base.location, "price_base_year", "the price index has no value for the base year \(base.value)",
+                    found: base.value.label, allowed: index.points.keys.sorted().map(\.label).joined(separator: ", "))
+            }
+        }
+        if let table = scenario.optimismBias {
+            for (grade, reduction) in table.reductions.sorted(by: { $0.key < $1.key }) {
+                report.range(
+                    reduction.value, reduction.location, "optimism_bias.\(grade)", minimum: 0, maximum: 1,
+                    allowed: Self.share)
+            }
+        }
+    }
+
+    private func checkStakeholders(_ scenario: Scenario, into report: inout Report) -> Set<String> {
+        var seen: [String: SourceLocation?] = [:]
+        for stakeholder in scenario.stakeholders {
+            if let first = seen[stakeholder.id] {
+                report.error(
+                    stakeholder.location, "stakeholders[\(stakeholder.id)].id",
+                    "duplicate stakeholder id, first declared at \(first.map(\.description) ?? "another entry")",
+                    found: stakeholder.id)
+            } else {
+                seen[stakeholder.id] = stakeholder.location
+            }
+        }
+        return Set(seen.keys)
+    }
+
+    private func checkReference(
+        _ stakeholder: Located<String>, field: String, known: Set<String>, into report: inout Report
+    ) {
+        guard !known.contains(stakeholder.value) else { return }
+        report.error(
+            stakeholder.location, field, "refers to a stakeholder that is not declared", found: stakeholder.value,
+            allowed: known.isEmpty ? "an id declared under stakeholders" : known.sorted().joined(separator: ", "))
+    }
+
+    private func checkInputs(_ scenario: Scenario, stakeholderIDs: Set<String>, into report: inout Report) {
+        var seen: Set<String> = []
+        let years = scenario.analysisYears.value
+        for input in scenario.inputs {
+            let path = "inputs[\(input.id)]"
+            if !seen.insert(input.id).inserted {
+                report.error(input.location, "\(path).id", "duplicate input id", found: input.id)
+            }
+            if let stakeholder = input.stakeholder {
+                checkReference(stakeholder, field: "\(path).stakeholder", known: stakeholderIDs, into: &report)
+            }
+            switch input.valuation {
+            case .money(let amount):
+                report.range(amount.value, amount.location, "\(path).amount", minimum: 0, allowed: "an amount ≥ 0")
+            case .inKindTime(let hours, let rate):
+                report.range(hours.value, hours.location, "\(path).in_kind.hours", minimum: 0, allowed: "hours ≥ 0")
+                report.range(
+                    rate.value, rate.location, "\(path).in_kind.rate_per_hour", minimum: 0, allowed: "a rate ≥ 0")
+            }
+            if input.currency.value != scenario.reportCurrency.value {
+                report.error(
+                    input.currency.location, "\(path).currency",
+                    "money in \(input.currency.value) cannot be added to the report currency without a declared conversion",
+                    found: input.currency.value.code, allowed: scenario.reportCurrency.value.code)
+            }
+            if input.year.value < 1 || input.year.value > years {
+                report.error(
+                    input.year.location, "\(path).year", "is outside the analysis period",
+                    found: String(input.year.value), allowed: "1 to \(years)")
+            }
+        }
+    }
+
+    private func checkOutcomes(_ scenario: Scenario, stakeholderIDs: Set<String>, into report: inout Report) {
+        var seen: Set<String> = []
+        for outcome in scenario.outcomes {
+            let path = "outcomes[\(outcome.id)]"
+            if !seen.insert(outcome.id).inserted {
+                report.error(outcome.location, "\(path).id", "duplicate outcome id", found: outcome.id)
+            }
+            checkReference(outcome.stakeholder, field: "\(path).stakeholder", known: stakeholderIDs, into: &report)
+            report.range(
+                outcome.quantity.value, outcome.quantity.location, "\(path).quantity", minimum: 0,
+                allowed: "a quantity ≥ 0")
+            checkDuration(outcome, path: path, analysisYears: scenario.analysisYears.value, into: &report)
+            for kind in DeductionKind.allCases {
+                guard let deduction = outcome.deduction(kind) else { continue }
+                checkDeduction(deduction, field: "\(path).\(kind.rawValue)", duration: outcome.duration.value, into: &report)
+            }
+            if let dropOff = outcome.dropOff {
+                report.range(
+                    dropOff.value, dropOff.location, "\(path).drop_off", minimum: 0, maximum: 1, allowed: Self.share)
+            }
+            checkProxy(outcome, path: path, scenario: scenario, into: &report)
+            if let grade = outcome.confidence {
+                if let table = scenario.optimismBias {
+                    if table.reductions[grade.value] == nil {
+                        report.error(
+                            grade.location, "\(path).confidence", "the optimism-bias table has no such grade",
+                            found: grade.value, allowed: table.reductions.keys.sorted().joined(separator: ", "))
+                    }
+                } else {
+                    report.warning(
+                        grade.location, "\(path).confidence",
+                        "no optimism-bias table is declared, so this grade applies no correction")
+                }
+            }
+        }
+    }
+
+    private func checkDuration(_ outcome: Outcome, path: String, analysisYears: Int, into report: inout Report) {
+        let duration = outcome.duration.value
+        let start = outcome.startYear.value
+        if duration < 1 {
+            report.error(
+                outcome.duration.location, "\(path).duration", "a benefit period lasts at least one year",
+                found: String(duration), allowed: "a whole number of years ≥ 1")
+        }
+        if start < 1 {
+            report.error(
+                outcome.startYear.location, "\(path).start_year", "years are counted from 1",
+                found: String(start), allowed: "a whole number ≥ 1")
+        }
+        if duration >= 1, start >= 1, start + duration - 1 > analysisYears {
+            report.error(
+                outcome.duration.location, "\(path).duration",
+                "the outcome runs to year \(start + duration - 1), beyond the analysis period of \(analysisYears) years",
+                found: String(duration), allowed: "at most \(max(analysisYears - start + 1, 0)) from start year \(start)")
+        }
+    }
+
+    private func checkDeduction(
+        _ deduction: Assumption<Deduction>, field: String, duration: Int, into report: inout Report
+    ) {
+        if case .byYear(let shares) = deduction.value, shares.count != duration, duration >= 1 {
+            report.error(
+                deduction.location, field, "a list gives one share per year of the outcome's benefit period",
+                found: "\(shares.count) entr\(shares.count == 1 ? "y" : "ies")",
+                allowed: "\(duration) entr\(duration == 1 ? "y" : "ies") (duration)")
+        }
+        for (index, share) in deduction.value.shares.enumerated() {
+            let name = deduction.value.isByYear ? "\(field)[\(index)]" : field
+            report.range(share, deduction.location, name, minimum: 0, maximum: 1, allowed: Self.share)
+        }
+    }
+
+    private func checkProxy(_ outcome: Outcome, path: String, scenario: Scenario, into report: inout Report) {
+        let proxy = outcome.proxy
+        let field = "\(path).proxy"
+        if !proxy.value.isFinite {
+            report.error(proxy.location, "\(field).value", "is not a finite number", found: NumberFormat.shortest(proxy.value))
+        }
+        if proxy.currency != scenario.reportCurrency.value {
+            report.error(
+                proxy.location, "\(field).currency",
+                "a proxy in \(proxy.currency) cannot be used in a \(scenario.reportCurrency.value) scenario without a declared conversion",
+                found: proxy.currency.code, allowed: scenario.reportCurrency.value.code)
+        }
+        if let unit = outcome.quantityUnit, let per = proxy.per, unit.value != per {
+            report.error(
+                unit.location, "\(path).quantity.unit",
+                "the quantity counts '\(unit.value)' but the proxy values one '\(per)'", found: unit.value,
+                allowed: per)
+        }
+        guard let priceYear = proxy.priceYear else { return }
+        guard let base = scenario.priceBaseYear else {
+            report.error(
+                proxy.location, "\(field).price_year",
+                "the proxy is priced in \(priceYear) but the scenario declares no price_base_year to bring it to",
+                found: priceYear.label, allowed: "declare price_base_year and a price_index")
+            return
+        }
+        guard priceYear != base.value else { return }
+        guard let index = scenario.priceIndex else {
+            report.error(
+                proxy.location, "\(field).price_year",
+                "the proxy is priced in \(priceYear), not the price base \(base.value), and no price index is declared",
+                found: priceYear.label, allowed: "declare conventions.price_index")
+            return
+        }
+        if index.points[priceYear] == nil {
+            report.error(
+                proxy.location, "\(field).price_year",
+                "the price index\(index.name.map { " '\($0)'" } ?? "") has no value for the proxy's price year \(priceYear)",
+                found: priceYear.label, allowed: index.points.keys.sorted().map(\.label).joined(separator: ", "))
+        }
+    }
+}

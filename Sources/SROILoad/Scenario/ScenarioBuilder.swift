@@ -1,0 +1,283 @@
+import SROICore
+import Yams
+
+/// Builds a ``Scenario`` from the nodes of a scenario file, reporting every problem through
+/// its ``DocumentReader``.
+struct ScenarioBuilder {
+    let reader: DocumentReader
+
+    static let topKeys = [
+        "schema", "title", "organisation", "description", "illustrative", "analysis_period", "report_currency",
+        "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes",
+    ]
+
+    struct Header {
+        var fields: Fields
+        var uses: [Located<String>]
+    }
+
+    /// The schema check and the model files used; `nil` when the file cannot be read further.
+    func readHeader(_ root: Node) -> Header? {
+        guard let fields = reader.mapping(root, "", allowed: Self.topKeys) else { return nil }
+        guard let schemaNode = fields.required("schema", allowed: scenarioSchema),
+            let schema = reader.string(schemaNode, "schema")
+        else { return nil }
+        guard schema == scenarioSchema else {
+            reader.error(reader.location(schemaNode), "schema", schemaRefusal(schema, expected: scenarioSchema), found: schema, allowed: scenarioSchema)
+            return nil
+        }
+        var uses: [Located<String>] = []
+        if let node = fields.optional("uses"), let items = reader.sequence(node, "uses") {
+            for (index, item) in items.enumerated() {
+                if let path = reader.string(item, "uses[\(index)]") { uses.append(Located(path, at: reader.location(item))) }
+            }
+        }
+        return Header(fields: fields, uses: uses)
+    }
+
+    func readBody(_ header: Header, library: ModelLibrary) -> Scenario? {
+        let fields = header.fields
+        let title = fields.requiredString("title")
+        let period = fields.required("analysis_period").flatMap { reader.mapping($0, "analysis_period", allowed: ["years", "first_year"]) }
+        let years = period?.required("years").flatMap { node in
+            reader.integer(node, "analysis_period.years", allowed: "a whole number ≥ 1").map { Located($0, at: reader.location(node)) }
+        }
+        let firstYear = period?.optional("first_year").flatMap { reader.integer($0, "analysis_period.first_year") }
+        let currency = fields.required("report_currency", allowed: "an ISO 4217 code such as GBP").flatMap { node in
+            reader.currency(node, "report_currency").map { Located($0, at: reader.location(node)) }
+        }
+        let baseYear = fields.optional("price_base_year").flatMap { node in
+            reader.priceYear(node, "price_base_year").map { Located($0, at: reader.location(node)) }
+        }
+        let conventions = readConventions(fields.required("conventions"), library: library)
+        let stakeholders = readList(fields.optional("stakeholders"), "stakeholders", read: readStakeholder)
+        let inputs = readList(fields.optional("inputs"), "inputs") { node, path in
+            readInput(node, path, currency: currency?.value)
+        }
+        let outcomes = readList(fields.required("outcomes"), "outcomes") { node, path in
+            readOutcome(node, path, library: library)
+        }
+        guard let title, let years, let currency, let conventions else { return nil }
+        return Scenario(
+            title: title, organisation: fields.string("organisation"), summary: fields.string("description"),
+            illustrativeNote: fields.string("illustrative"), analysisYears: years, firstCalendarYear: firstYear,
+            reportCurrency: currency, priceBaseYear: baseYear, conventions: conventions.conventions,
+            priceIndex: conventions.priceIndex, optimismBias: conventions.optimismBias, stakeholders: stakeholders,
+            inputs: inputs, outcomes: outcomes)
+    }
+
+    private func readList<T>(_ node: Node?, _ path: String, read: (Node, String) -> T?) -> [T] {
+        guard let node, let items = reader.sequence(node, path) else { return [] }
+        return items.enumerated().compactMap { index, item in read(item, "\(path)[\(index)]") }
+    }
+
+    // MARK: Conventions
+
+    struct DeclaredConventions {
+        var conventions: Conventions
+        var priceIndex: PriceIndex?
+        var optimismBias: OptimismBiasTable?
+    }
+
+    private func readConventions(_ node: Node?, library: ModelLibrary) -> DeclaredConventions? {
+        guard let node,
+            let fields = reader.mapping(
+                node, "conventions",
+                allowed: ["discount_from", "discount_rate", "discount_schedule", "discount_inputs", "price_index", "optimism_bias"])
+        else { return nil }
+        let from = fields.required("discount_from", allowed: DiscountFrom.allCases.map(\.rawValue).joined(separator: ", ")).flatMap { node in
+            reader.choice(node, "conventions.discount_from", DiscountFrom.self).map { Located($0, at: reader.location(node)) }
+        }
+        var schedule: DiscountSchedule?
+        switch (fields.optional("discount_rate"), fields.optional("discount_schedule")) {
+        case (let rate?, nil):
+            schedule = readRate(rate)
+        case (nil, let named?):
+            schedule = resolve(named, "conventions.discount_schedule", in: library.schedules, kind: .discountSchedules, library: library)
+        case (.some, .some):
+            reader.error(fields.keyLocation("discount_schedule"), "conventions.discount_schedule", "give either discount_rate or discount_schedule, not both")
+        case (nil, nil):
+            reader.error(fields.location, "conventions.discount_rate", "is required but missing", allowed: "discount_rate (a rate or bands) or discount_schedule (a model entry)")
+        }
+        let discountInputs = fields.optional("discount_inputs").flatMap { node in
+            reader.bool(node, "conventions.discount_inputs").map { Located($0, at: reader.location(node)) }
+        } ?? Located(false)
+        var index: PriceIndex?
+        if let node = fields.optional("price_index") {
+            if case .mapping = node {
+                let points = ModelFileReader(reader: reader).readIndexPoints(node, "conventions.price_index")
+                index = points.map { PriceIndex(points: $0, location: reader.location(node)) }
+            } else {
+                index = resolve(node, "conventions.price_index", in: library.priceIndices, kind: .priceIndices, library: library)
+            }
+        }
+        var optimism: OptimismBiasTable?
+        if let node = fields.optional("optimism_bias") {
+            if case .mapping = node {
+                let grades = ModelFileReader(reader: reader).readGrades(node, "conventions.optimism_bias")
+                optimism = grades.map { OptimismBiasTable(reductions: $0, location: reader.location(node)) }
+            } else {
+                optimism = resolve(node, "conventions.optimism_bias", in: library.optimismTables, kind: .optimismBias, library: library)
+            }
+        }
+        guard let from, let schedule else { return nil }
+        return DeclaredConventions(
+            conventions: Conventions(discountFrom: from, discounting: schedule, discountInputs: discountInputs),
+            priceIndex: index, optimismBias: optimism)
+    }
+
+    private func readRate(_ node: Node) -> DiscountSchedule? {
+        let path = "conventions.discount_rate"
+        if case .sequence = node {
+            return ModelFileReader(reader: reader).readBands(node, path).map {
+                DiscountSchedule(bands: $0, location: reader.location(node))
+            }
+        }
+        return reader.number(node, path, allowed: "a rate ≥ 0, e.g. 0.035, or bands [{from_year, rate}]").map {
+            DiscountSchedule.constant($0, at: reader.location(node))
+        }
+    }
+
+    /// Looks up `model/entry` in one kind of model, naming what is loaded when it is missing.
+    private func resolve<T>(_ node: Node, _ path: String, in table: [String: T], kind: ModelKind, library: ModelLibrary) -> T? {
+        guard let reference = reader.string(node, path) else { return nil }
+        if let found = table[reference] { return found }
+        let model = reference.split(separator: "/").first.map(String.init) ?? reference
+        let known = table.keys.sorted()
+        let message: String
+        if library.models[model] == nil {
+            message = "refers to model '\(model)', which no file under 'uses:' declares"
+        } else if library.models[model]?.kind != kind {
+            message = "refers to model '\(model)', which holds \(library.models[model]!.kind.rawValue), not \(kind.rawValue)"
+        } else {
+            message = "refers to an entry that model '\(model)' does not have"
+        }
+        reader.error(
+            reader.location(node), path, message, found: "'\(reference)'",
+            allowed: known.isEmpty ? "a model-id/entry-id of a \(kind.rawValue) model listed under uses:" : known.joined(separator: ", "))
+        return nil
+    }
+
+    // MARK: Stakeholders and inputs
+
+    private func readStakeholder(_ node: Node, _ path: String) -> Stakeholder? {
+        guard let fields = reader.mapping(node, path, allowed: ["id", "name", "description"]) else { return nil }
+        guard let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }) else { return nil }
+        return Stakeholder(id: id, name: fields.string("name"), summary: fields.string("description"), location: reader.location(node))
+    }
+
+    private func readInput(_ node: Node, _ path: String, currency: Currency?) -> Input? {
+        guard
+            let fields = reader.mapping(
+                node, path, allowed: ["id", "stakeholder", "description", "amount", "in_kind", "currency", "year"])
+        else { return nil }
+        guard let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }) else { return nil }
+        let path = "inputs[\(id)]"
+        let stakeholder = located(fields.optional("stakeholder"), "\(path).stakeholder", reader.identifier)
+        let year = located(fields.optional("year"), "\(path).year") { reader.integer($0, $1, allowed: "an analysis year ≥ 1") } ?? Located(1)
+        let declaredCurrency = located(fields.optional("currency"), "\(path).currency", reader.currency)
+        var valuation: Input.Valuation?
+        switch (fields.optional("amount"), fields.optional("in_kind")) {
+        case (let amount?, nil):
+            valuation = reader.assumption(amount, "\(path).amount", read: { reader.number($0, $1, allowed: "an amount ≥ 0") }).map(Input.Valuation.money)
+        case (nil, let inKind?):
+            if let kind = reader.mapping(inKind, "\(path).in_kind", allowed: ["hours", "rate_per_hour"]) {
+                let hours = kind.required("hours").flatMap { reader.assumption($0, kind.path("hours"), read: { reader.number($0, $1, allowed: "hours ≥ 0") }) }
+                let rate = kind.required("rate_per_hour").flatMap { reader.assumption($0, kind.path("rate_per_hour"), read: { reader.number($0, $1, allowed: "a rate ≥ 0") }) }
+                if let hours, let rate { valuation = .inKindTime(hours: hours, ratePerHour: rate) }
+            }
+        case (.some, .some):
+            reader.error(fields.keyLocation("in_kind"), "\(path).in_kind", "give either amount or in_kind, not both")
+        case (nil, nil):
+            reader.error(fields.location, "\(path).amount", "is required but missing", allowed: "amount (money) or in_kind (hours and rate_per_hour)")
+        }
+        guard let valuation, let currency = declaredCurrency ?? currency.map({ Located($0) }) else { return nil }
+        return Input(
+            id: id, stakeholder: stakeholder, summary: fields.string("description"), valuation: valuation,
+            currency: currency, year: year, location: reader.location(node))
+    }
+
+    private func located<T>(_ node: Node?, _ path: String, _ read: (Node, String) -> T?) -> Located<T>? {
+        guard let node, let value = read(node, path) else { return nil }
+        return Located(value, at: reader.location(node))
+    }
+
+    // MARK: Outcomes
+
+    static let outcomeKeys = [
+        "id", "stakeholder", "description", "indicator", "quantity", "proxy", "deadweight", "displacement",
+        "attribution", "drop_off", "duration", "start_year", "value_type", "confidence",
+    ]
+
+    private func readOutcome(_ node: Node, _ path: String, library: ModelLibrary) -> Outcome? {
+        guard let fields = reader.mapping(node, path, allowed: Self.outcomeKeys) else { return nil }
+        guard let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }) else { return nil }
+        let path = "outcomes[\(id)]"
+        let stakeholder = located(fields.required("stakeholder"), "\(path).stakeholder", reader.identifier)
+        var quantityUnit: Located<String>?
+        let quantity = fields.required("quantity").flatMap { node in
+            reader.assumption(
+                node, "\(path).quantity", extraKeys: ["unit"], read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
+                extra: { quantityFields in
+                    quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
+                })
+        }
+        let proxy = fields.required("proxy").flatMap { readProxy($0, "\(path).proxy", library: library) }
+        var deductions: [DeductionKind: Assumption<Deduction>] = [:]
+        for kind in DeductionKind.allCases {
+            if let node = fields.optional(kind.rawValue),
+                let deduction = reader.assumption(node, "\(path).\(kind.rawValue)", read: reader.deduction)
+            {
+                deductions[kind] = deduction
+            }
+        }
+        let dropOff = fields.optional("drop_off").flatMap { node in
+            reader.assumption(node, "\(path).drop_off", read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
+        }
+        let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration") {
+            reader.integer($0, $1, allowed: "a whole number of years ≥ 1")
+        }
+        let start = located(fields.optional("start_year"), "\(path).start_year") { reader.integer($0, $1, allowed: "a whole number ≥ 1") } ?? Located(1)
+        let valueType = located(
+            fields.required("value_type", allowed: ValueType.allCases.map(\.rawValue).joined(separator: ", ")), "\(path).value_type"
+        ) { reader.choice($0, $1, ValueType.self) }
+        let confidence = located(fields.optional("confidence"), "\(path).confidence") { node, path in
+            if case .scalar(let scalar) = node { return scalar.string }
+            return reader.string(node, path)
+        }
+        guard let stakeholder, let quantity, let proxy, let duration, let valueType else { return nil }
+        return Outcome(
+            id: id, stakeholder: stakeholder, summary: fields.string("description"), indicator: fields.string("indicator"),
+            quantity: quantity, quantityUnit: quantityUnit, proxy: proxy, deadweight: deductions[.deadweight],
+            displacement: deductions[.displacement], attribution: deductions[.attribution], dropOff: dropOff,
+            duration: duration, startYear: start, valueType: valueType, confidence: confidence,
+            location: reader.location(node))
+    }
+
+    /// A proxy typed in the scenario (`value`, `currency`, `per`, `price_year`, `source`) or a
+    /// reference to a model entry (`model: id/entry`).
+    private func readProxy(_ node: Node, _ path: String, library: ModelLibrary) -> FinancialProxy? {
+        guard
+            let fields = reader.mapping(
+                node, path, allowed: ["model", "value", "currency", "per", "price_year", "source", "rationale"])
+        else { return nil }
+        if let modelNode = fields.optional("model") {
+            for key in ["value", "currency", "per", "price_year", "source"] where fields.has(key) {
+                reader.error(fields.keyLocation(key), fields.path(key), "a proxy taken from a model cannot also set \(key)", allowed: "model, rationale")
+            }
+            guard var proxy = resolve(modelNode, "\(path).model", in: library.proxies, kind: .financialProxies, library: library) else { return nil }
+            proxy.location = reader.location(modelNode)
+            proxy.rationale = fields.string("rationale") ?? proxy.rationale
+            return proxy
+        }
+        let value = fields.required("value", allowed: "a money value, or model: id/entry").flatMap { reader.number($0, fields.path("value")) }
+        let currency = fields.required("currency").flatMap { reader.currency($0, fields.path("currency")) }
+        let per = fields.optional("per").flatMap { reader.identifier($0, fields.path("per")) }
+        let priceYear = fields.optional("price_year").flatMap { reader.priceYear($0, fields.path("price_year")) }
+        let source = fields.required("source", allowed: "the publication the value comes from").flatMap { reader.citation($0, fields.path("source")) }
+        guard let value, let currency else { return nil }
+        return FinancialProxy(
+            value: value, currency: currency, per: per, priceYear: priceYear, citation: source,
+            rationale: fields.string("rationale"), location: reader.location(fields.optional("value")!))
+    }
+}

@@ -1,0 +1,101 @@
+import Crypto
+import Foundation
+import SROICore
+import Yams
+
+/// The version of the scenario file format this engine reads.
+public let scenarioSchema = "sroi-scenario/1"
+
+/// A file that went into an evaluation, with the SHA-256 of its bytes.
+public struct InputFile: Sendable, Equatable {
+    public enum Role: String, Sendable {
+        case scenario
+        case model
+        case conformanceCase = "conformance_case"
+    }
+
+    /// The path as the user gave it, or relative to the scenario for the models it uses.
+    public var path: String
+    public var role: Role
+    public var sha256: String
+}
+
+/// A validated scenario, the files it was read from, and the warnings found on the way.
+public struct LoadedScenario: Sendable {
+    public var scenario: Scenario
+    public var models: ModelLibrary
+    public var files: [InputFile]
+    public var warnings: [Diagnostic]
+}
+
+/// Turns a scenario file and the value models it uses into a validated ``Scenario``.
+public struct ScenarioLoader: Sendable {
+    public init() {}
+
+    /// Loads and validates. Throws ``ValidationFailure`` with every problem found in the
+    /// scenario and its models; nothing is returned unless the whole scenario is sound.
+    public func load(path: String) throws(ValidationFailure) -> LoadedScenario {
+        var files: [InputFile] = []
+        guard let data = readFile(path, role: .scenario, into: &files) else {
+            throw ValidationFailure([Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read: no such file or not readable")])
+        }
+        return try load(text: String(decoding: data, as: UTF8.self), file: path, directory: (path as NSString).deletingLastPathComponent, files: files)
+    }
+
+    /// Loads scenario text as if read from `file`; model paths resolve against `directory`.
+    public func load(text: String, file: String, directory: String, files: [InputFile] = []) throws(ValidationFailure) -> LoadedScenario {
+        var files = files
+        let reader = DocumentReader(file: file)
+        var diagnostics: [Diagnostic] = []
+        var library = ModelLibrary()
+        var scenario: Scenario?
+        if let root = reader.parse(text) {
+            let builder = ScenarioBuilder(reader: reader)
+            if let declared = builder.readHeader(root) {
+                for use in declared.uses {
+                    loadModel(use, relativeTo: directory, reader: reader, library: &library, files: &files, diagnostics: &diagnostics)
+                }
+                scenario = builder.readBody(declared, library: library)
+            }
+        }
+        diagnostics += reader.diagnostics
+        if let scenario, !diagnostics.containsErrors {
+            diagnostics += ScenarioValidator().diagnose(scenario)
+        } else if let scenario {
+            // Report range and reference problems too, so one run lists everything it can.
+            diagnostics += ScenarioValidator().diagnose(scenario).filter { $0.severity == .error }
+        }
+        guard let scenario, !diagnostics.containsErrors else { throw ValidationFailure(diagnostics) }
+        return LoadedScenario(scenario: scenario, models: library, files: files, warnings: diagnostics)
+    }
+
+    private func loadModel(
+        _ use: Located<String>, relativeTo directory: String, reader: DocumentReader, library: inout ModelLibrary,
+        files: inout [InputFile], diagnostics: inout [Diagnostic]
+    ) {
+        let path = directory.isEmpty ? use.value : (directory as NSString).appendingPathComponent(use.value)
+        let display = (path as NSString).standardizingPath
+        guard let data = readFile(display, role: .model, into: &files) else {
+            reader.error(use.location, "uses", "the model file cannot be read", found: display, allowed: "a path relative to the scenario file")
+            return
+        }
+        let modelReader = DocumentReader(file: display)
+        if let root = modelReader.parse(String(decoding: data, as: UTF8.self)) {
+            ModelFileReader(reader: modelReader).read(root, into: &library)
+        }
+        diagnostics += modelReader.diagnostics
+    }
+
+    private func readFile(_ path: String, role: InputFile.Role, into files: inout [InputFile]) -> Data? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        files.append(InputFile(path: path, role: role, sha256: FileDigest.sha256(data)))
+        return data
+    }
+}
+
+/// SHA-256 digests of file contents, as lowercase hex.
+public enum FileDigest {
+    public static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,52 @@
+import SROICore
+import Yams
+
+/// Readers for the shapes that scenario and model files share: citations and assumptions.
+extension DocumentReader {
+    static let citationKeys = ["publication", "locator", "publisher", "url", "licence"]
+
+    /// A citation: a mapping of ``citationKeys``, or plain text naming the publication.
+    /// `inherited` fills in what the entry leaves out (a model's own citation).
+    func citation(_ node: Node, _ path: String, inherited: Citation? = nil) -> Citation? {
+        if case .scalar = node {
+            return string(node, path).map { Citation(publication: $0) }
+        }
+        guard let fields = mapping(node, path, allowed: Self.citationKeys) else { return nil }
+        let publication = fields.string("publication") ?? inherited?.publication
+        guard let publication else {
+            error(fields.location, fields.path("publication"), "is required but missing", allowed: "the title of the publication cited")
+            return nil
+        }
+        return Citation(
+            publication: publication, locator: fields.string("locator") ?? inherited?.locator,
+            publisher: fields.string("publisher") ?? inherited?.publisher, url: fields.string("url") ?? inherited?.url,
+            licence: fields.string("licence") ?? inherited?.licence)
+    }
+
+    /// A judgement: a bare value, or `{value, rationale, source}`.
+    func assumption<T>(
+        _ node: Node, _ path: String, extraKeys: [String] = [], read: (Node, String) -> T?,
+        extra: ((Fields) -> Void)? = nil
+    ) -> Assumption<T>? {
+        guard case .mapping = node else {
+            return read(node, path).map { Assumption($0, at: location(node)) }
+        }
+        guard let fields = mapping(node, path, allowed: ["value", "rationale", "source"] + extraKeys) else { return nil }
+        extra?(fields)
+        guard let valueNode = fields.required("value") else { return nil }
+        let value = read(valueNode, fields.path("value"))
+        let rationale = fields.string("rationale")
+        let source = fields.optional("source").flatMap { citation($0, fields.path("source")) }
+        return value.map { Assumption($0, at: location(valueNode), rationale: rationale, source: source) }
+    }
+
+    /// A deduction share: one number, or a list of one share per year of the outcome.
+    func deduction(_ node: Node, _ path: String) -> Deduction? {
+        if case .sequence(let items) = node {
+            let shares = items.enumerated().map { index, item in number(item, "\(path)[\(index)]", allowed: "a share from 0 to 1") }
+            guard shares.allSatisfy({ $0 != nil }) else { return nil }
+            return .byYear(shares.map { $0! })
+        }
+        return number(node, path, allowed: "a share from 0 to 1, or a list of shares").map(Deduction.constant)
+    }
+}
