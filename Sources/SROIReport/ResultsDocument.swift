@@ -1,0 +1,202 @@
+import SROICore
+
+/// Where the figures came from: each file read, with its SHA-256.
+public struct Provenance: Sendable {
+    public struct File: Sendable {
+        public var path: String
+        public var role: String
+        public var sha256: String
+
+        public init(path: String, role: String, sha256: String) {
+            self.path = path
+            self.role = role
+            self.sha256 = sha256
+        }
+    }
+
+    public var files: [File]
+
+    public init(files: [File]) {
+        self.files = files
+    }
+
+    var json: JSON {
+        .array(files.map { .object([("path", .string($0.path)), ("role", .string($0.role)), ("sha256", .string($0.sha256))]) })
+    }
+}
+
+/// `results.json` and `trace.json`: the machine-readable output of an evaluation.
+public enum ResultsDocument {
+    public static let resultsFormat = "sroi-results/1"
+    public static let traceFormat = "sroi-trace/1"
+
+    static var engine: JSON { .object([("name", .string(Engine.name)), ("version", .string(Engine.version))]) }
+
+    public static func results(_ evaluation: Evaluation, scenario: Scenario, provenance: Provenance) -> JSON {
+        let results = evaluation.results
+        return .members([
+            ("format", .string(resultsFormat)),
+            ("engine", engine),
+            ("files", provenance.json),
+            ("scenario", scenarioSummary(scenario)),
+            ("conventions", conventions(scenario)),
+            ("currency", .string(results.currency.code)),
+            (
+                "figures",
+                .object([
+                    (FigureID.totalPresentValue, figure(results.totalPresentValue)),
+                    (FigureID.totalInputs, figure(results.totalInputs)),
+                    (FigureID.netPresentValue, figure(results.netPresentValue)),
+                    (FigureID.sroiRatio, figure(results.sroiRatio)),
+                    (FigureID.netSROIRatio, figure(results.netSROIRatio)),
+                    (FigureID.paybackMonths, figure(results.paybackMonths)),
+                ])
+            ),
+            ("by_stakeholder", .object(results.byStakeholder.map { ($0.stakeholder, figure($0.figure)) })),
+            ("by_value_type", .object(results.byValueType.map { ($0.valueType.rawValue, figure($0.figure)) })),
+            ("by_year", .object(results.byYear.map { (String($0.year), figure($0.figure)) })),
+            (
+                "outcomes",
+                .object(
+                    results.outcomes.map { outcome in
+                        (
+                            outcome.id,
+                            .object([
+                                ("stakeholder", .string(outcome.stakeholder)),
+                                ("value_type", .string(outcome.valueType.rawValue)),
+                                ("start_year", .number(Double(outcome.startYear))),
+                                ("impact_year1", figure(outcome.impactYear1)),
+                                ("values_by_year", .array(outcome.valuesByYear.map(figure))),
+                                ("present_value", figure(outcome.presentValue)),
+                            ])
+                        )
+                    })
+            ),
+            (
+                "inputs",
+                .object(
+                    results.inputs.map { input in
+                        (
+                            input.id,
+                            .object([
+                                ("year", .number(Double(input.year))), ("amount", figure(input.amount)),
+                                ("counted", figure(input.counted)),
+                            ])
+                        )
+                    })
+            ),
+            ("warnings", .array(evaluation.warnings.map { .string($0.description) })),
+        ])
+    }
+
+    public static func trace(_ evaluation: Evaluation, provenance: Provenance) -> JSON {
+        let trace = evaluation.trace
+        return .object([
+            ("format", .string(traceFormat)),
+            ("engine", engine),
+            ("files", provenance.json),
+            (
+                "arithmetic",
+                .string(
+                    "Each computed node applies its 'arithmetic' to the values of its 'inputs', in order (a, b, c, ...), in IEEE-754 binary64, left to right."
+                )
+            ),
+            (
+                "nodes",
+                .object(
+                    trace.nodes.map { node in
+                        (
+                            node.id,
+                            .members([
+                                ("label", .string(node.label)),
+                                ("step", .string(node.step)),
+                                ("symbol", .string(node.symbol)),
+                                ("value", value(node.value)),
+                                ("undefined", undefinedReason(node.value)),
+                                ("unit", .string(node.unit)),
+                                ("formula", .string(trace.symbolicFormula(of: node))),
+                                ("substituted", node.arithmetic == .given ? nil : .string(trace.substitutedFormula(of: node))),
+                                ("arithmetic", .string(node.arithmetic.code)),
+                                ("inputs", node.inputs.isEmpty ? nil : .array(node.inputs.map(JSON.string))),
+                                ("convention", .text(node.convention)),
+                                ("origin", node.origin.map(origin)),
+                                ("rationale", .text(node.rationale)),
+                                ("source", node.source.map(citation)),
+                            ])
+                        )
+                    })
+            ),
+        ])
+    }
+
+    static func figure(_ figure: Figure) -> JSON {
+        .members([
+            ("value", value(figure.value)), ("undefined", undefinedReason(figure.value)), ("unit", .string(figure.unit)),
+            ("node", .string(figure.node)),
+        ])
+    }
+
+    static func value(_ value: FigureValue) -> JSON {
+        if case .number(let number) = value { return .number(number) }
+        return .null
+    }
+
+    static func undefinedReason(_ value: FigureValue) -> JSON? {
+        if case .undefined(let reason) = value { return .string(reason) }
+        return nil
+    }
+
+    static func location(_ location: SourceLocation?) -> [(String, JSON?)] {
+        guard let location else { return [] }
+        return [
+            ("file", .string(location.file)), ("line", .number(Double(location.line))),
+            ("column", .number(Double(location.column))),
+        ]
+    }
+
+    static func origin(_ origin: Origin) -> JSON {
+        switch origin {
+        case .written(let place):
+            return .members([("kind", .string("written"))] + location(place))
+        case .model(let entry):
+            return .members(
+                [("kind", .string("model")), ("model", .string(entry.model)), ("entry", .string(entry.entry))]
+                    + location(entry.location) + [("citation", entry.citation.map(citation))])
+        case .methodDefault(let note):
+            return .object([("kind", .string("method_default")), ("note", .string(note))])
+        }
+    }
+
+    static func citation(_ citation: Citation) -> JSON {
+        .members([
+            ("publication", .string(citation.publication)), ("locator", .text(citation.locator)),
+            ("publisher", .text(citation.publisher)), ("url", .text(citation.url)), ("licence", .text(citation.licence)),
+        ])
+    }
+
+    static func scenarioSummary(_ scenario: Scenario) -> JSON {
+        .members([
+            ("title", .string(scenario.title)), ("organisation", .text(scenario.organisation)),
+            ("illustrative", .text(scenario.illustrativeNote)),
+            ("analysis_years", .number(Double(scenario.analysisYears.value))),
+            ("first_year", scenario.firstCalendarYear.map { .number(Double($0)) }),
+        ])
+    }
+
+    static func conventions(_ scenario: Scenario) -> JSON {
+        let conventions = scenario.conventions
+        let schedule = conventions.discounting
+        return .members([
+            ("discount_from", .string(conventions.discountFrom.value.rawValue)),
+            ("discount_schedule", .text(schedule.name)),
+            (
+                "discount_rate",
+                .array(schedule.bands.map { .object([("from_year", .number(Double($0.fromYear))), ("rate", .number($0.rate))]) })
+            ),
+            ("discount_inputs", .bool(conventions.discountInputs.value)),
+            ("price_base_year", .text(scenario.priceBaseYear?.value.label)),
+            ("price_index", .text(scenario.priceIndex?.name)),
+            ("optimism_bias", .text(scenario.optimismBias?.name)),
+        ])
+    }
+}

@@ -1,0 +1,96 @@
+import SROICore
+
+/// Fixed-point text for people: money and ratios to two decimals with thousands separators.
+/// Only rendering rounds; the figures themselves are never rounded.
+public enum Display {
+    public static func fixed(_ value: Double, decimals: Int = 2) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let negative = value < 0
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9e17 else { return NumberFormat.shortest(value) }
+        let whole = UInt64(scaled) / UInt64(scale)
+        let fraction = UInt64(scaled) % UInt64(scale)
+        var digits = String(whole)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits = String(digits.dropLast(3))
+        }
+        grouped = digits + grouped
+        if decimals > 0 {
+            let fractionText = String(fraction)
+            grouped += "." + String(repeating: "0", count: decimals - fractionText.count) + fractionText
+        }
+        return (negative && scaled != 0 ? "-" : "") + grouped
+    }
+
+    /// A figure as a person reads it: money with its currency, ratios as `1.52 : 1`.
+    public static func figure(_ figure: Figure, currency: Currency) -> String {
+        switch figure.value {
+        case .undefined(let reason): return "undefined (\(reason))"
+        case .number(let value):
+            if figure.unit == currency.code { return "\(currency.code) \(fixed(value))" }
+            if figure.unit == "\(currency.code)/\(currency.code)" { return "\(fixed(value)) : 1" }
+            if figure.unit == "month" { return "\(fixed(value, decimals: 1)) months" }
+            return "\(fixed(value)) \(figure.unit)"
+        }
+    }
+}
+
+/// The terminal summary of `sroi run`.
+public enum Summary {
+    public static func text(_ evaluation: Evaluation, scenario: Scenario) -> String {
+        let results = evaluation.results
+        let currency = results.currency
+        func show(_ figure: Figure) -> String { Display.figure(figure, currency: currency) }
+        var lines: [String] = []
+        lines.append(scenario.title)
+        if let organisation = scenario.organisation { lines.append(organisation) }
+        if let note = scenario.illustrativeNote { lines.append("ILLUSTRATIVE: \(note)") }
+        lines.append("")
+        let headline: [(String, Figure)] = [
+            ("Total present value", results.totalPresentValue),
+            ("Total inputs", results.totalInputs),
+            ("Net present value", results.netPresentValue),
+            ("SROI ratio", results.sroiRatio),
+            ("Net SROI ratio", results.netSROIRatio),
+            ("Payback", results.paybackMonths),
+        ]
+        lines += table(headline.map { ($0.0, show($0.1)) })
+        let names = Dictionary(uniqueKeysWithValues: scenario.stakeholders.map { ($0.id, $0.name ?? $0.id) })
+        lines.append("")
+        lines.append("Present value by stakeholder")
+        lines += table(results.byStakeholder.map { (names[$0.stakeholder] ?? $0.stakeholder, show($0.figure)) }, indent: "  ")
+        lines.append("")
+        lines.append("Present value by value type")
+        lines += table(results.byValueType.map { ($0.valueType.rawValue, show($0.figure)) }, indent: "  ")
+        lines.append("")
+        lines.append("Present value by year")
+        lines += table(
+            results.byYear.map { entry in
+                let calendar = scenario.firstCalendarYear.map { " (\($0 + entry.year - 1))" } ?? ""
+                return ("Year \(entry.year)\(calendar)", show(entry.figure))
+            }, indent: "  ")
+        lines.append("")
+        lines.append("Conventions: discount_from \(scenario.conventions.discountFrom.value.rawValue); " + discounting(scenario))
+        for warning in evaluation.warnings { lines.append("warning: \(warning)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func discounting(_ scenario: Scenario) -> String {
+        let schedule = scenario.conventions.discounting
+        if let name = schedule.name { return "discount schedule \(name)" }
+        if schedule.bands.count == 1 { return "discount rate \(NumberFormat.shortest(schedule.bands[0].rate))" }
+        return "discount rate bands " + schedule.bands.map { "from \($0.fromYear): \(NumberFormat.shortest($0.rate))" }.joined(separator: ", ")
+    }
+
+    static func table(_ rows: [(String, String)], indent: String = "") -> [String] {
+        let width = rows.map(\.0.count).max() ?? 0
+        let valueWidth = rows.map(\.1.count).max() ?? 0
+        return rows.map { label, value in
+            indent + label + String(repeating: " ", count: width - label.count + 2)
+                + String(repeating: " ", count: valueWidth - value.count) + value
+        }
+    }
+}

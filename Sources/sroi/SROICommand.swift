@@ -1,0 +1,199 @@
+import ArgumentParser
+import Foundation
+import SROICore
+import SROILoad
+import SROIReport
+
+@main
+struct SROICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sroi",
+        abstract: "Social Return on Investment: evaluate declarative scenarios with an auditable trace.",
+        discussion: """
+            Examples:
+              sroi check Scenarios/use-it/health-professionals.yaml
+              sroi run Scenarios/use-it/health-professionals.yaml --out results/
+              sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio
+              sroi conformance ../shared/method/conformance
+            """,
+        version: Engine.version,
+        subcommands: [Check.self, Run.self, Explain.self, Conformance.self]
+    )
+}
+
+/// The scenario file every evaluating command takes.
+struct ScenarioArgument: ParsableArguments {
+    @Argument(help: "The scenario file (YAML, schema sroi-scenario/1).")
+    var scenario: String
+
+    /// Loads and validates, printing every diagnostic; exits 1 on errors.
+    func load() throws -> LoadedScenario {
+        do {
+            let loaded = try ScenarioLoader().load(path: scenario)
+            for warning in loaded.warnings { Terminal.error("\(warning)") }
+            return loaded
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Where files are written; shared by every command that writes any.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Directory for the files written (created if missing).", valueName: "DIR"))
+    var out: String?
+}
+
+extension LoadedScenario {
+    var provenance: Provenance {
+        Provenance(files: files.map { Provenance.File(path: $0.path, role: $0.role.rawValue, sha256: $0.sha256) })
+    }
+
+    func evaluate() throws -> Evaluation {
+        do {
+            return try Evaluator().evaluate(scenario)
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode.failure
+        }
+    }
+}
+
+enum Terminal {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a scenario and the models it uses, listing every problem.",
+        discussion: """
+            Exits 0 when the scenario can be evaluated, 1 when it has errors. Nothing is written.
+            Example:
+              sroi check Scenarios/use-it/health-professionals.yaml
+            """)
+
+    @OptionGroup var scenario: ScenarioArgument
+
+    func run() throws {
+        let loaded = try scenario.load()
+        let s = loaded.scenario
+        Terminal.write(
+            "\(scenario.scenario): ok: \(s.stakeholders.count) stakeholders, \(s.inputs.count) inputs, \(s.outcomes.count) outcomes, \(loaded.files.count - 1) model files\n")
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a scenario: print the summary and write results.json and trace.json.",
+        discussion: """
+            Example:
+              sroi run Scenarios/use-it/health-professionals.yaml --out results/
+            """)
+
+    @OptionGroup var scenario: ScenarioArgument
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let loaded = try scenario.load()
+        let evaluation = try loaded.evaluate()
+        Terminal.write(Summary.text(evaluation, scenario: loaded.scenario))
+        guard let out = output.out else { return }
+        let results = ResultsDocument.results(evaluation, scenario: loaded.scenario, provenance: loaded.provenance)
+        let trace = ResultsDocument.trace(evaluation, provenance: loaded.provenance)
+        do {
+            try OutputFiles.write([("results.json", results.rendered()), ("trace.json", trace.rendered())], to: out)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode.failure
+        }
+        Terminal.write("\nWrote \((out as NSString).appendingPathComponent("results.json")) and \((out as NSString).appendingPathComponent("trace.json"))\n")
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how one figure was computed, down to the sources of its inputs.",
+        discussion: """
+            FIGURE is a trace node id (see trace.json) or one of: ratio, net_ratio, npv, pv, inputs, payback.
+            Examples:
+              sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio
+              sroi explain Scenarios/use-it/health-professionals.yaml outcome.agency-cover-replaced.present_value.year3
+              sroi explain Scenarios/use-it/health-professionals.yaml npv --depth 2
+            """)
+
+    @OptionGroup var scenario: ScenarioArgument
+
+    @Argument(help: "The figure to explain.")
+    var figure: String = FigureID.sroiRatio
+
+    @Option(help: "Levels of inputs to open below the figure.")
+    var depth: Int = .max
+
+    func validate() throws {
+        guard depth >= 0 else { throw ValidationError("--depth must be 0 or more") }
+    }
+
+    func run() throws {
+        let evaluation = try scenario.load().evaluate()
+        let explanation = Explanation(trace: evaluation.trace, maximumDepth: depth)
+        guard let id = explanation.resolve(figure) else {
+            let suggestions = explanation.suggestions(for: figure)
+            Terminal.error(
+                "error: no figure '\(figure)' in this scenario's trace"
+                    + (suggestions.isEmpty ? "; try sroi_ratio, total_present_value or an id from trace.json" : "; ids like it:\n  " + suggestions.joined(separator: "\n  ")))
+            throw ExitCode.failure
+        }
+        Terminal.write(explanation.render(id))
+    }
+}
+
+struct Conformance: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every conformance case (*.json) in a directory and compare with its expectations.",
+        discussion: """
+            Prints one line per case and a closing line 'N passed, M failed'; exits 1 if any case failed.
+            Example:
+              sroi conformance ../shared/method/conformance
+            """)
+
+    @Argument(help: "A directory of conformance case files.")
+    var directory: String
+
+    @Flag(help: "Also list what each passing case checked.")
+    var verbose = false
+
+    func run() throws {
+        let suite = ConformanceSuite()
+        let files: [String]
+        do {
+            files = try suite.caseFiles(in: directory)
+        } catch {
+            Terminal.error("error: \(directory): cannot list the directory (\(error.localizedDescription))")
+            throw ExitCode.failure
+        }
+        var passed = 0
+        var failed = 0
+        for file in files {
+            let report = suite.run(file: file)
+            if report.passed {
+                passed += 1
+                Terminal.write("PASS \(report.id)\(verbose ? " (\(report.checks) checks)" : "")\n")
+            } else {
+                failed += 1
+                Terminal.write("FAIL \(report.id)\n" + report.findings.map { "     \($0)\n" }.joined())
+            }
+        }
+        Terminal.write("\(passed) passed, \(failed) failed\n")
+        if failed > 0 || files.isEmpty {
+            if files.isEmpty { Terminal.error("error: \(directory) holds no .json case files") }
+            throw ExitCode.failure
+        }
+    }
+}
