@@ -50,8 +50,8 @@ public struct Explanation {
         out.append(prefix + "\(node.label)  [\(node.id)]")
         let detail = childPrefix + (node.inputs.isEmpty ? "    " : "│   ")
         out.append(detail + "\(node.symbol) = \(valueText(node))")
-        if shown.contains(id) && !node.inputs.isEmpty {
-            out.append(detail + "(worked out above)")
+        if shown.contains(id) {
+            out.append(detail + (node.inputs.isEmpty ? "(source shown above)" : "(worked out above)"))
             return
         }
         shown.insert(id)

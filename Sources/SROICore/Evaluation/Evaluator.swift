@@ -86,6 +86,13 @@ private struct Run {
         return Figure(node: id, value: node.value, unit: node.unit)
     }
 
+    /// A value from a model points at its own line in the model file; otherwise at the scenario.
+    static func origin(model: ModelEntryOrigin?, at location: SourceLocation?) -> Origin {
+        guard var entry = model else { return .written(location) }
+        if let location { entry.location = location }
+        return .model(entry)
+    }
+
     // MARK: The chain
 
     mutating func evaluate() -> Results {
@@ -156,7 +163,7 @@ private struct Run {
         let convention = scenario.conventions.discountFrom.value
         let conventionText = "discount_from: \(convention.rawValue)"
         let scheduleOrigin: (DiscountSchedule.Band) -> Origin = { band in
-            schedule.model.map(Origin.model) ?? .written(band.location)
+            Self.origin(model: schedule.model, at: band.location)
         }
         func rate(_ j: Int) -> String {
             let id = "discount.rate.step\(j)"
@@ -272,7 +279,7 @@ private struct Run {
                     recordImpact(outcome, base: "\(base).year\(start + k)", gross: gross, outcomeYear: k, optimism: optimism))
             }
             impactYear1 = computed(
-                "\(base).impact_year1", "I", "Year-one impact of \(name)", step: "impact", .copy, [impacts[0]],
+                "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impacts[0]],
                 unit: money)
             for k in 0..<duration {
                 let t = start + k
@@ -291,7 +298,7 @@ private struct Run {
         } else {
             let impact = recordImpact(outcome, base: base, gross: gross, outcomeYear: 0, optimism: optimism)
             impactYear1 = computed(
-                "\(base).impact_year1", "I", "Year-one impact of \(name)", step: "impact", .copy, [impact], unit: money)
+                "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impact], unit: money)
             var previous = impactYear1
             for k in 0..<duration {
                 let t = start + k
@@ -316,7 +323,7 @@ private struct Run {
                 step: "present_value", .product, [yearNodes[index].value, factors[t]!], unit: money)
         }
         let pv = computed(
-            "\(base).present_value", "PV", "Present value of \(name)", step: "present_value", .sum,
+            "\(base).present_value", "PV_\(name)", "Present value of \(name)", step: "present_value", .sum,
             yearNodes.map(\.presentValue), unit: money)
         let result = OutcomeResult(
             id: outcome.id, stakeholder: outcome.stakeholder.value, valueType: outcome.valueType.value, startYear: start,
@@ -334,11 +341,11 @@ private struct Run {
         let leaf = given(
             "\(base).proxy", "P", "Financial proxy for \(outcome.id)\(priced)", step: "financial_proxy",
             value: proxy.value, unit: "\(money)/\(unitCounted)", origin: origin, rationale: proxy.rationale,
-            source: proxy.citation)
+            source: proxy.model == nil ? proxy.citation : nil)
         guard let year = proxy.priceYear, let baseYear = scenario.priceBaseYear?.value, year != baseYear,
             let index = scenario.priceIndex
         else { return leaf }
-        let indexOrigin: (PriceIndex.Point) -> Origin = { point in index.model.map(Origin.model) ?? .written(point.location) }
+        let indexOrigin: (PriceIndex.Point) -> Origin = { point in Self.origin(model: index.model, at: point.location) }
         let indexName = index.name.map { "\($0) " } ?? ""
         let baseID = "price_index.\(baseYear)"
         if trace[baseID] == nil {
@@ -388,7 +395,7 @@ private struct Run {
         guard let assumption = outcome.deduction(kind) else {
             if trace[base] == nil {
                 given(
-                    base, symbol, "\(kind.rawValue) for \(outcome.id): none declared", step: kind.rawValue,
+                    base, symbol, "\(kind.title) for \(outcome.id): none declared", step: kind.rawValue,
                     value: 0, unit: "share", origin: .methodDefault("no \(kind.rawValue) declared: 0"))
             }
             return base
@@ -397,7 +404,7 @@ private struct Run {
         case .constant(let share):
             if trace[base] == nil {
                 given(
-                    base, symbol, "\(kind.rawValue) for \(outcome.id)", step: kind.rawValue, value: share,
+                    base, symbol, "\(kind.title) for \(outcome.id)", step: kind.rawValue, value: share,
                     unit: "share", origin: .written(assumption.location), rationale: assumption.rationale,
                     source: assumption.source)
             }
@@ -405,7 +412,7 @@ private struct Run {
         case .byYear(let shares):
             let id = "\(base).outcome_year\(k + 1)"
             return given(
-                id, "\(symbol)_\(k + 1)", "\(kind.rawValue) for \(outcome.id) in year \(k + 1) of the outcome",
+                id, "\(symbol)_\(k + 1)", "\(kind.title) for \(outcome.id) in year \(k + 1) of the outcome",
                 step: kind.rawValue, value: shares[k], unit: "share", origin: .written(assumption.location),
                 rationale: assumption.rationale, source: assumption.source)
         }
@@ -415,7 +422,7 @@ private struct Run {
         guard let table = scenario.optimismBias, let grade = outcome.confidence,
             let reduction = table.reductions[grade.value]
         else { return nil }
-        let origin: Origin = table.model.map(Origin.model) ?? .written(reduction.location)
+        let origin = Self.origin(model: table.model, at: reduction.location)
         return given(
             "\(base).optimism_bias", "OB", "Optimism-bias reduction for confidence grade \(grade.value)",
             step: "optimism_bias", value: reduction.value, unit: "share", origin: origin,

@@ -158,6 +158,9 @@ public enum DeductionKind: String, Sendable, CaseIterable {
     case deadweight
     case displacement
     case attribution
+
+    /// The name with a capital, for labels.
+    public var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
 }
 
 /// A change experienced by a stakeholder, measured by an indicator and valued by a proxy.

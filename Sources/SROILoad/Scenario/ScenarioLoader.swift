@@ -74,7 +74,7 @@ public struct ScenarioLoader: Sendable {
         files: inout [InputFile], diagnostics: inout [Diagnostic]
     ) {
         let path = directory.isEmpty ? use.value : (directory as NSString).appendingPathComponent(use.value)
-        let display = (path as NSString).standardizingPath
+        let display = Self.normalized(path)
         guard let data = readFile(display, role: .model, into: &files) else {
             reader.error(use.location, "uses", "the model file cannot be read", found: display, allowed: "a path relative to the scenario file")
             return
@@ -84,6 +84,24 @@ public struct ScenarioLoader: Sendable {
             ModelFileReader(reader: modelReader).read(root, into: &library)
         }
         diagnostics += modelReader.diagnostics
+    }
+
+    /// Removes `.` and `dir/..` segments lexically, so that a model used as
+    /// `../../Models/x.yaml` from `Scenarios/a/s.yaml` is named `Models/x.yaml`.
+    static func normalized(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part == "..", absolute {
+                continue
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     private func readFile(_ path: String, role: InputFile.Role, into files: inout [InputFile]) -> Data? {

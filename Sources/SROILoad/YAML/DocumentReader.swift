@@ -130,7 +130,9 @@ final class DocumentReader {
             error(location(node), path, "is empty", allowed: "text")
             return nil
         }
-        return scalar.string
+        // Folded and literal blocks end with a newline that is layout, not content.
+        return scalar.style == .folded || scalar.style == .literal
+            ? String(scalar.string.reversed().drop(while: \.isNewline).reversed()) : scalar.string
     }
 
     /// An identifier: letters, digits, `-` and `_`, starting with a letter or digit.
