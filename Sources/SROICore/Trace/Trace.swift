@@ -157,6 +157,13 @@ public struct Trace: Sendable {
         nodes.append(node)
     }
 
+    /// Overwrites one node's value, as a reader of a stored trace might find it altered.
+    /// Used to check that ``inconsistencies()`` notices.
+    public mutating func replaceValue(of id: String, with value: FigureValue) {
+        guard let position = positions[id] else { return }
+        nodes[position].value = value
+    }
+
     /// The formula with input symbols, e.g. `I = G × (1 − DW)`.
     public func symbolicFormula(of node: TraceNode) -> String {
         guard node.arithmetic != .given else { return node.symbol }

@@ -68,7 +68,7 @@ struct ScenarioBuilder {
 
     private func readList<T>(_ node: Node?, _ path: String, read: (Node, String) -> T?) -> [T] {
         guard let node, let items = reader.sequence(node, path) else { return [] }
-        return items.enumerated().compactMap { index, item in read(item, "\(path)[\(index)]") }
+        return items.enumerated().compactMap { index, item in read(item, reader.itemPath(item, path, index)) }
     }
 
     // MARK: Conventions

@@ -119,6 +119,17 @@ final class DocumentReader {
         return Array(sequence)
     }
 
+    /// The path of a list item: `list[id]` when the item has a plain id, else `list[index]`,
+    /// so that every diagnostic about an entry names it the way its author does.
+    func itemPath(_ node: Node, _ list: String, _ index: Int) -> String {
+        if case .mapping(let mapping) = node, let id = mapping["id"], case .scalar(let scalar) = id,
+            Self.isIdentifier(scalar.string)
+        {
+            return "\(list)[\(scalar.string)]"
+        }
+        return "\(list)[\(index)]"
+    }
+
     // MARK: Scalars
 
     func string(_ node: Node, _ path: String) -> String? {
@@ -138,10 +149,7 @@ final class DocumentReader {
     /// An identifier: letters, digits, `-` and `_`, starting with a letter or digit.
     func identifier(_ node: Node, _ path: String) -> String? {
         guard let text = string(node, path) else { return nil }
-        let valid =
-            !text.isEmpty && text.first!.isASCII && (text.first!.isLetter || text.first!.isNumber)
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-        guard valid else {
+        guard Self.isIdentifier(text) else {
             error(location(node), path, "is not a valid id", found: "'\(text)'", allowed: "letters, digits, '-' and '_', starting with a letter or digit")
             return nil
         }
@@ -224,6 +232,11 @@ final class DocumentReader {
         case .sequence: return "a list"
         case .alias: return "an alias"
         }
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     static func isNull(_ text: String) -> Bool { ["", "~", "null", "Null", "NULL"].contains(text) }
