@@ -232,3 +232,18 @@ let malformedScenarios: [MalformedScenario] = [
         #expect(throws: Never.self) { try Support.load(yaml) }
     }
 }
+
+@Suite struct DocumentationTests {
+    /// The annotated example of docs/scenario-format.md must be a valid scenario.
+    @Test func annotatedExampleInTheDocsIsValid() throws {
+        let doc = try String(contentsOf: Support.packageRoot.appendingPathComponent("docs/scenario-format.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: "```yaml\n"))
+        let end = try #require(doc.range(of: "\n```", range: start.upperBound..<doc.endIndex))
+        let yaml = String(doc[start.upperBound..<end.lowerBound])
+        let directory = Support.packageRoot.appendingPathComponent("Scenarios/use-it").path
+        let loaded = try ScenarioLoader().load(text: yaml, file: "docs/scenario-format.md", directory: directory)
+        #expect(loaded.scenario.outcomes.count == 2)
+        let evaluation = try Evaluator().evaluate(loaded.scenario)
+        #expect(evaluation.results.sroiRatio.value.number != nil)
+    }
+}
