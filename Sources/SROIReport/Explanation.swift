@@ -42,7 +42,9 @@ public struct Explanation {
         return out.joined(separator: "\n") + "\n"
     }
 
-    private func walk(_ id: String, prefix: String, childPrefix: String, depth: Int, shown: inout Set<String>, out: inout [String]) {
+    private func walk(
+        _ id: String, prefix: String, childPrefix: String, depth: Int, shown: inout Set<String>, out: inout [String]
+    ) {
         guard let node = trace[id] else {
             out.append(prefix + "\(id): missing from the trace")
             return
@@ -65,13 +67,16 @@ public struct Explanation {
         if let source = node.source { out.append(detail + "source: \(source.summary)") }
         guard !node.inputs.isEmpty else { return }
         if depth >= maximumDepth {
-            out.append(childPrefix + "└── … \(node.inputs.count) input\(node.inputs.count == 1 ? "" : "s") (raise --depth to open)")
+            out.append(
+                childPrefix
+                    + "└── … \(node.inputs.count) input\(node.inputs.count == 1 ? "" : "s") (raise --depth to open)")
             return
         }
         for (index, input) in node.inputs.enumerated() {
             let last = index == node.inputs.count - 1
             walk(
-                input, prefix: childPrefix + (last ? "└── " : "├── "), childPrefix: childPrefix + (last ? "    " : "│   "),
+                input, prefix: childPrefix + (last ? "└── " : "├── "),
+                childPrefix: childPrefix + (last ? "    " : "│   "),
                 depth: depth + 1, shown: &shown, out: &out)
         }
     }

@@ -20,7 +20,8 @@ public enum OutputFiles {
         var staged: [(temporary: String, final: String)] = []
         for file in files {
             let final = (directory as NSString).appendingPathComponent(file.name)
-            let temporary = (directory as NSString).appendingPathComponent(".\(file.name).\(ProcessInfo.processInfo.processIdentifier).tmp")
+            let temporary = (directory as NSString).appendingPathComponent(
+                ".\(file.name).\(ProcessInfo.processInfo.processIdentifier).tmp")
             guard manager.createFile(atPath: temporary, contents: Data(file.contents.utf8)) else {
                 for item in staged { try? manager.removeItem(atPath: item.temporary) }
                 throw WriteError(path: final, reason: "the file cannot be created")

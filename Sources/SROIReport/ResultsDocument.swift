@@ -21,7 +21,10 @@ public struct Provenance: Sendable {
     }
 
     var json: JSON {
-        .array(files.map { .object([("path", .string($0.path)), ("role", .string($0.role)), ("sha256", .string($0.sha256))]) })
+        .array(
+            files.map {
+                .object([("path", .string($0.path)), ("role", .string($0.role)), ("sha256", .string($0.sha256))])
+            })
     }
 }
 
@@ -115,7 +118,10 @@ public enum ResultsDocument {
                                 ("undefined", undefinedReason(node.value)),
                                 ("unit", .string(node.unit)),
                                 ("formula", .string(trace.symbolicFormula(of: node))),
-                                ("substituted", node.arithmetic == .given ? nil : .string(trace.substitutedFormula(of: node))),
+                                (
+                                    "substituted",
+                                    node.arithmetic == .given ? nil : .string(trace.substitutedFormula(of: node))
+                                ),
                                 ("arithmetic", .string(node.arithmetic.code)),
                                 ("inputs", node.inputs.isEmpty ? nil : .array(node.inputs.map(JSON.string))),
                                 ("convention", .text(node.convention)),
@@ -131,7 +137,8 @@ public enum ResultsDocument {
 
     static func figure(_ figure: Figure) -> JSON {
         .members([
-            ("value", value(figure.value)), ("undefined", undefinedReason(figure.value)), ("unit", .string(figure.unit)),
+            ("value", value(figure.value)), ("undefined", undefinedReason(figure.value)),
+            ("unit", .string(figure.unit)),
             ("node", .string(figure.node)),
         ])
     }
@@ -170,7 +177,8 @@ public enum ResultsDocument {
     static func citation(_ citation: Citation) -> JSON {
         .members([
             ("publication", .string(citation.publication)), ("locator", .text(citation.locator)),
-            ("publisher", .text(citation.publisher)), ("url", .text(citation.url)), ("licence", .text(citation.licence)),
+            ("publisher", .text(citation.publisher)), ("url", .text(citation.url)),
+            ("licence", .text(citation.licence)),
         ])
     }
 
@@ -191,7 +199,10 @@ public enum ResultsDocument {
             ("discount_schedule", .text(schedule.name)),
             (
                 "discount_rate",
-                .array(schedule.bands.map { .object([("from_year", .number(Double($0.fromYear))), ("rate", .number($0.rate))]) })
+                .array(
+                    schedule.bands.map {
+                        .object([("from_year", .number(Double($0.fromYear))), ("rate", .number($0.rate))])
+                    })
             ),
             ("discount_inputs", .bool(conventions.discountInputs.value)),
             ("price_base_year", .text(scenario.priceBaseYear?.value.label)),

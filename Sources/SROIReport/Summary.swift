@@ -61,7 +61,8 @@ public enum Summary {
         let names = Dictionary(uniqueKeysWithValues: scenario.stakeholders.map { ($0.id, $0.name ?? $0.id) })
         lines.append("")
         lines.append("Present value by stakeholder")
-        lines += table(results.byStakeholder.map { (names[$0.stakeholder] ?? $0.stakeholder, show($0.figure)) }, indent: "  ")
+        lines += table(
+            results.byStakeholder.map { (names[$0.stakeholder] ?? $0.stakeholder, show($0.figure)) }, indent: "  ")
         lines.append("")
         lines.append("Present value by value type")
         lines += table(results.byValueType.map { ($0.valueType.rawValue, show($0.figure)) }, indent: "  ")
@@ -73,7 +74,8 @@ public enum Summary {
                 return ("Year \(entry.year)\(calendar)", show(entry.figure))
             }, indent: "  ")
         lines.append("")
-        lines.append("Conventions: discount_from \(scenario.conventions.discountFrom.value.rawValue); " + discounting(scenario))
+        lines.append(
+            "Conventions: discount_from \(scenario.conventions.discountFrom.value.rawValue); " + discounting(scenario))
         for warning in evaluation.warnings { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -82,7 +84,8 @@ public enum Summary {
         let schedule = scenario.conventions.discounting
         if let name = schedule.name { return "discount schedule \(name)" }
         if schedule.bands.count == 1 { return "discount rate \(NumberFormat.shortest(schedule.bands[0].rate))" }
-        return "discount rate bands " + schedule.bands.map { "from \($0.fromYear): \(NumberFormat.shortest($0.rate))" }.joined(separator: ", ")
+        return "discount rate bands "
+            + schedule.bands.map { "from \($0.fromYear): \(NumberFormat.shortest($0.rate))" }.joined(separator: ", ")
     }
 
     static func table(_ rows: [(String, String)], indent: String = "") -> [String] {

@@ -85,7 +85,8 @@ struct Check: ParsableCommand {
         let loaded = try scenario.load()
         let s = loaded.scenario
         Terminal.write(
-            "\(scenario.scenario): ok: \(s.stakeholders.count) stakeholders, \(s.inputs.count) inputs, \(s.outcomes.count) outcomes, \(loaded.files.count - 1) model files\n")
+            "\(scenario.scenario): ok: \(s.stakeholders.count) stakeholders, \(s.inputs.count) inputs, \(s.outcomes.count) outcomes, \(loaded.files.count - 1) model files\n"
+        )
     }
 }
 
@@ -113,7 +114,9 @@ struct Run: ParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode.failure
         }
-        Terminal.write("\nWrote \((out as NSString).appendingPathComponent("results.json")) and \((out as NSString).appendingPathComponent("trace.json"))\n")
+        Terminal.write(
+            "\nWrote \((out as NSString).appendingPathComponent("results.json")) and \((out as NSString).appendingPathComponent("trace.json"))\n"
+        )
     }
 }
 
@@ -147,7 +150,9 @@ struct Explain: ParsableCommand {
             let suggestions = explanation.suggestions(for: figure)
             Terminal.error(
                 "error: no figure '\(figure)' in this scenario's trace"
-                    + (suggestions.isEmpty ? "; try sroi_ratio, total_present_value or an id from trace.json" : "; ids like it:\n  " + suggestions.joined(separator: "\n  ")))
+                    + (suggestions.isEmpty
+                        ? "; try sroi_ratio, total_present_value or an id from trace.json"
+                        : "; ids like it:\n  " + suggestions.joined(separator: "\n  ")))
             throw ExitCode.failure
         }
         Terminal.write(explanation.render(id))

@@ -59,7 +59,10 @@ import Testing
     @Test func inKindTimeIsValuedAndDiscountedInputsUseTheFactors() throws {
         let yaml = Support.scenario(
             discount: "discount_rate: 0.1\n  discount_inputs: true",
-            inputs: ["- {id: grant, amount: 1000, year: 1}", "- {id: volunteers, year: 2, in_kind: {hours: 100, rate_per_hour: 12.5}}"])
+            inputs: [
+                "- {id: grant, amount: 1000, year: 1}",
+                "- {id: volunteers, year: 2, in_kind: {hours: 100, rate_per_hour: 12.5}}",
+            ])
         let results = try Support.evaluate(yaml).results
         // In kind: 100 h × 12.5 = 1,250 in year 2. Discounted: 1000/1.1 + 1250/1.1² = 909.09… + 1033.05…
         #expect(results.inputs[1].amount.value == .number(1250))
@@ -91,7 +94,8 @@ import Testing
             "duration: 3",
             "value_type: social",
         ])
-        let values = try #require(try Support.evaluate(yaml).results.outcomes.first).valuesByYear.compactMap(\.value.number)
+        let values = try #require(try Support.evaluate(yaml).results.outcomes.first).valuesByYear.compactMap(
+            \.value.number)
         #expect(values.count == 3)
         for (got, want) in zip(values, [13140.0, 7452.0, 2770.2]) {
             #expect(abs(got - want) < 1e-9)
@@ -108,7 +112,8 @@ import Testing
     }
 
     @Test func traceRecomputesBitForBit() throws {
-        let loaded = try ScenarioLoader().load(path: Support.packageRoot.appendingPathComponent(Support.exampleScenario).path)
+        let loaded = try ScenarioLoader().load(
+            path: Support.packageRoot.appendingPathComponent(Support.exampleScenario).path)
         let evaluation = try Evaluator().evaluate(loaded.scenario)
         #expect(evaluation.trace.nodes.count > 50)
         #expect(evaluation.trace.inconsistencies().isEmpty)

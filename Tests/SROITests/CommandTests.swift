@@ -47,7 +47,8 @@ import Testing
              "expect": {"total_present_value": 9661.835748792271, "sroi_ratio": 1.9323671497584543}}
             """
         for (name, text) in [("a.json", wrong), ("b.json", notRefused), ("c.json", right)] {
-            try text.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try text.write(
+                toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         let result = try Support.sroi(["conformance", directory])
         #expect(result.status != 0)
@@ -65,7 +66,8 @@ import Testing
              "outcomes": [{"id": "jobs", "stakeholder": "p", "quantity": 1, "proxy": 1, "duration_years": 1}]},
              "expect": {"total_present_value": 0.966183574879227}}
             """
-        try text.write(toFile: (directory as NSString).appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
+        try text.write(
+            toFile: (directory as NSString).appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
         let result = try Support.sroi(["conformance", directory])
         #expect(result.status != 0)
         #expect(result.stdout.contains("given.currency_conversion: is not a known key"))
@@ -89,8 +91,12 @@ import Testing
     @Test func everyResultFigureIsATraceNodeWithTheSameValue() throws {
         let out = try Support.temporaryDirectory()
         _ = try Support.sroi(["run", Support.exampleScenario, "--out", out])
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as! [String: Any]
-        let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/trace.json"))) as! [String: Any]
+        let results =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
+            as! [String: Any]
+        let trace =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/trace.json")))
+            as! [String: Any]
         let nodes = trace["nodes"] as! [String: [String: Any]]
         var figures: [[String: Any]] = []
         func collect(_ value: Any) {
@@ -119,7 +125,8 @@ import Testing
     @Test func shortestRoundTripNumbersReadBackExactly() throws {
         let out = try Support.temporaryDirectory()
         _ = try Support.sroi(["run", Support.exampleScenario, "--out", out])
-        let loaded = try ScenarioLoader().load(path: Support.packageRoot.appendingPathComponent(Support.exampleScenario).path)
+        let loaded = try ScenarioLoader().load(
+            path: Support.packageRoot.appendingPathComponent(Support.exampleScenario).path)
         let evaluation = try Evaluator().evaluate(loaded.scenario)
         // Read the numbers' text with Swift's correctly rounded parser: each node opens at
         // four spaces of indentation and its value sits at six.
@@ -157,7 +164,9 @@ import Testing
     }
 
     @Test func explainOneYearOfOneOutcome() throws {
-        let result = try Support.sroi(["explain", Support.exampleScenario, "outcome.agency-cover-replaced.present_value.year3", "--depth", "1"])
+        let result = try Support.sroi([
+            "explain", Support.exampleScenario, "outcome.agency-cover-replaced.present_value.year3", "--depth", "1",
+        ])
         #expect(result.status == 0)
         #expect(result.stdout.contains("PV_3 = V_3 × F_3"))
         #expect(result.stdout.contains("raise --depth to open"))
@@ -178,7 +187,9 @@ import Testing
         let result = try Support.sroi(["run", scenario, "--out", out])
         #expect(result.status == 1)
         #expect(result.stderr.contains("bad.yaml:19:17: error: outcomes[jobs].deadweight"))
-        #expect(result.stderr.contains("bad.yaml:20:5: error: outcomes[jobs].atribution: is not a known key; did you mean 'attribution'?"))
+        #expect(
+            result.stderr.contains(
+                "bad.yaml:20:5: error: outcomes[jobs].atribution: is not a known key; did you mean 'attribution'?"))
         #expect(!FileManager.default.fileExists(atPath: out))
         let check = try Support.sroi(["check", scenario])
         #expect(check.status == 1)
@@ -191,7 +202,9 @@ import Testing
     }
 
     @Test func helpShowsAnExample() throws {
-        for command in [["--help"], ["run", "--help"], ["check", "--help"], ["explain", "--help"], ["conformance", "--help"]] {
+        for command in [
+            ["--help"], ["run", "--help"], ["check", "--help"], ["explain", "--help"], ["conformance", "--help"],
+        ] {
             let result = try Support.sroi(command)
             #expect(result.stdout.contains("Example"), "\(command)")
         }

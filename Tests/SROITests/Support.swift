@@ -6,15 +6,20 @@ import Testing
 /// Paths and helpers shared by the tests.
 enum Support {
     /// The package root, found from this file's place in `Tests/SROITests/`.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     /// The method's conformance cases, read in place beside the repository.
-    static let conformanceDirectory = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/method/conformance").path
+    static let conformanceDirectory = packageRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/method/conformance"
+    ).path
 
     static var sharedIsPresent: Bool {
         var isDirectory: ObjCBool = false
-        let present = FileManager.default.fileExists(atPath: conformanceDirectory, isDirectory: &isDirectory) && isDirectory.boolValue
+        let present =
+            FileManager.default.fileExists(atPath: conformanceDirectory, isDirectory: &isDirectory)
+            && isDirectory.boolValue
         if !present {
             print("note: \(conformanceDirectory) is absent, so the conformance tests are skipped")
         }
@@ -26,7 +31,8 @@ enum Support {
     /// The `sroi` executable built alongside the tests.
     static var binary: String {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sroi").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sroi")
+                .path,
             packageRoot.appendingPathComponent(".build/debug/sroi").path,
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]

@@ -18,7 +18,10 @@ struct MalformedScenario: CustomTestStringConvertible, Sendable {
         let lines = marked.components(separatedBy: "\n")
         for (index, line) in lines.enumerated() {
             if let range = line.range(of: "‸") {
-                let column = line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: range.lowerBound.samePosition(in: line.unicodeScalars)!) + 1
+                let column =
+                    line.unicodeScalars.distance(
+                        from: line.unicodeScalars.startIndex,
+                        to: range.lowerBound.samePosition(in: line.unicodeScalars)!) + 1
                 return (marked.replacingOccurrences(of: "‸", with: ""), index + 1, column)
             }
         }
@@ -26,7 +29,9 @@ struct MalformedScenario: CustomTestStringConvertible, Sendable {
     }
 }
 
-private func outcome(_ name: String, _ replacing: String?, with lines: [String], field: String, message: String) -> MalformedScenario {
+private func outcome(_ name: String, _ replacing: String?, with lines: [String], field: String, message: String)
+    -> MalformedScenario
+{
     var body = Support.outcomeLines
     if let replacing, let index = body.firstIndex(where: { $0.hasPrefix(replacing) }) {
         body.remove(at: index)
@@ -38,20 +43,35 @@ private func outcome(_ name: String, _ replacing: String?, with lines: [String],
 }
 
 let malformedScenarios: [MalformedScenario] = [
-    outcome("deadweight above 1", nil, with: ["deadweight: ‸1.2"], field: "outcomes[jobs].deadweight", message: "out of range"),
-    outcome("negative attribution", nil, with: ["attribution: ‸-0.1"], field: "outcomes[jobs].attribution", message: "out of range"),
-    outcome("displacement of 2", nil, with: ["displacement: ‸2"], field: "outcomes[jobs].displacement", message: "out of range"),
-    outcome("drop-off above 1", nil, with: ["drop_off: ‸1.5"], field: "outcomes[jobs].drop_off", message: "out of range"),
     outcome(
-        "deadweight list of the wrong length", nil, with: ["deadweight: ‸[0.1, 0.2]"], field: "outcomes[jobs].deadweight",
+        "deadweight above 1", nil, with: ["deadweight: ‸1.2"], field: "outcomes[jobs].deadweight",
+        message: "out of range"),
+    outcome(
+        "negative attribution", nil, with: ["attribution: ‸-0.1"], field: "outcomes[jobs].attribution",
+        message: "out of range"),
+    outcome(
+        "displacement of 2", nil, with: ["displacement: ‸2"], field: "outcomes[jobs].displacement",
+        message: "out of range"),
+    outcome(
+        "drop-off above 1", nil, with: ["drop_off: ‸1.5"], field: "outcomes[jobs].drop_off", message: "out of range"),
+    outcome(
+        "deadweight list of the wrong length", nil, with: ["deadweight: ‸[0.1, 0.2]"],
+        field: "outcomes[jobs].deadweight",
         message: "one share per year"),
     outcome(
         "a share in a deadweight list above 1", nil, with: ["deadweight: ‸[0.1, 0.2, 1.4]"],
         field: "outcomes[jobs].deadweight[2]", message: "out of range"),
-    outcome("negative quantity", "quantity", with: ["quantity: ‸-3"], field: "outcomes[jobs].quantity", message: "out of range"),
-    outcome("duration of zero", "duration", with: ["duration: ‸0"], field: "outcomes[jobs].duration", message: "at least one year"),
-    outcome("duration not whole", "duration", with: ["duration: ‸2.5"], field: "outcomes[jobs].duration", message: "whole number"),
-    outcome("start year zero", nil, with: ["start_year: ‸0"], field: "outcomes[jobs].start_year", message: "counted from 1"),
+    outcome(
+        "negative quantity", "quantity", with: ["quantity: ‸-3"], field: "outcomes[jobs].quantity",
+        message: "out of range"),
+    outcome(
+        "duration of zero", "duration", with: ["duration: ‸0"], field: "outcomes[jobs].duration",
+        message: "at least one year"),
+    outcome(
+        "duration not whole", "duration", with: ["duration: ‸2.5"], field: "outcomes[jobs].duration",
+        message: "whole number"),
+    outcome(
+        "start year zero", nil, with: ["start_year: ‸0"], field: "outcomes[jobs].start_year", message: "counted from 1"),
     outcome(
         "outcome beyond the analysis period", "duration", with: ["duration: ‸3", "start_year: 4"],
         field: "outcomes[jobs].duration", message: "beyond the analysis period"),
@@ -59,20 +79,25 @@ let malformedScenarios: [MalformedScenario] = [
         "misspelt key", nil, with: ["‸deadwieght: 0.2"], field: "outcomes[jobs].deadwieght",
         message: "did you mean 'deadweight'"),
     outcome(
-        "key given twice", nil, with: ["‸deadweight: 0.2", "deadweight: 0.3"], field: "deadweight", message: "more than once"),
+        "key given twice", nil, with: ["‸deadweight: 0.2", "deadweight: 0.3"], field: "deadweight",
+        message: "more than once"),
     outcome(
-        "NaN quantity", "quantity", with: ["quantity: ‸.nan"], field: "outcomes[jobs].quantity", message: "NaN and infinity"),
+        "NaN quantity", "quantity", with: ["quantity: ‸.nan"], field: "outcomes[jobs].quantity",
+        message: "NaN and infinity"),
     outcome(
         "infinite proxy", "proxy", with: ["proxy: {value: ‸.inf, currency: GBP, source: Test}"],
         field: "outcomes[jobs].proxy.value", message: "NaN and infinity"),
-    outcome("quoted number", "quantity", with: ["quantity: ‸\"10\""], field: "outcomes[jobs].quantity", message: "must be a number"),
+    outcome(
+        "quoted number", "quantity", with: ["quantity: ‸\"10\""], field: "outcomes[jobs].quantity",
+        message: "must be a number"),
     MalformedScenario(
         name: "missing duration",
         marked: Support.scenario(outcome: Support.outcomeLines.filter { !$0.hasPrefix("duration") })
             .replacingOccurrences(of: "  - id: jobs", with: "  - ‸id: jobs"),
         field: "outcomes[jobs].duration", message: "required but missing"),
     outcome(
-        "proxy without a source", "proxy", with: ["proxy: ‸{value: 1000, currency: GBP}"], field: "outcomes[jobs].proxy.source",
+        "proxy without a source", "proxy", with: ["proxy: ‸{value: 1000, currency: GBP}"],
+        field: "outcomes[jobs].proxy.source",
         message: "required but missing"),
     outcome(
         "proxy in another currency", "proxy", with: ["proxy: {value: ‸1000, currency: EUR, source: Test}"],
@@ -83,29 +108,37 @@ let malformedScenarios: [MalformedScenario] = [
     MalformedScenario(
         name: "unit mismatch between quantity and proxy",
         marked: Support.scenario(outcome: [
-            "quantity: {value: 10, unit: ‸person}", "proxy: {value: 1000, currency: GBP, per: hour, source: Test}", "duration: 3",
+            "quantity: {value: 10, unit: ‸person}", "proxy: {value: 1000, currency: GBP, per: hour, source: Test}",
+            "duration: 3",
             "value_type: social",
         ]), field: "outcomes[jobs].quantity.unit", message: "the proxy values one 'hour'"),
     outcome(
-        "model that is not loaded", "proxy", with: ["proxy: {model: ‸nosuch/entry}"], field: "outcomes[jobs].proxy.model",
+        "model that is not loaded", "proxy", with: ["proxy: {model: ‸nosuch/entry}"],
+        field: "outcomes[jobs].proxy.model",
         message: "no file under 'uses:' declares"),
     outcome(
-        "proxy priced in a year with no price base", "proxy", with: ["proxy: {value: ‸1000, currency: GBP, price_year: 2014, source: Test}"],
+        "proxy priced in a year with no price base", "proxy",
+        with: ["proxy: {value: ‸1000, currency: GBP, price_year: 2014, source: Test}"],
         field: "outcomes[jobs].proxy.price_year", message: "declares no price_base_year"),
     MalformedScenario(
         name: "price year missing from the index",
         marked: Support.scenario(
             discount: "discount_rate: 0.035\n  price_index: {2019: 100, 2020: 101}",
-            outcome: ["quantity: 10", "proxy: {value: ‸1000, currency: GBP, price_year: 2012, source: Test}", "duration: 3", "value_type: social"],
+            outcome: [
+                "quantity: 10", "proxy: {value: ‸1000, currency: GBP, price_year: 2012, source: Test}", "duration: 3",
+                "value_type: social",
+            ],
             top: ["price_base_year: 2019"]),
         field: "outcomes[jobs].proxy.price_year", message: "no value for the proxy's price year 2012"),
     MalformedScenario(
         name: "confidence grade not in the table",
         marked: Support.scenario(
-            discount: "discount_rate: 0.035\n  optimism_bias: {\"1\": 0, \"2\": 0.1}", outcome: Support.outcomeLines + ["confidence: ‸\"9\""]),
+            discount: "discount_rate: 0.035\n  optimism_bias: {\"1\": 0, \"2\": 0.1}",
+            outcome: Support.outcomeLines + ["confidence: ‸\"9\""]),
         field: "outcomes[jobs].confidence", message: "no such grade"),
     MalformedScenario(
-        name: "unknown top-level key", marked: Support.scenario(top: ["‸titel: Typo"]), field: "titel", message: "did you mean 'title'"),
+        name: "unknown top-level key", marked: Support.scenario(top: ["‸titel: Typo"]), field: "titel",
+        message: "did you mean 'title'"),
     MalformedScenario(
         name: "negative discount rate", marked: Support.scenario(discount: "discount_rate: ‸-0.01"),
         field: "conventions.discount_rate[0].rate", message: "out of range"),
@@ -129,9 +162,11 @@ let malformedScenarios: [MalformedScenario] = [
         field: "conventions.discount_inputs", message: "true or false"),
     MalformedScenario(
         name: "newer schema",
-        marked: "schema: ‸sroi-scenario/2\ntitle: From the future\n", field: "schema", message: "newer version of the format"),
+        marked: "schema: ‸sroi-scenario/2\ntitle: From the future\n", field: "schema",
+        message: "newer version of the format"),
     MalformedScenario(
-        name: "missing schema", marked: "‸title: No schema\nreport_currency: GBP\n", field: "schema", message: "required but missing"),
+        name: "missing schema", marked: "‸title: No schema\nreport_currency: GBP\n", field: "schema",
+        message: "required but missing"),
     MalformedScenario(
         name: "model file that does not exist",
         marked: Support.scenario(top: ["uses:", "  - ‸Models/nosuch.yaml"]), field: "uses", message: "cannot be read"),
@@ -163,18 +198,22 @@ let malformedScenarios: [MalformedScenario] = [
         field: "outcomes[0].id", message: "not a valid id"),
     MalformedScenario(
         name: "stakeholder not declared",
-        marked: Support.scenario().replacingOccurrences(of: "    stakeholder: participants", with: "    stakeholder: ‸trust"),
+        marked: Support.scenario().replacingOccurrences(
+            of: "    stakeholder: participants", with: "    stakeholder: ‸trust"),
         field: "outcomes[jobs].stakeholder", message: "not declared"),
     MalformedScenario(
         name: "duplicate stakeholder",
-        marked: Support.scenario().replacingOccurrences(of: "  - id: participants", with: "  - id: participants\n  - ‸id: participants"),
+        marked: Support.scenario().replacingOccurrences(
+            of: "  - id: participants", with: "  - id: participants\n  - ‸id: participants"),
         field: "stakeholders[participants].id", message: "duplicate stakeholder id"),
     MalformedScenario(
         name: "duplicate outcome",
-        marked: Support.scenario() + "  - ‸id: jobs\n    stakeholder: participants\n    quantity: 1\n    proxy: {value: 1, currency: GBP, source: T}\n    duration: 1\n    value_type: social\n",
+        marked: Support.scenario()
+            + "  - ‸id: jobs\n    stakeholder: participants\n    quantity: 1\n    proxy: {value: 1, currency: GBP, source: T}\n    duration: 1\n    value_type: social\n",
         field: "outcomes[jobs].id", message: "duplicate outcome id"),
     MalformedScenario(
-        name: "broken YAML", marked: "schema: sroi-scenario/1\ntitle: [unclosed\n‸", field: "(syntax)", message: "not valid YAML"),
+        name: "broken YAML", marked: "schema: sroi-scenario/1\ntitle: [unclosed\n‸", field: "(syntax)",
+        message: "not valid YAML"),
 ]
 
 @Suite struct ValidationTests {
@@ -187,7 +226,8 @@ let malformedScenarios: [MalformedScenario] = [
         } catch {
             let matches = error.diagnostics.filter { $0.severity == .error && $0.field == scenario.field }
             #expect(!matches.isEmpty, "\(scenario.name): no error on field \(scenario.field); got:\n\(error)")
-            guard let diagnostic = matches.first(where: { $0.message.contains(scenario.message) }) ?? matches.first else { return }
+            guard let diagnostic = matches.first(where: { $0.message.contains(scenario.message) }) ?? matches.first
+            else { return }
             #expect(diagnostic.message.contains(scenario.message), "\(scenario.name): \(diagnostic)")
             #expect(diagnostic.location?.file == "scenario.yaml")
             #expect(diagnostic.location?.line == line, "\(scenario.name): \(diagnostic)")
@@ -223,7 +263,10 @@ let malformedScenarios: [MalformedScenario] = [
             Issue.record("accepted")
         } catch {
             let text = try #require(error.errors.first).description
-            #expect(text == "scenario.yaml:19:17: error: outcomes[jobs].deadweight: is out of range (found 1.2; allowed: a share from 0 to 1)")
+            #expect(
+                text
+                    == "scenario.yaml:19:17: error: outcomes[jobs].deadweight: is out of range (found 1.2; allowed: a share from 0 to 1)"
+            )
         }
     }
 
@@ -236,7 +279,8 @@ let malformedScenarios: [MalformedScenario] = [
 @Suite struct DocumentationTests {
     /// The annotated example of docs/scenario-format.md must be a valid scenario.
     @Test func annotatedExampleInTheDocsIsValid() throws {
-        let doc = try String(contentsOf: Support.packageRoot.appendingPathComponent("docs/scenario-format.md"), encoding: .utf8)
+        let doc = try String(
+            contentsOf: Support.packageRoot.appendingPathComponent("docs/scenario-format.md"), encoding: .utf8)
         let start = try #require(doc.range(of: "```yaml\n"))
         let end = try #require(doc.range(of: "\n```", range: start.upperBound..<doc.endIndex))
         let yaml = String(doc[start.upperBound..<end.lowerBound])

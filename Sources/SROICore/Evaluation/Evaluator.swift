@@ -111,7 +111,8 @@ private struct Run {
         let byStakeholder = scenario.stakeholders.map { stakeholder in
             let members = outcomes.filter { $0.stakeholder == stakeholder.id }.map(\.presentValue.node)
             let id = computed(
-                FigureID.stakeholder(stakeholder.id), "PV_\(stakeholder.id)", "Present value for \(stakeholder.name ?? stakeholder.id)",
+                FigureID.stakeholder(stakeholder.id), "PV_\(stakeholder.id)",
+                "Present value for \(stakeholder.name ?? stakeholder.id)",
                 step: "total_by_stakeholder", .sum, members, unit: money)
             return (stakeholder: stakeholder.id, figure: figure(id))
         }
@@ -190,7 +191,8 @@ private struct Run {
             case .year0:
                 if t == 1 {
                     end = computed(
-                        id, "F_1", label, step: "discounting", .copy, [present], unit: "factor", convention: conventionText)
+                        id, "F_1", label, step: "discounting", .copy, [present], unit: "factor",
+                        convention: conventionText)
                 } else {
                     end = computed(
                         id, "F_\(t)", label, step: "discounting", .discountStep, [end, rate(t - 1)], unit: "factor",
@@ -276,7 +278,8 @@ private struct Run {
             var impacts: [String] = []
             for k in 0..<duration {
                 impacts.append(
-                    recordImpact(outcome, base: "\(base).year\(start + k)", gross: gross, outcomeYear: k, optimism: optimism))
+                    recordImpact(
+                        outcome, base: "\(base).year\(start + k)", gross: gross, outcomeYear: k, optimism: optimism))
             }
             impactYear1 = computed(
                 "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impacts[0]],
@@ -286,11 +289,13 @@ private struct Run {
                 let value: String
                 if k == 0 {
                     value = computed(
-                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)", step: "value_in_year",
+                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)",
+                        step: "value_in_year",
                         .copy, [impactYear1], unit: money)
                 } else {
                     value = computed(
-                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
+                        "\(base).value.year\(t)", "V_\(t)",
+                        "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
                         step: "drop_off", .complementPower(k), [impacts[k], dropOff], unit: money)
                 }
                 yearNodes.append((t, value, ""))
@@ -298,14 +303,16 @@ private struct Run {
         } else {
             let impact = recordImpact(outcome, base: base, gross: gross, outcomeYear: 0, optimism: optimism)
             impactYear1 = computed(
-                "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impact], unit: money)
+                "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impact],
+                unit: money)
             var previous = impactYear1
             for k in 0..<duration {
                 let t = start + k
                 let value: String
                 if k == 0 {
                     value = computed(
-                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)", step: "value_in_year",
+                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)",
+                        step: "value_in_year",
                         .copy, [impactYear1], unit: money)
                 } else {
                     value = computed(
@@ -326,8 +333,10 @@ private struct Run {
             "\(base).present_value", "PV_\(name)", "Present value of \(name)", step: "present_value", .sum,
             yearNodes.map(\.presentValue), unit: money)
         let result = OutcomeResult(
-            id: outcome.id, stakeholder: outcome.stakeholder.value, valueType: outcome.valueType.value, startYear: start,
-            impactYear1: figure(impactYear1), valuesByYear: yearNodes.map { figure($0.value) }, presentValue: figure(pv))
+            id: outcome.id, stakeholder: outcome.stakeholder.value, valueType: outcome.valueType.value,
+            startYear: start,
+            impactYear1: figure(impactYear1), valuesByYear: yearNodes.map { figure($0.value) }, presentValue: figure(pv)
+        )
         return RecordedOutcome(
             stakeholder: outcome.stakeholder.value, valueType: outcome.valueType.value, startYear: start,
             impactYear1: result.impactYear1, presentValue: result.presentValue, yearNodes: yearNodes, result: result)

@@ -79,7 +79,9 @@ public enum Arithmetic: Hashable, Sendable {
             guard x.count == 2 else { return nil }
             let perMonth = x[1] / 12
             if x[0] == 0 { return .undefined(reason: "there are no inputs to pay back") }
-            if perMonth <= 0 { return .undefined(reason: "the year-one impact of outcomes starting in year 1 is not positive") }
+            if perMonth <= 0 {
+                return .undefined(reason: "the year-one impact of outcomes starting in year 1 is not positive")
+            }
             return .number(x[0] / perMonth)
         }
     }

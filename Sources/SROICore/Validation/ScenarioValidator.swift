@@ -28,7 +28,8 @@ public struct ScenarioValidator: Sendable {
             _ location: SourceLocation?, _ field: String, _ message: String, found: String? = nil,
             allowed: String? = nil
         ) {
-            diagnostics.append(Diagnostic(.error, at: location, field: field, message: message, found: found, allowed: allowed))
+            diagnostics.append(
+                Diagnostic(.error, at: location, field: field, message: message, found: found, allowed: allowed))
         }
 
         mutating func warning(_ location: SourceLocation?, _ field: String, _ message: String) {
@@ -56,7 +57,8 @@ public struct ScenarioValidator: Sendable {
         }
         let schedule = scenario.conventions.discounting
         if schedule.bands.isEmpty {
-            report.error(schedule.location, "conventions.discount_rate", "declares no rate", allowed: "a rate ≥ 0, or bands")
+            report.error(
+                schedule.location, "conventions.discount_rate", "declares no rate", allowed: "a rate ≥ 0, or bands")
         }
         for (index, band) in schedule.bands.enumerated() {
             let field = "conventions.discount_rate[\(index)]"
@@ -164,7 +166,8 @@ public struct ScenarioValidator: Sendable {
             checkDuration(outcome, path: path, analysisYears: scenario.analysisYears.value, into: &report)
             for kind in DeductionKind.allCases {
                 guard let deduction = outcome.deduction(kind) else { continue }
-                checkDeduction(deduction, field: "\(path).\(kind.rawValue)", duration: outcome.duration.value, into: &report)
+                checkDeduction(
+                    deduction, field: "\(path).\(kind.rawValue)", duration: outcome.duration.value, into: &report)
             }
             if let dropOff = outcome.dropOff {
                 report.range(
@@ -204,7 +207,8 @@ public struct ScenarioValidator: Sendable {
             report.error(
                 outcome.duration.location, "\(path).duration",
                 "the outcome runs to year \(start + duration - 1), beyond the analysis period of \(analysisYears) years",
-                found: String(duration), allowed: "at most \(max(analysisYears - start + 1, 0)) from start year \(start)")
+                found: String(duration),
+                allowed: "at most \(max(analysisYears - start + 1, 0)) from start year \(start)")
         }
     }
 
@@ -227,7 +231,8 @@ public struct ScenarioValidator: Sendable {
         let proxy = outcome.proxy
         let field = "\(path).proxy"
         if !proxy.value.isFinite {
-            report.error(proxy.location, "\(field).value", "is not a finite number", found: NumberFormat.shortest(proxy.value))
+            report.error(
+                proxy.location, "\(field).value", "is not a finite number", found: NumberFormat.shortest(proxy.value))
         }
         if proxy.currency != scenario.reportCurrency.value {
             report.error(

@@ -26,7 +26,8 @@ public struct ConformanceCaseReader: Sendable {
     public init() {}
 
     static let givenKeys = [
-        "discount_rate", "discount_from", "discount_inputs", "price_base_year", "price_index", "optimism_bias", "inputs",
+        "discount_rate", "discount_from", "discount_inputs", "price_base_year", "price_index", "optimism_bias",
+        "inputs",
         "outcomes",
     ]
     static let outcomeKeys = [
@@ -43,7 +44,10 @@ public struct ConformanceCaseReader: Sendable {
     /// Reads one case file. A file whose case part cannot be read at all throws.
     public func read(path: String) throws(ValidationFailure) -> ConformanceCase {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationFailure([Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read")])
+            throw ValidationFailure([
+                Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read")
+            ])
         }
         let reader = DocumentReader(file: path)
         guard let root = reader.parse(String(decoding: data, as: UTF8.self)),
@@ -55,7 +59,9 @@ public struct ConformanceCaseReader: Sendable {
 
         let expectation: ConformanceCase.Expectation
         if let word = entries["expect_error_mentioning"] {
-            guard let text = reader.string(word, "expect_error_mentioning") else { throw ValidationFailure(reader.diagnostics) }
+            guard let text = reader.string(word, "expect_error_mentioning") else {
+                throw ValidationFailure(reader.diagnostics)
+            }
             expectation = .refusal(mentioning: text)
         } else if let expect = entries["expect"] {
             let tolerance = entries["relative_tolerance"].flatMap { reader.number($0, "relative_tolerance") } ?? 1e-9
@@ -69,14 +75,19 @@ public struct ConformanceCaseReader: Sendable {
         // Problems in `given` are the scenario's own: a refusal case expects them.
         let scenarioReader = DocumentReader(file: path)
         let scenario: Result<Scenario, ValidationFailure>
-        if let given = entries["given"], let built = buildScenario(given, id: id, reader: scenarioReader), !scenarioReader.hasErrors {
+        if let given = entries["given"], let built = buildScenario(given, id: id, reader: scenarioReader),
+            !scenarioReader.hasErrors
+        {
             let diagnostics = ScenarioValidator().diagnose(built)
             scenario = diagnostics.containsErrors ? .failure(ValidationFailure(diagnostics)) : .success(built)
         } else {
-            if entries["given"] == nil { scenarioReader.error(reader.location(root), "given", "is required but missing") }
+            if entries["given"] == nil {
+                scenarioReader.error(reader.location(root), "given", "is required but missing")
+            }
             scenario = .failure(ValidationFailure(scenarioReader.diagnostics))
         }
-        return ConformanceCase(id: id, file: path, description: description, scenario: scenario, expectation: expectation)
+        return ConformanceCase(
+            id: id, file: path, description: description, scenario: scenario, expectation: expectation)
     }
 
     private func readExpectations(_ node: Node, reader: DocumentReader) -> [(path: String, value: Double?)] {
@@ -97,14 +108,21 @@ public struct ConformanceCaseReader: Sendable {
             case "outcomes":
                 for entry in reader.dictionary(node, key) ?? [] {
                     let path = "outcomes.\(entry.key)"
-                    guard let outcome = reader.mapping(entry.value, path, allowed: ["impact_year1", "values_by_year", "present_value"]) else { continue }
+                    guard
+                        let outcome = reader.mapping(
+                            entry.value, path, allowed: ["impact_year1", "values_by_year", "present_value"])
+                    else { continue }
                     for field in outcome.order {
                         let value = outcome.entries[field]!.value
                         if field == "values_by_year" {
                             for (index, item) in (reader.sequence(value, "\(path).\(field)") ?? []).enumerated() {
                                 figure(item, "\(path).values_by_year[\(index)]")
                             }
-                            expected.append(("\(path).values_by_year.count", Double(reader.sequence(value, "\(path).\(field)")?.count ?? 0)))
+                            expected.append(
+                                (
+                                    "\(path).values_by_year.count",
+                                    Double(reader.sequence(value, "\(path).\(field)")?.count ?? 0)
+                                ))
                         } else {
                             figure(value, "\(path).\(field)")
                         }
@@ -127,15 +145,21 @@ public struct ConformanceCaseReader: Sendable {
                     DiscountSchedule(bands: $0, location: reader.location(rate))
                 }
             } else {
-                schedule = reader.number(rate, "given.discount_rate").map { DiscountSchedule.constant($0, at: reader.location(rate)) }
+                schedule = reader.number(rate, "given.discount_rate").map {
+                    DiscountSchedule.constant($0, at: reader.location(rate))
+                }
             }
         }
-        let from = given.optional("discount_from").flatMap { node in
-            reader.choice(node, "given.discount_from", DiscountFrom.self).map { Located($0, at: reader.location(node)) }
-        } ?? Located(DiscountFrom.year1)
-        let discountInputs = given.optional("discount_inputs").flatMap { node in
-            reader.bool(node, "given.discount_inputs").map { Located($0, at: reader.location(node)) }
-        } ?? Located(false)
+        let from =
+            given.optional("discount_from").flatMap { node in
+                reader.choice(node, "given.discount_from", DiscountFrom.self).map {
+                    Located($0, at: reader.location(node))
+                }
+            } ?? Located(DiscountFrom.year1)
+        let discountInputs =
+            given.optional("discount_inputs").flatMap { node in
+                reader.bool(node, "given.discount_inputs").map { Located($0, at: reader.location(node)) }
+            } ?? Located(false)
         let baseYear = given.optional("price_base_year").flatMap { node in
             reader.priceYear(node, "given.price_base_year").map { Located($0, at: reader.location(node)) }
         }
@@ -149,21 +173,27 @@ public struct ConformanceCaseReader: Sendable {
                 OptimismBiasTable(name: "optimism_bias", reductions: $0, location: reader.location(node))
             }
         }
-        let inputs = (given.required("inputs").flatMap { reader.sequence($0, "given.inputs") } ?? []).enumerated().compactMap {
-            index, node -> Input? in
-            guard let fields = reader.mapping(node, "given.inputs[\(index)]", allowed: ["id", "amount", "year"]),
-                let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }),
-                let amountNode = fields.required("amount"),
-                let amount = reader.number(amountNode, fields.path("amount"))
-            else { return nil }
-            let year = fields.optional("year").flatMap { node in reader.integer(node, fields.path("year")).map { Located($0, at: reader.location(node)) } } ?? Located(1)
-            return Input(
-                id: id, valuation: .money(Assumption(amount, at: reader.location(amountNode))), currency: Located(Self.noCurrency),
-                year: year, location: reader.location(node))
-        }
-        let outcomes = (given.required("outcomes").flatMap { reader.sequence($0, "given.outcomes") } ?? []).enumerated().compactMap {
-            index, node in readOutcome(node, "given.outcomes[\(index)]", reader: reader)
-        }
+        let inputs = (given.required("inputs").flatMap { reader.sequence($0, "given.inputs") } ?? []).enumerated()
+            .compactMap {
+                index, node -> Input? in
+                guard let fields = reader.mapping(node, "given.inputs[\(index)]", allowed: ["id", "amount", "year"]),
+                    let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }),
+                    let amountNode = fields.required("amount"),
+                    let amount = reader.number(amountNode, fields.path("amount"))
+                else { return nil }
+                let year =
+                    fields.optional("year").flatMap { node in
+                        reader.integer(node, fields.path("year")).map { Located($0, at: reader.location(node)) }
+                    } ?? Located(1)
+                return Input(
+                    id: id, valuation: .money(Assumption(amount, at: reader.location(amountNode))),
+                    currency: Located(Self.noCurrency),
+                    year: year, location: reader.location(node))
+            }
+        let outcomes = (given.required("outcomes").flatMap { reader.sequence($0, "given.outcomes") } ?? []).enumerated()
+            .compactMap {
+                index, node in readOutcome(node, "given.outcomes[\(index)]", reader: reader)
+            }
         var stakeholders: [Stakeholder] = []
         for outcome in outcomes where !stakeholders.contains(where: { $0.id == outcome.stakeholder.value }) {
             stakeholders.append(Stakeholder(id: outcome.stakeholder.value, location: outcome.stakeholder.location))

@@ -17,7 +17,9 @@ public struct ConformanceSuite: Sendable {
     /// The case files of a directory: every `.json` file, in name order.
     public func caseFiles(in directory: String) throws -> [String] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        return names.filter { $0.hasSuffix(".json") }.sorted().map { (directory as NSString).appendingPathComponent($0) }
+        return names.filter { $0.hasSuffix(".json") }.sorted().map {
+            (directory as NSString).appendingPathComponent($0)
+        }
     }
 
     public func run(file: String) -> CaseReport {
@@ -41,7 +43,8 @@ public struct ConformanceSuite: Sendable {
                 let found = text.range(of: word, options: .caseInsensitive) != nil
                 return CaseReport(
                     file: file, id: testCase.id, passed: found,
-                    findings: found ? [] : ["refused, but no error mentions '\(word)':"] + failure.diagnostics.map { "  \($0)" },
+                    findings: found
+                        ? [] : ["refused, but no error mentions '\(word)':"] + failure.diagnostics.map { "  \($0)" },
                     checks: 1)
             }
         case .figures(let expected, let tolerance):
@@ -49,10 +52,14 @@ public struct ConformanceSuite: Sendable {
             case .failure(let failure):
                 return CaseReport(
                     file: file, id: testCase.id, passed: false,
-                    findings: ["expected figures, but the scenario was refused:"] + failure.diagnostics.map { "  \($0)" }, checks: 0)
+                    findings: ["expected figures, but the scenario was refused:"]
+                        + failure.diagnostics.map { "  \($0)" }, checks: 0)
             case .success(let evaluation):
-                let findings = expected.compactMap { compare($0.path, want: $0.value, results: evaluation.results, tolerance: tolerance) }
-                return CaseReport(file: file, id: testCase.id, passed: findings.isEmpty, findings: findings, checks: expected.count)
+                let findings = expected.compactMap {
+                    compare($0.path, want: $0.value, results: evaluation.results, tolerance: tolerance)
+                }
+                return CaseReport(
+                    file: file, id: testCase.id, passed: findings.isEmpty, findings: findings, checks: expected.count)
             }
         }
     }
@@ -67,11 +74,13 @@ public struct ConformanceSuite: Sendable {
         switch (want, got) {
         case (nil, .undefined): return nil
         case (nil, .number(let value)): return "\(path): expected undefined, got \(NumberFormat.shortest(value))"
-        case (let want?, .undefined(let reason)): return "\(path): expected \(NumberFormat.shortest(want)), got undefined (\(reason))"
+        case (let want?, .undefined(let reason)):
+            return "\(path): expected \(NumberFormat.shortest(want)), got undefined (\(reason))"
         case (let want?, .number(let value)):
             let allowed = tolerance * max(1, abs(want))
             if abs(value - want) <= allowed { return nil }
-            return "\(path): expected \(NumberFormat.shortest(want)), got \(NumberFormat.shortest(value)) (difference \(NumberFormat.shortest(value - want)), allowed \(NumberFormat.shortest(allowed)))"
+            return
+                "\(path): expected \(NumberFormat.shortest(want)), got \(NumberFormat.shortest(value)) (difference \(NumberFormat.shortest(value - want)), allowed \(NumberFormat.shortest(allowed)))"
         }
     }
 

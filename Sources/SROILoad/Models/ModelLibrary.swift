@@ -58,15 +58,19 @@ struct ModelFileReader {
         var citation = fields.optional("source").flatMap { reader.citation($0, "source") }
         if citation?.licence == nil, let licence { citation?.licence = licence }
         if let existing = library.models[id] {
-            reader.error(fields.keyLocation("id"), "id", "a model with this id is already loaded from \(existing.file)", found: id)
+            reader.error(
+                fields.keyLocation("id"), "id", "a model with this id is already loaded from \(existing.file)",
+                found: id)
             return
         }
         library.models[id] = ModelLibrary.Model(
             id: id, title: title, kind: kind, file: reader.file, citation: citation, licence: licence)
-        guard let entriesNode = fields.required("entries"), let entries = reader.dictionary(entriesNode, "entries") else { return }
+        guard let entriesNode = fields.required("entries"), let entries = reader.dictionary(entriesNode, "entries")
+        else { return }
         for entry in entries {
             let path = "entries.\(entry.key)"
-            let origin = ModelEntryOrigin(model: id, entry: entry.key, location: reader.location(entry.keyNode), citation: citation)
+            let origin = ModelEntryOrigin(
+                model: id, entry: entry.key, location: reader.location(entry.keyNode), citation: citation)
             switch kind {
             case .financialProxies:
                 if let proxy = readProxy(entry.value, path, origin: origin, inherited: citation) {
@@ -93,11 +97,15 @@ struct ModelFileReader {
             origin.citation = reader.citation(node, fields.path("source"), inherited: inherited)
         }
         if origin.citation == nil {
-            reader.error(fields.location, fields.path("source"), "every model figure must cite its source", allowed: "a source on the entry or the model")
+            reader.error(
+                fields.location, fields.path("source"), "every model figure must cite its source",
+                allowed: "a source on the entry or the model")
         }
     }
 
-    private func readProxy(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?) -> FinancialProxy? {
+    private func readProxy(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?)
+        -> FinancialProxy?
+    {
         guard
             let fields = reader.mapping(
                 node, path, allowed: ["label", "value", "currency", "per", "price_year", "source", "note"])
@@ -106,7 +114,9 @@ struct ModelFileReader {
         entryCitation(fields, origin: &origin, inherited: inherited)
         let value = fields.required("value").flatMap { reader.number($0, fields.path("value")) }
         let currency = fields.required("currency").flatMap { reader.currency($0, fields.path("currency")) }
-        let per = fields.required("per", allowed: "the unit valued, e.g. hour or person").flatMap { reader.identifier($0, fields.path("per")) }
+        let per = fields.required("per", allowed: "the unit valued, e.g. hour or person").flatMap {
+            reader.identifier($0, fields.path("per"))
+        }
         let priceYear = fields.required("price_year").flatMap { reader.priceYear($0, fields.path("price_year")) }
         guard let value, let currency, let per, let priceYear else { return nil }
         return FinancialProxy(
@@ -114,11 +124,15 @@ struct ModelFileReader {
             rationale: fields.string("label"), location: origin.location, model: origin)
     }
 
-    private func readSchedule(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?) -> DiscountSchedule? {
+    private func readSchedule(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?)
+        -> DiscountSchedule?
+    {
         guard let fields = reader.mapping(node, path, allowed: ["label", "bands", "source", "note"]) else { return nil }
         var origin = origin
         entryCitation(fields, origin: &origin, inherited: inherited)
-        guard let bandsNode = fields.required("bands"), let bands = readBands(bandsNode, fields.path("bands")) else { return nil }
+        guard let bandsNode = fields.required("bands"), let bands = readBands(bandsNode, fields.path("bands")) else {
+            return nil
+        }
         return DiscountSchedule(name: origin.reference, bands: bands, location: origin.location, model: origin)
     }
 
@@ -136,11 +150,16 @@ struct ModelFileReader {
         return bands.map { $0! }
     }
 
-    private func readIndex(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?) -> PriceIndex? {
-        guard let fields = reader.mapping(node, path, allowed: ["label", "base", "values", "source", "note"]) else { return nil }
+    private func readIndex(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?) -> PriceIndex?
+    {
+        guard let fields = reader.mapping(node, path, allowed: ["label", "base", "values", "source", "note"]) else {
+            return nil
+        }
         var origin = origin
         entryCitation(fields, origin: &origin, inherited: inherited)
-        guard let valuesNode = fields.required("values"), let values = readIndexPoints(valuesNode, fields.path("values")) else { return nil }
+        guard let valuesNode = fields.required("values"),
+            let values = readIndexPoints(valuesNode, fields.path("values"))
+        else { return nil }
         return PriceIndex(name: origin.reference, points: values, location: origin.location, model: origin)
     }
 
@@ -150,16 +169,23 @@ struct ModelFileReader {
         for entry in entries {
             let year = reader.priceYear(entry.keyNode, "\(path).\(entry.key)")
             let value = reader.number(entry.value, "\(path).\(entry.key)", allowed: "an index value > 0")
-            if let year, let value { points[year] = PriceIndex.Point(value: value, location: reader.location(entry.value)) }
+            if let year, let value {
+                points[year] = PriceIndex.Point(value: value, location: reader.location(entry.value))
+            }
         }
         return points
     }
 
-    private func readOptimism(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?) -> OptimismBiasTable? {
-        guard let fields = reader.mapping(node, path, allowed: ["label", "grades", "source", "note"]) else { return nil }
+    private func readOptimism(_ node: Node, _ path: String, origin: ModelEntryOrigin, inherited: Citation?)
+        -> OptimismBiasTable?
+    {
+        guard let fields = reader.mapping(node, path, allowed: ["label", "grades", "source", "note"]) else {
+            return nil
+        }
         var origin = origin
         entryCitation(fields, origin: &origin, inherited: inherited)
-        guard let gradesNode = fields.required("grades"), let grades = readGrades(gradesNode, fields.path("grades")) else { return nil }
+        guard let gradesNode = fields.required("grades"), let grades = readGrades(gradesNode, fields.path("grades"))
+        else { return nil }
         return OptimismBiasTable(name: origin.reference, reductions: grades, location: origin.location, model: origin)
     }
 
@@ -168,7 +194,9 @@ struct ModelFileReader {
         var grades: [String: Assumption<Double>] = [:]
         for entry in entries {
             let gradePath = "\(path).\(entry.key)"
-            if let reduction = reader.assumption(entry.value, gradePath, read: { reader.number($0, $1, allowed: "a share from 0 to 1") }) {
+            if let reduction = reader.assumption(
+                entry.value, gradePath, read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
+            {
                 grades[entry.key] = reduction
             }
         }
@@ -182,7 +210,8 @@ func schemaRefusal(_ found: String, expected: String) -> String {
     if found.hasPrefix("\(family)/"), let version = Int(found.dropFirst(family.count + 1)),
         let supported = Int(expected.dropFirst(family.count + 1)), version > supported
     {
-        return "this file is written for a newer version of the format (\(found)); this engine reads \(expected): upgrade sroi"
+        return
+            "this file is written for a newer version of the format (\(found)); this engine reads \(expected): upgrade sroi"
     }
     return "is not a format this engine reads"
 }

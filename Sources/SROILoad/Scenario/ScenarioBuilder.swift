@@ -23,13 +23,17 @@ struct ScenarioBuilder {
             let schema = reader.string(schemaNode, "schema")
         else { return nil }
         guard schema == scenarioSchema else {
-            reader.error(reader.location(schemaNode), "schema", schemaRefusal(schema, expected: scenarioSchema), found: schema, allowed: scenarioSchema)
+            reader.error(
+                reader.location(schemaNode), "schema", schemaRefusal(schema, expected: scenarioSchema), found: schema,
+                allowed: scenarioSchema)
             return nil
         }
         var uses: [Located<String>] = []
         if let node = fields.optional("uses"), let items = reader.sequence(node, "uses") {
             for (index, item) in items.enumerated() {
-                if let path = reader.string(item, "uses[\(index)]") { uses.append(Located(path, at: reader.location(item))) }
+                if let path = reader.string(item, "uses[\(index)]") {
+                    uses.append(Located(path, at: reader.location(item)))
+                }
             }
         }
         return Header(fields: fields, uses: uses)
@@ -38,9 +42,13 @@ struct ScenarioBuilder {
     func readBody(_ header: Header, library: ModelLibrary) -> Scenario? {
         let fields = header.fields
         let title = fields.requiredString("title")
-        let period = fields.required("analysis_period").flatMap { reader.mapping($0, "analysis_period", allowed: ["years", "first_year"]) }
+        let period = fields.required("analysis_period").flatMap {
+            reader.mapping($0, "analysis_period", allowed: ["years", "first_year"])
+        }
         let years = period?.required("years").flatMap { node in
-            reader.integer(node, "analysis_period.years", allowed: "a whole number ≥ 1").map { Located($0, at: reader.location(node)) }
+            reader.integer(node, "analysis_period.years", allowed: "a whole number ≥ 1").map {
+                Located($0, at: reader.location(node))
+            }
         }
         let firstYear = period?.optional("first_year").flatMap { reader.integer($0, "analysis_period.first_year") }
         let currency = fields.required("report_currency", allowed: "an ISO 4217 code such as GBP").flatMap { node in
@@ -83,32 +91,47 @@ struct ScenarioBuilder {
         guard let node,
             let fields = reader.mapping(
                 node, "conventions",
-                allowed: ["discount_from", "discount_rate", "discount_schedule", "discount_inputs", "price_index", "optimism_bias"])
+                allowed: [
+                    "discount_from", "discount_rate", "discount_schedule", "discount_inputs", "price_index",
+                    "optimism_bias",
+                ])
         else { return nil }
-        let from = fields.required("discount_from", allowed: DiscountFrom.allCases.map(\.rawValue).joined(separator: ", ")).flatMap { node in
-            reader.choice(node, "conventions.discount_from", DiscountFrom.self).map { Located($0, at: reader.location(node)) }
+        let from = fields.required(
+            "discount_from", allowed: DiscountFrom.allCases.map(\.rawValue).joined(separator: ", ")
+        ).flatMap { node in
+            reader.choice(node, "conventions.discount_from", DiscountFrom.self).map {
+                Located($0, at: reader.location(node))
+            }
         }
         var schedule: DiscountSchedule?
         switch (fields.optional("discount_rate"), fields.optional("discount_schedule")) {
         case (let rate?, nil):
             schedule = readRate(rate)
         case (nil, let named?):
-            schedule = resolve(named, "conventions.discount_schedule", in: library.schedules, kind: .discountSchedules, library: library)
+            schedule = resolve(
+                named, "conventions.discount_schedule", in: library.schedules, kind: .discountSchedules,
+                library: library)
         case (.some, .some):
-            reader.error(fields.keyLocation("discount_schedule"), "conventions.discount_schedule", "give either discount_rate or discount_schedule, not both")
+            reader.error(
+                fields.keyLocation("discount_schedule"), "conventions.discount_schedule",
+                "give either discount_rate or discount_schedule, not both")
         case (nil, nil):
-            reader.error(fields.location, "conventions.discount_rate", "is required but missing", allowed: "discount_rate (a rate or bands) or discount_schedule (a model entry)")
+            reader.error(
+                fields.location, "conventions.discount_rate", "is required but missing",
+                allowed: "discount_rate (a rate or bands) or discount_schedule (a model entry)")
         }
-        let discountInputs = fields.optional("discount_inputs").flatMap { node in
-            reader.bool(node, "conventions.discount_inputs").map { Located($0, at: reader.location(node)) }
-        } ?? Located(false)
+        let discountInputs =
+            fields.optional("discount_inputs").flatMap { node in
+                reader.bool(node, "conventions.discount_inputs").map { Located($0, at: reader.location(node)) }
+            } ?? Located(false)
         var index: PriceIndex?
         if let node = fields.optional("price_index") {
             if case .mapping = node {
                 let points = ModelFileReader(reader: reader).readIndexPoints(node, "conventions.price_index")
                 index = points.map { PriceIndex(points: $0, location: reader.location(node)) }
             } else {
-                index = resolve(node, "conventions.price_index", in: library.priceIndices, kind: .priceIndices, library: library)
+                index = resolve(
+                    node, "conventions.price_index", in: library.priceIndices, kind: .priceIndices, library: library)
             }
         }
         var optimism: OptimismBiasTable?
@@ -117,7 +140,9 @@ struct ScenarioBuilder {
                 let grades = ModelFileReader(reader: reader).readGrades(node, "conventions.optimism_bias")
                 optimism = grades.map { OptimismBiasTable(reductions: $0, location: reader.location(node)) }
             } else {
-                optimism = resolve(node, "conventions.optimism_bias", in: library.optimismTables, kind: .optimismBias, library: library)
+                optimism = resolve(
+                    node, "conventions.optimism_bias", in: library.optimismTables, kind: .optimismBias, library: library
+                )
             }
         }
         guard let from, let schedule else { return nil }
@@ -139,7 +164,9 @@ struct ScenarioBuilder {
     }
 
     /// Looks up `model/entry` in one kind of model, naming what is loaded when it is missing.
-    private func resolve<T>(_ node: Node, _ path: String, in table: [String: T], kind: ModelKind, library: ModelLibrary) -> T? {
+    private func resolve<T>(_ node: Node, _ path: String, in table: [String: T], kind: ModelKind, library: ModelLibrary)
+        -> T?
+    {
         guard let reference = reader.string(node, path) else { return nil }
         if let found = table[reference] { return found }
         let model = reference.split(separator: "/").first.map(String.init) ?? reference
@@ -148,13 +175,15 @@ struct ScenarioBuilder {
         if library.models[model] == nil {
             message = "refers to model '\(model)', which no file under 'uses:' declares"
         } else if library.models[model]?.kind != kind {
-            message = "refers to model '\(model)', which holds \(library.models[model]!.kind.rawValue), not \(kind.rawValue)"
+            message =
+                "refers to model '\(model)', which holds \(library.models[model]!.kind.rawValue), not \(kind.rawValue)"
         } else {
             message = "refers to an entry that model '\(model)' does not have"
         }
         reader.error(
             reader.location(node), path, message, found: "'\(reference)'",
-            allowed: known.isEmpty ? "a model-id/entry-id of a \(kind.rawValue) model listed under uses:" : known.joined(separator: ", "))
+            allowed: known.isEmpty
+                ? "a model-id/entry-id of a \(kind.rawValue) model listed under uses:" : known.joined(separator: ", "))
         return nil
     }
 
@@ -163,7 +192,8 @@ struct ScenarioBuilder {
     private func readStakeholder(_ node: Node, _ path: String) -> Stakeholder? {
         guard let fields = reader.mapping(node, path, allowed: ["id", "name", "description"]) else { return nil }
         guard let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }) else { return nil }
-        return Stakeholder(id: id, name: fields.string("name"), summary: fields.string("description"), location: reader.location(node))
+        return Stakeholder(
+            id: id, name: fields.string("name"), summary: fields.string("description"), location: reader.location(node))
     }
 
     private func readInput(_ node: Node, _ path: String, currency: Currency?) -> Input? {
@@ -174,22 +204,33 @@ struct ScenarioBuilder {
         guard let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }) else { return nil }
         let path = "inputs[\(id)]"
         let stakeholder = located(fields.optional("stakeholder"), "\(path).stakeholder", reader.identifier)
-        let year = located(fields.optional("year"), "\(path).year") { reader.integer($0, $1, allowed: "an analysis year ≥ 1") } ?? Located(1)
+        let year =
+            located(fields.optional("year"), "\(path).year") { reader.integer($0, $1, allowed: "an analysis year ≥ 1") }
+            ?? Located(1)
         let declaredCurrency = located(fields.optional("currency"), "\(path).currency", reader.currency)
         var valuation: Input.Valuation?
         switch (fields.optional("amount"), fields.optional("in_kind")) {
         case (let amount?, nil):
-            valuation = reader.assumption(amount, "\(path).amount", read: { reader.number($0, $1, allowed: "an amount ≥ 0") }).map(Input.Valuation.money)
+            valuation = reader.assumption(
+                amount, "\(path).amount", read: { reader.number($0, $1, allowed: "an amount ≥ 0") }
+            ).map(Input.Valuation.money)
         case (nil, let inKind?):
             if let kind = reader.mapping(inKind, "\(path).in_kind", allowed: ["hours", "rate_per_hour"]) {
-                let hours = kind.required("hours").flatMap { reader.assumption($0, kind.path("hours"), read: { reader.number($0, $1, allowed: "hours ≥ 0") }) }
-                let rate = kind.required("rate_per_hour").flatMap { reader.assumption($0, kind.path("rate_per_hour"), read: { reader.number($0, $1, allowed: "a rate ≥ 0") }) }
+                let hours = kind.required("hours").flatMap {
+                    reader.assumption($0, kind.path("hours"), read: { reader.number($0, $1, allowed: "hours ≥ 0") })
+                }
+                let rate = kind.required("rate_per_hour").flatMap {
+                    reader.assumption(
+                        $0, kind.path("rate_per_hour"), read: { reader.number($0, $1, allowed: "a rate ≥ 0") })
+                }
                 if let hours, let rate { valuation = .inKindTime(hours: hours, ratePerHour: rate) }
             }
         case (.some, .some):
             reader.error(fields.keyLocation("in_kind"), "\(path).in_kind", "give either amount or in_kind, not both")
         case (nil, nil):
-            reader.error(fields.location, "\(path).amount", "is required but missing", allowed: "amount (money) or in_kind (hours and rate_per_hour)")
+            reader.error(
+                fields.location, "\(path).amount", "is required but missing",
+                allowed: "amount (money) or in_kind (hours and rate_per_hour)")
         }
         guard let valuation, let currency = declaredCurrency ?? currency.map({ Located($0) }) else { return nil }
         return Input(
@@ -217,7 +258,8 @@ struct ScenarioBuilder {
         var quantityUnit: Located<String>?
         let quantity = fields.required("quantity").flatMap { node in
             reader.assumption(
-                node, "\(path).quantity", extraKeys: ["unit"], read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
+                node, "\(path).quantity", extraKeys: ["unit"],
+                read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
                 extra: { quantityFields in
                     quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
                 })
@@ -234,12 +276,17 @@ struct ScenarioBuilder {
         let dropOff = fields.optional("drop_off").flatMap { node in
             reader.assumption(node, "\(path).drop_off", read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
         }
-        let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration") {
+        let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration")
+        {
             reader.integer($0, $1, allowed: "a whole number of years ≥ 1")
         }
-        let start = located(fields.optional("start_year"), "\(path).start_year") { reader.integer($0, $1, allowed: "a whole number ≥ 1") } ?? Located(1)
+        let start =
+            located(fields.optional("start_year"), "\(path).start_year") {
+                reader.integer($0, $1, allowed: "a whole number ≥ 1")
+            } ?? Located(1)
         let valueType = located(
-            fields.required("value_type", allowed: ValueType.allCases.map(\.rawValue).joined(separator: ", ")), "\(path).value_type"
+            fields.required("value_type", allowed: ValueType.allCases.map(\.rawValue).joined(separator: ", ")),
+            "\(path).value_type"
         ) { reader.choice($0, $1, ValueType.self) }
         let confidence = located(fields.optional("confidence"), "\(path).confidence") { node, path in
             if case .scalar(let scalar) = node { return scalar.string }
@@ -247,7 +294,8 @@ struct ScenarioBuilder {
         }
         guard let stakeholder, let quantity, let proxy, let duration, let valueType else { return nil }
         return Outcome(
-            id: id, stakeholder: stakeholder, summary: fields.string("description"), indicator: fields.string("indicator"),
+            id: id, stakeholder: stakeholder, summary: fields.string("description"),
+            indicator: fields.string("indicator"),
             quantity: quantity, quantityUnit: quantityUnit, proxy: proxy, deadweight: deductions[.deadweight],
             displacement: deductions[.displacement], attribution: deductions[.attribution], dropOff: dropOff,
             duration: duration, startYear: start, valueType: valueType, confidence: confidence,
@@ -263,18 +311,27 @@ struct ScenarioBuilder {
         else { return nil }
         if let modelNode = fields.optional("model") {
             for key in ["value", "currency", "per", "price_year", "source"] where fields.has(key) {
-                reader.error(fields.keyLocation(key), fields.path(key), "a proxy taken from a model cannot also set \(key)", allowed: "model, rationale")
+                reader.error(
+                    fields.keyLocation(key), fields.path(key), "a proxy taken from a model cannot also set \(key)",
+                    allowed: "model, rationale")
             }
-            guard var proxy = resolve(modelNode, "\(path).model", in: library.proxies, kind: .financialProxies, library: library) else { return nil }
+            guard
+                var proxy = resolve(
+                    modelNode, "\(path).model", in: library.proxies, kind: .financialProxies, library: library)
+            else { return nil }
             proxy.location = reader.location(modelNode)
             proxy.rationale = fields.string("rationale") ?? proxy.rationale
             return proxy
         }
-        let value = fields.required("value", allowed: "a money value, or model: id/entry").flatMap { reader.number($0, fields.path("value")) }
+        let value = fields.required("value", allowed: "a money value, or model: id/entry").flatMap {
+            reader.number($0, fields.path("value"))
+        }
         let currency = fields.required("currency").flatMap { reader.currency($0, fields.path("currency")) }
         let per = fields.optional("per").flatMap { reader.identifier($0, fields.path("per")) }
         let priceYear = fields.optional("price_year").flatMap { reader.priceYear($0, fields.path("price_year")) }
-        let source = fields.required("source", allowed: "the publication the value comes from").flatMap { reader.citation($0, fields.path("source")) }
+        let source = fields.required("source", allowed: "the publication the value comes from").flatMap {
+            reader.citation($0, fields.path("source"))
+        }
         guard let value, let currency else { return nil }
         return FinancialProxy(
             value: value, currency: currency, per: per, priceYear: priceYear, citation: source,

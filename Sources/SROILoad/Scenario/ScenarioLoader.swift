@@ -37,13 +37,21 @@ public struct ScenarioLoader: Sendable {
     public func load(path: String) throws(ValidationFailure) -> LoadedScenario {
         var files: [InputFile] = []
         guard let data = readFile(path, role: .scenario, into: &files) else {
-            throw ValidationFailure([Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read: no such file or not readable")])
+            throw ValidationFailure([
+                Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1), field: "(file)",
+                    message: "cannot be read: no such file or not readable")
+            ])
         }
-        return try load(text: String(decoding: data, as: UTF8.self), file: path, directory: (path as NSString).deletingLastPathComponent, files: files)
+        return try load(
+            text: String(decoding: data, as: UTF8.self), file: path,
+            directory: (path as NSString).deletingLastPathComponent, files: files)
     }
 
     /// Loads scenario text as if read from `file`; model paths resolve against `directory`.
-    public func load(text: String, file: String, directory: String, files: [InputFile] = []) throws(ValidationFailure) -> LoadedScenario {
+    public func load(text: String, file: String, directory: String, files: [InputFile] = []) throws(ValidationFailure)
+        -> LoadedScenario
+    {
         var files = files
         let reader = DocumentReader(file: file)
         var diagnostics: [Diagnostic] = []
@@ -53,7 +61,9 @@ public struct ScenarioLoader: Sendable {
             let builder = ScenarioBuilder(reader: reader)
             if let declared = builder.readHeader(root) {
                 for use in declared.uses {
-                    loadModel(use, relativeTo: directory, reader: reader, library: &library, files: &files, diagnostics: &diagnostics)
+                    loadModel(
+                        use, relativeTo: directory, reader: reader, library: &library, files: &files,
+                        diagnostics: &diagnostics)
                 }
                 scenario = builder.readBody(declared, library: library)
             }
@@ -76,7 +86,9 @@ public struct ScenarioLoader: Sendable {
         let path = directory.isEmpty ? use.value : (directory as NSString).appendingPathComponent(use.value)
         let display = Self.normalized(path)
         guard let data = readFile(display, role: .model, into: &files) else {
-            reader.error(use.location, "uses", "the model file cannot be read", found: display, allowed: "a path relative to the scenario file")
+            reader.error(
+                use.location, "uses", "the model file cannot be read", found: display,
+                allowed: "a path relative to the scenario file")
             return
         }
         let modelReader = DocumentReader(file: display)

@@ -14,7 +14,9 @@ extension DocumentReader {
         guard let fields = mapping(node, path, allowed: Self.citationKeys) else { return nil }
         let publication = fields.string("publication") ?? inherited?.publication
         guard let publication else {
-            error(fields.location, fields.path("publication"), "is required but missing", allowed: "the title of the publication cited")
+            error(
+                fields.location, fields.path("publication"), "is required but missing",
+                allowed: "the title of the publication cited")
             return nil
         }
         return Citation(
@@ -31,7 +33,9 @@ extension DocumentReader {
         guard case .mapping = node else {
             return read(node, path).map { Assumption($0, at: location(node)) }
         }
-        guard let fields = mapping(node, path, allowed: ["value", "rationale", "source"] + extraKeys) else { return nil }
+        guard let fields = mapping(node, path, allowed: ["value", "rationale", "source"] + extraKeys) else {
+            return nil
+        }
         extra?(fields)
         guard let valueNode = fields.required("value") else { return nil }
         let value = read(valueNode, fields.path("value"))
@@ -43,7 +47,9 @@ extension DocumentReader {
     /// A deduction share: one number, or a list of one share per year of the outcome.
     func deduction(_ node: Node, _ path: String) -> Deduction? {
         if case .sequence(let items) = node {
-            let shares = items.enumerated().map { index, item in number(item, "\(path)[\(index)]", allowed: "a share from 0 to 1") }
+            let shares = items.enumerated().map { index, item in
+                number(item, "\(path)[\(index)]", allowed: "a share from 0 to 1")
+            }
             guard shares.allSatisfy({ $0 != nil }) else { return nil }
             return .byYear(shares.map { $0! })
         }

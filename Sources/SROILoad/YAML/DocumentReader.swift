@@ -56,8 +56,11 @@ final class DocumentReader {
 
     func location(_ node: Node) -> SourceLocation { location(node.mark) }
 
-    func error(_ location: SourceLocation?, _ field: String, _ message: String, found: String? = nil, allowed: String? = nil) {
-        diagnostics.append(Diagnostic(.error, at: location, field: field, message: message, found: found, allowed: allowed))
+    func error(
+        _ location: SourceLocation?, _ field: String, _ message: String, found: String? = nil, allowed: String? = nil
+    ) {
+        diagnostics.append(
+            Diagnostic(.error, at: location, field: field, message: message, found: found, allowed: allowed))
     }
 
     func warning(_ location: SourceLocation?, _ field: String, _ message: String) {
@@ -71,7 +74,9 @@ final class DocumentReader {
     /// A mapping whose keys must be among `allowed`; unknown keys are errors with a suggestion.
     func mapping(_ node: Node, _ path: String, allowed: [String]) -> Fields? {
         guard case .mapping(let mapping) = node else {
-            error(location(node), path, "must be a mapping of keys to values", found: describe(node), allowed: "keys: \(allowed.joined(separator: ", "))")
+            error(
+                location(node), path, "must be a mapping of keys to values", found: describe(node),
+                allowed: "keys: \(allowed.joined(separator: ", "))")
             return nil
         }
         var entries: [String: (key: Node, value: Node)] = [:]
@@ -150,7 +155,9 @@ final class DocumentReader {
     func identifier(_ node: Node, _ path: String) -> String? {
         guard let text = string(node, path) else { return nil }
         guard Self.isIdentifier(text) else {
-            error(location(node), path, "is not a valid id", found: "'\(text)'", allowed: "letters, digits, '-' and '_', starting with a letter or digit")
+            error(
+                location(node), path, "is not a valid id", found: "'\(text)'",
+                allowed: "letters, digits, '-' and '_', starting with a letter or digit")
             return nil
         }
         return text
@@ -164,7 +171,9 @@ final class DocumentReader {
         }
         let text = scalar.string
         let lowered = text.lowercased()
-        if scalar.style == .plain, [".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered) {
+        if scalar.style == .plain,
+            [".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered)
+        {
             error(location(node), path, "NaN and infinity cannot enter a calculation", found: text, allowed: allowed)
             return nil
         }
@@ -195,10 +204,13 @@ final class DocumentReader {
         return nil
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, _ type: T.Type) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, _ type: T.Type) -> T?
+    where T.RawValue == String {
         guard let text = string(node, path) else { return nil }
         guard let value = T(rawValue: text) else {
-            error(location(node), path, "is not one of the allowed values", found: "'\(text)'", allowed: T.allCases.map(\.rawValue).joined(separator: ", "))
+            error(
+                location(node), path, "is not one of the allowed values", found: "'\(text)'",
+                allowed: T.allCases.map(\.rawValue).joined(separator: ", "))
             return nil
         }
         return value
@@ -207,7 +219,9 @@ final class DocumentReader {
     func currency(_ node: Node, _ path: String) -> Currency? {
         guard let text = string(node, path) else { return nil }
         guard let currency = Currency(code: text) else {
-            error(location(node), path, "is not a currency code", found: "'\(text)'", allowed: "an ISO 4217 code such as GBP or EUR")
+            error(
+                location(node), path, "is not a currency code", found: "'\(text)'",
+                allowed: "an ISO 4217 code such as GBP or EUR")
             return nil
         }
         return currency
@@ -215,7 +229,9 @@ final class DocumentReader {
 
     func priceYear(_ node: Node, _ path: String) -> PriceYear? {
         guard case .scalar(let scalar) = node, let year = PriceYear(scalar.string) else {
-            error(location(node), path, "is not a price year", found: describe(node), allowed: "a year such as 2019, or a financial year such as 2023-24")
+            error(
+                location(node), path, "is not a price year", found: describe(node),
+                allowed: "a year such as 2019, or a financial year such as 2023-24")
             return nil
         }
         return year
