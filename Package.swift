@@ -8,12 +8,14 @@ let package = Package(
         .executable(name: "sroi", targets: ["sroi"]),
         .library(name: "SROICore", targets: ["SROICore"]),
         .library(name: "SROILoad", targets: ["SROILoad"]),
+        .library(name: "SROIData", targets: ["SROIData"]),
         .library(name: "SROIReport", targets: ["SROIReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The calculation: scenario values, validation, the SROI chain and its trace. No I/O.
@@ -27,18 +29,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Recorded outcome data: the SQLite store, validated CSV imports, quantities from records.
+        .target(
+            name: "SROIData",
+            dependencies: [
+                "SROICore", "SROILoad",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Results and trace JSON, terminal summary, explanation trees, atomic file output.
         .target(name: "SROIReport", dependencies: ["SROICore"]),
         .executableTarget(
             name: "sroi",
             dependencies: [
-                "SROICore", "SROILoad", "SROIReport",
+                "SROICore", "SROILoad", "SROIData", "SROIReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "SROITests",
-            dependencies: ["SROICore", "SROILoad", "SROIReport", "sroi"]
+            dependencies: ["SROICore", "SROILoad", "SROIData", "SROIReport", "sroi"]
         ),
     ]
 )

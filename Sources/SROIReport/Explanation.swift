@@ -98,6 +98,13 @@ public struct Explanation {
             if let licence = entry.citation?.licence { text += "; licence: \(licence)" }
             return text
         case .methodDefault(let note): return "method default: \(note)"
+        case .records(let records):
+            var text = "recorded data: \(records.declaration) (\(records.rowsMatched) rows matched)"
+            if let location = records.location { text += ", declared at \(location)" }
+            text += "; SQL: \(records.sql)"
+            if !records.parameters.isEmpty { text += " with [\(records.parameters.joined(separator: ", "))]" }
+            text += "; data fingerprint \(records.fingerprint.prefix(16))"
+            return text
         }
     }
 }

@@ -88,6 +88,26 @@ public enum ResultsDocument {
                         )
                     })
             ),
+            (
+                "data",
+                scenario.recordSource.map {
+                    .object([("database", .string($0.database)), ("fingerprint", .string($0.fingerprint))])
+                }
+            ),
+            (
+                "integrity",
+                scenario.integrityRules.isEmpty
+                    ? nil
+                    : .array(
+                        scenario.integrityFindings.map { finding in
+                            .members(
+                                [
+                                    ("rule", .string(finding.rule)), ("severity", .string(finding.severity.rawValue)),
+                                    ("dataset", .string(finding.dataset)), ("key", .string(finding.key)),
+                                    ("detail", .string(finding.detail)),
+                                ] + location(finding.location))
+                        })
+            ),
             ("warnings", .array(evaluation.warnings.map { .string($0.description) })),
         ])
     }
@@ -171,6 +191,15 @@ public enum ResultsDocument {
                     + location(entry.location) + [("citation", entry.citation.map(citation))])
         case .methodDefault(let note):
             return .object([("kind", .string("method_default")), ("note", .string(note))])
+        case .records(let records):
+            return .members(
+                [
+                    ("kind", .string("records")), ("declaration", .string(records.declaration)),
+                    ("dataset", .string(records.dataset)), ("sql", .string(records.sql)),
+                    ("parameters", .array(records.parameters.map(JSON.string))),
+                    ("rows_matched", .number(Double(records.rowsMatched))),
+                    ("fingerprint", .string(records.fingerprint)),
+                ] + location(records.location))
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SROICore
+import SROIData
 import SROILoad
 import SROIReport
 
@@ -15,25 +16,42 @@ struct SROICommand: ParsableCommand {
               sroi run Scenarios/use-it/health-professionals.yaml --out results/
               sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio
               sroi conformance ../shared/method/conformance
+              sroi data import outcomes.sqlite Scenarios/use-it/data/*.csv
+              sroi run Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --out results/
             """,
         version: Engine.version,
-        subcommands: [Check.self, Run.self, Explain.self, Conformance.self]
+        subcommands: [Check.self, Run.self, Explain.self, Conformance.self, DataCommand.self]
     )
 }
 
-/// The scenario file every evaluating command takes.
+/// The scenario file and recorded data every evaluating command takes.
 struct ScenarioArgument: ParsableArguments {
     @Argument(help: "The scenario file (YAML, schema sroi-scenario/1).")
     var scenario: String
 
-    /// Loads and validates, printing every diagnostic; exits 1 on errors.
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The record store (SQLite) that quantities from records are read from.", valueName: "DB"))
+    var data: String?
+
+    /// Loads and validates, reading recorded quantities from `--data`; prints every diagnostic
+    /// and exits 1 on errors.
     func load() throws -> LoadedScenario {
         do {
-            let loaded = try ScenarioLoader().load(path: scenario)
-            for warning in loaded.warnings { Terminal.error("\(warning)") }
+            var loaded = try ScenarioLoader().load(path: scenario)
+            if let data {
+                let store: RecordStore
+                do {
+                    store = try RecordStore.openForReading(path: data)
+                } catch {
+                    Terminal.error("error: --data \(error)")
+                    throw ExitCode.failure
+                }
+                loaded.scenario = try RecordResolver(store: store, databaseName: data).resolve(loaded.scenario)
+            }
             return loaded
-        } catch {
-            Terminal.error(error.description)
+        } catch let failure as ValidationFailure {
+            Terminal.error(failure.description)
             throw ExitCode.failure
         }
     }
@@ -61,8 +79,8 @@ extension LoadedScenario {
 }
 
 enum Terminal {
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    static func error(_ text: String, newline: Bool = true) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") || !newline ? text : text + "\n").utf8))
     }
 
     static func write(_ text: String) {
@@ -83,6 +101,8 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let loaded = try scenario.load()
+        for warning in loaded.warnings { Terminal.error("\(warning)") }
+        if scenario.data != nil { _ = try loaded.evaluate() }
         let s = loaded.scenario
         Terminal.write(
             "\(scenario.scenario): ok: \(s.stakeholders.count) stakeholders, \(s.inputs.count) inputs, \(s.outcomes.count) outcomes, \(loaded.files.count - 1) model files\n"

@@ -259,7 +259,8 @@ private struct Run {
         let unitCounted = outcome.quantityUnit?.value ?? outcome.proxy.per ?? "unit"
         let quantity = given(
             "\(base).quantity", "Q", "Quantity: \(outcome.indicator ?? name)", step: "quantity",
-            value: outcome.quantity.value, unit: unitCounted, origin: .written(outcome.quantity.location),
+            value: outcome.quantity.value, unit: unitCounted,
+            origin: outcome.quantityOrigin.map(Origin.records) ?? .written(outcome.quantity.location),
             rationale: outcome.quantity.rationale, source: outcome.quantity.source)
         let proxy = recordProxy(outcome, base: base, unitCounted: unitCounted)
         let gross = computed(

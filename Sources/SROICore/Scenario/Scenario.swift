@@ -23,6 +23,11 @@ public struct Scenario: Sendable {
     public var stakeholders: [Stakeholder]
     public var inputs: [Input]
     public var outcomes: [Outcome]
+    /// Rules the recorded data must keep, and what checking them found.
+    public var integrityRules: [IntegrityRule] = []
+    public var integrityFindings: [IntegrityFinding] = []
+    /// The recorded data quantities were read from, once resolved.
+    public var recordSource: RecordSource?
 
     public init(
         title: String, organisation: String? = nil, summary: String? = nil, illustrativeNote: String? = nil,
@@ -186,6 +191,10 @@ public struct Outcome: Sendable {
     /// Evidence confidence grade, looked up in the optimism-bias table when one is declared.
     public var confidence: Located<String>?
     public var location: SourceLocation?
+    /// Set when the quantity is an aggregate over recorded data.
+    public var recorded: RecordedQuantity?
+    /// Set once ``recorded`` has been read: how the quantity was obtained.
+    public var quantityOrigin: RecordsOrigin?
 
     public init(
         id: String, stakeholder: Located<String>, summary: String? = nil, indicator: String? = nil,

@@ -114,6 +114,8 @@ public enum Origin: Hashable, Sendable {
     case model(ModelEntryOrigin)
     /// Not declared, so the method's default applies (e.g. no deadweight: 0).
     case methodDefault(String)
+    /// Read from recorded data by a query.
+    case records(RecordsOrigin)
 }
 
 /// One figure of the calculation: its value and unit, the named SROI step that produced it,

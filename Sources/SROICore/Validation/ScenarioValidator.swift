@@ -1,7 +1,13 @@
 /// Checks a ``Scenario`` against the ranges and rules of SROI-METHOD before anything is
 /// calculated, and reports every problem found rather than stopping at the first.
 public struct ScenarioValidator: Sendable {
-    public init() {}
+    /// Whether quantities declared from records must already have been read. Loading checks a
+    /// scenario before its data is read; evaluation requires it.
+    public var requiresRecordedQuantities: Bool
+
+    public init(requiresRecordedQuantities: Bool = true) {
+        self.requiresRecordedQuantities = requiresRecordedQuantities
+    }
 
     /// All problems of the scenario; an empty list, or warnings only, means it can be evaluated.
     public func diagnose(_ scenario: Scenario) -> [Diagnostic] {
@@ -10,6 +16,7 @@ public struct ScenarioValidator: Sendable {
         let stakeholderIDs = checkStakeholders(scenario, into: &report)
         checkInputs(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)
+        checkRecords(scenario, into: &report)
         return report.diagnostics
     }
 
@@ -188,6 +195,29 @@ public struct ScenarioValidator: Sendable {
                 }
             }
         }
+    }
+
+    private func checkRecords(_ scenario: Scenario, into report: inout Report) {
+        for outcome in scenario.outcomes
+        where requiresRecordedQuantities && outcome.recorded != nil && outcome.quantityOrigin == nil {
+            report.error(
+                outcome.recorded?.location, "outcomes[\(outcome.id)].quantity",
+                "comes from recorded data, which has not been read", allowed: "run with --data DATABASE")
+        }
+        let outcomeIDs = Set(scenario.outcomes.map { $0.id.split(separator: "@").first.map(String.init) ?? $0.id })
+        for rule in scenario.integrityRules {
+            let named: [String]
+            switch rule.kind {
+            case .countedOnce(let outcome, _), .withinWindow(let outcome, _, _, _): named = [outcome]
+            case .mutuallyExclusive(let outcomes, _): named = outcomes
+            }
+            for outcome in named where !outcomeIDs.contains(outcome) {
+                report.error(
+                    rule.location, "integrity[\(rule.name)]", "refers to an outcome that is not declared", found: outcome,
+                    allowed: outcomeIDs.sorted().joined(separator: ", "))
+            }
+        }
+        for finding in scenario.integrityFindings { report.diagnostics.append(finding.diagnostic) }
     }
 
     private func checkDuration(_ outcome: Outcome, path: String, analysisYears: Int, into report: inout Report) {

@@ -8,7 +8,7 @@ struct ScenarioBuilder {
 
     static let topKeys = [
         "schema", "title", "organisation", "description", "illustrative", "analysis_period", "report_currency",
-        "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes",
+        "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes", "integrity",
     ]
 
     struct Header {
@@ -65,13 +65,16 @@ struct ScenarioBuilder {
         let outcomes = readList(fields.required("outcomes"), "outcomes") { node, path in
             readOutcome(node, path, library: library)
         }
+        let rules = readList(fields.optional("integrity"), "integrity", read: readIntegrityRule)
         guard let title, let years, let currency, let conventions else { return nil }
-        return Scenario(
+        var scenario = Scenario(
             title: title, organisation: fields.string("organisation"), summary: fields.string("description"),
             illustrativeNote: fields.string("illustrative"), analysisYears: years, firstCalendarYear: firstYear,
             reportCurrency: currency, priceBaseYear: baseYear, conventions: conventions.conventions,
             priceIndex: conventions.priceIndex, optimismBias: conventions.optimismBias, stakeholders: stakeholders,
             inputs: inputs, outcomes: outcomes)
+        scenario.integrityRules = rules
+        return scenario
     }
 
     private func readList<T>(_ node: Node?, _ path: String, read: (Node, String) -> T?) -> [T] {
@@ -256,10 +259,23 @@ struct ScenarioBuilder {
         let path = "outcomes[\(id)]"
         let stakeholder = located(fields.required("stakeholder"), "\(path).stakeholder", reader.identifier)
         var quantityUnit: Located<String>?
-        let quantity = fields.required("quantity").flatMap { node in
-            reader.assumption(
-                node, "\(path).quantity", extraKeys: ["unit"],
-                read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
+        var recorded: RecordedQuantity?
+        let quantity = fields.required("quantity").flatMap { node -> Assumption<Double>? in
+            if case .mapping(let mapping) = node, mapping["records"] != nil {
+                guard
+                    let quantityFields = reader.mapping(
+                        node, "\(path).quantity", allowed: ["records", "unit", "rationale", "source"])
+                else { return nil }
+                quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
+                if quantityFields.has("value") { return nil }
+                recorded = quantityFields.optional("records").flatMap { readRecords($0, "\(path).quantity.records") }
+                guard recorded != nil else { return nil }
+                return Assumption(
+                    0, at: reader.location(quantityFields.optional("records")!), rationale: quantityFields.string("rationale"),
+                    source: quantityFields.optional("source").flatMap { reader.citation($0, quantityFields.path("source")) })
+            }
+            return reader.assumption(
+                node, "\(path).quantity", extraKeys: ["unit"], read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
                 extra: { quantityFields in
                     quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
                 })
@@ -293,13 +309,162 @@ struct ScenarioBuilder {
             return reader.string(node, path)
         }
         guard let stakeholder, let quantity, let proxy, let duration, let valueType else { return nil }
-        return Outcome(
+        var outcome = Outcome(
             id: id, stakeholder: stakeholder, summary: fields.string("description"),
             indicator: fields.string("indicator"),
             quantity: quantity, quantityUnit: quantityUnit, proxy: proxy, deadweight: deductions[.deadweight],
             displacement: deductions[.displacement], attribution: deductions[.attribution], dropOff: dropOff,
             duration: duration, startYear: start, valueType: valueType, confidence: confidence,
             location: reader.location(node))
+        outcome.recorded = recorded
+        return outcome
+    }
+
+    // MARK: Recorded data
+
+    /// `records: {dataset, aggregate, column, where, by_year}`: a quantity read from recorded data.
+    private func readRecords(_ node: Node, _ path: String) -> RecordedQuantity? {
+        guard
+            let fields = reader.mapping(node, path, allowed: ["dataset", "aggregate", "column", "where", "by_year"])
+        else { return nil }
+        let dataset = located(fields.required("dataset"), fields.path("dataset"), reader.identifier)
+        let aggregate = located(
+            fields.required("aggregate", allowed: RecordedQuantity.Aggregate.allCases.map(\.rawValue).joined(separator: ", ")),
+            fields.path("aggregate")
+        ) { reader.choice($0, $1, RecordedQuantity.Aggregate.self) }
+        let column = located(fields.optional("column"), fields.path("column"), reader.identifier)
+        if let aggregate, aggregate.value != .count, column == nil {
+            reader.error(
+                fields.location, fields.path("column"), "\(aggregate.value.rawValue) needs the column it aggregates",
+                allowed: "a column of the dataset")
+        }
+        var filters: [RecordedQuantity.Filter] = []
+        if let whereNode = fields.optional("where"), let entries = reader.dictionary(whereNode, fields.path("where")) {
+            for entry in entries {
+                let filterPath = "\(fields.path("where")).\(entry.key)"
+                if let condition = readCondition(entry.value, filterPath) {
+                    filters.append(
+                        RecordedQuantity.Filter(
+                            column: Located(entry.key, at: reader.location(entry.keyNode)), condition: condition,
+                            location: reader.location(entry.value)))
+                }
+            }
+        }
+        let byYear = located(fields.optional("by_year"), fields.path("by_year"), reader.identifier)
+        guard let dataset, let aggregate else { return nil }
+        return RecordedQuantity(
+            dataset: dataset, aggregate: aggregate, column: column, filters: filters, byYear: byYear,
+            location: reader.location(node))
+    }
+
+    /// `value` (equals), `{in: [..]}`, `{min, max}`, `{from, to}` (dates) or `{recorded: true|false}`.
+    private func readCondition(_ node: Node, _ path: String) -> RecordedQuantity.Condition? {
+        switch node {
+        case .scalar:
+            return literal(node, path).map(RecordedQuantity.Condition.equals)
+        case .mapping:
+            guard let fields = reader.mapping(node, path, allowed: ["in", "min", "max", "from", "to", "recorded"]) else {
+                return nil
+            }
+            if let set = fields.optional("in") {
+                guard fields.entries.count == 1 else {
+                    reader.error(fields.location, path, "'in' cannot be combined with other conditions")
+                    return nil
+                }
+                guard let items = reader.sequence(set, fields.path("in")) else { return nil }
+                let values = items.enumerated().compactMap { literal($1, fields.path("in[\($0)]")) }
+                guard values.count == items.count, !values.isEmpty else { return nil }
+                return .oneOf(values)
+            }
+            if let recorded = fields.optional("recorded") {
+                guard fields.entries.count == 1 else {
+                    reader.error(fields.location, path, "'recorded' cannot be combined with other conditions")
+                    return nil
+                }
+                return reader.bool(recorded, fields.path("recorded")).map(RecordedQuantity.Condition.present)
+            }
+            if (fields.has("min") || fields.has("max")) && (fields.has("from") || fields.has("to")) {
+                reader.error(fields.location, path, "use min/max for numbers or from/to for dates, not both")
+                return nil
+            }
+            let low = (fields.optional("min") ?? fields.optional("from")).flatMap { literal($0, path) }
+            let high = (fields.optional("max") ?? fields.optional("to")).flatMap { literal($0, path) }
+            guard low != nil || high != nil else {
+                reader.error(fields.location, path, "gives no condition", allowed: "in, min, max, from, to, recorded")
+                return nil
+            }
+            return .range(min: low, max: high)
+        default:
+            reader.error(reader.location(node), path, "must be a value or a condition", allowed: "a value, {in: [...]}, {min, max}, {from, to}, {recorded: true}")
+            return nil
+        }
+    }
+
+    /// A plain number is a number; anything else (quoted, a date, a word) is text.
+    private func literal(_ node: Node, _ path: String) -> RecordedQuantity.Literal? {
+        guard case .scalar(let scalar) = node else {
+            reader.error(reader.location(node), path, "must be a single value", found: reader.describe(node))
+            return nil
+        }
+        if scalar.style == .plain, DocumentReader.isDecimal(scalar.string), let number = Double(scalar.string) {
+            return .number(number)
+        }
+        return reader.string(node, path).map(RecordedQuantity.Literal.text)
+    }
+
+    private func readIntegrityRule(_ node: Node, _ path: String) -> IntegrityRule? {
+        guard
+            let fields = reader.mapping(
+                node, path, allowed: ["name", "rule", "outcome", "outcomes", "key", "date_column", "from", "to", "severity"])
+        else { return nil }
+        let name = fields.required("name").flatMap { reader.identifier($0, fields.path("name")) }
+        let severity = located(fields.required("severity", allowed: "error, warning"), fields.path("severity")) { node, path in
+            reader.choice(node, path, RuleSeverity.self)
+        }
+        let kindName = fields.required("rule", allowed: "counted_once, within_window, mutually_exclusive").flatMap {
+            reader.choice($0, fields.path("rule"), RuleKind.self)
+        }
+        var kind: IntegrityRule.Kind?
+        switch kindName {
+        case .countedOnce:
+            if let outcome = fields.required("outcome").flatMap({ reader.identifier($0, fields.path("outcome")) }),
+                let key = fields.required("key").flatMap({ reader.identifier($0, fields.path("key")) })
+            {
+                kind = .countedOnce(outcome: outcome, key: key)
+            }
+        case .withinWindow:
+            if let outcome = fields.required("outcome").flatMap({ reader.identifier($0, fields.path("outcome")) }),
+                let column = fields.required("date_column").flatMap({ reader.identifier($0, fields.path("date_column")) })
+            {
+                kind = .withinWindow(
+                    outcome: outcome, dateColumn: column, from: fields.string("from"), to: fields.string("to"))
+            }
+        case .mutuallyExclusive:
+            if let list = fields.required("outcomes").flatMap({ reader.sequence($0, fields.path("outcomes")) }),
+                let key = fields.required("key").flatMap({ reader.identifier($0, fields.path("key")) })
+            {
+                let outcomes = list.enumerated().compactMap { reader.identifier($1, fields.path("outcomes[\($0)]")) }
+                if outcomes.count < 2 {
+                    reader.error(fields.location, fields.path("outcomes"), "names fewer than two outcomes", allowed: "two or more outcome ids")
+                } else {
+                    kind = .mutuallyExclusive(outcomes: outcomes, key: key)
+                }
+            }
+        case nil: break
+        }
+        guard let name, let severity, let kind else { return nil }
+        return IntegrityRule(
+            name: name, kind: kind, severity: severity.value == .error ? .error : .warning, location: reader.location(node))
+    }
+
+    enum RuleSeverity: String, CaseIterable {
+        case error, warning
+    }
+
+    enum RuleKind: String, CaseIterable {
+        case countedOnce = "counted_once"
+        case withinWindow = "within_window"
+        case mutuallyExclusive = "mutually_exclusive"
     }
 
     /// A proxy typed in the scenario (`value`, `currency`, `per`, `price_year`, `source`) or a

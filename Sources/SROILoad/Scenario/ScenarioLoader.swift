@@ -70,10 +70,10 @@ public struct ScenarioLoader: Sendable {
         }
         diagnostics += reader.diagnostics
         if let scenario, !diagnostics.containsErrors {
-            diagnostics += ScenarioValidator().diagnose(scenario)
+            diagnostics += ScenarioValidator(requiresRecordedQuantities: false).diagnose(scenario)
         } else if let scenario {
             // Report range and reference problems too, so one run lists everything it can.
-            diagnostics += ScenarioValidator().diagnose(scenario).filter { $0.severity == .error }
+            diagnostics += ScenarioValidator(requiresRecordedQuantities: false).diagnose(scenario).filter { $0.severity == .error }
         }
         guard let scenario, !diagnostics.containsErrors else { throw ValidationFailure(diagnostics) }
         return LoadedScenario(scenario: scenario, models: library, files: files, warnings: diagnostics)

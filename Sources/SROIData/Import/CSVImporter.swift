@@ -1,0 +1,392 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import SROICore
+import SROILoad
+
+/// Why an import was refused: every problem found (up to a limit), and how many more there were.
+/// Nothing of any file was stored.
+public struct ImportFailure: Error, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    /// Problems found beyond those listed.
+    public var omitted: Int
+
+    public var description: String {
+        var lines = diagnostics.map(\.description)
+        if omitted > 0 { lines.append("… and \(omitted) more problem\(omitted == 1 ? "" : "s")") }
+        let total = diagnostics.count + omitted
+        lines.append("\(total) problem\(total == 1 ? "" : "s"); nothing was imported and the store is unchanged.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A file stored by an import.
+public struct ImportedFile: Sendable, Equatable {
+    public var file: String
+    public var dataset: String
+    public var rows: Int
+    public var sha256: String
+}
+
+/// How far an import has got, for a progress display.
+public struct ImportProgress: Sendable {
+    public var file: String
+    public var bytesRead: Int
+    public var totalBytes: Int
+    public var rows: Int
+}
+
+/// Imports CSV files into datasets of a ``RecordStore``, all of them in one transaction: a file
+/// with any bad row is refused whole, with the file, line and column of each problem, and the
+/// store is left exactly as it was.
+public struct CSVImporter {
+    /// Problems listed before the rest are only counted.
+    public var maximumReported = 100
+    /// Called now and then during long imports.
+    public var progress: ((ImportProgress) -> Void)?
+
+    public init() {}
+
+    /// The definition file expected beside a CSV file: `shifts.csv` → `shifts.dataset.yaml`.
+    public static func definitionPath(for file: String) -> String {
+        let base = file.hasSuffix(".csv") ? String(file.dropLast(4)) : file
+        return base + ".dataset.yaml"
+    }
+
+    /// Imports each file into the dataset its definition names. With `allowReimport`, a file
+    /// whose bytes were imported before is imported again; otherwise it is refused.
+    public func run(files: [String], into store: RecordStore, allowReimport: Bool = false) throws(ImportFailure)
+        -> [ImportedFile]
+    {
+        var problems = Problems(limit: maximumReported)
+        var definitions: [(file: String, definition: DatasetDefinition)] = []
+        for file in files {
+            let definitionFile = Self.definitionPath(for: file)
+            guard FileManager.default.fileExists(atPath: definitionFile) else {
+                problems.add(
+                    Diagnostic(
+                        at: SourceLocation(file: file, line: 1, column: 1), field: "(dataset)",
+                        message: "no dataset definition beside the file", allowed: definitionFile))
+                continue
+            }
+            do {
+                definitions.append((file, try DatasetDefinitionReader().read(path: definitionFile)))
+            } catch {
+                error.diagnostics.forEach { problems.add($0) }
+            }
+        }
+        if !problems.isEmpty { throw problems.failure }
+
+        var imported: [ImportedFile] = []
+        do {
+            try store.queue.inDatabase { db in
+                try db.inTransaction {
+                    for (file, definition) in definitions {
+                        if let result = try importFile(
+                            file, definition: definition, db: db, allowReimport: allowReimport, problems: &problems)
+                        {
+                            imported.append(result)
+                        }
+                    }
+                    return problems.isEmpty ? .commit : .rollback
+                }
+            }
+        } catch {
+            problems.add(Diagnostic(at: nil, field: "(database)", message: "\(error)"))
+        }
+        if !problems.isEmpty { throw problems.failure }
+        return imported
+    }
+
+    struct Problems {
+        let limit: Int
+        var listed: [Diagnostic] = []
+        var omitted = 0
+
+        var isEmpty: Bool { listed.isEmpty && omitted == 0 }
+        var isFull: Bool { listed.count >= limit }
+
+        mutating func add(_ diagnostic: Diagnostic) {
+            if listed.count < limit { listed.append(diagnostic) } else { omitted += 1 }
+        }
+
+        var failure: ImportFailure { ImportFailure(diagnostics: listed, omitted: omitted) }
+    }
+
+    // MARK: One file
+
+    private func importFile(
+        _ file: String, definition: DatasetDefinition, db: Database, allowReimport: Bool, problems: inout Problems
+    ) throws -> ImportedFile? {
+        let table = RecordStore.table(definition.name)
+        let first = SourceLocation(file: file, line: 1, column: 1)
+        if let stored = try String.fetchOne(db, sql: "SELECT definition FROM dataset WHERE name = ?", arguments: [definition.name]) {
+            let storedDefinition = try? DatasetDefinitionReader().read(text: stored, file: file)
+            if storedDefinition?.canonical != definition.canonical {
+                problems.add(
+                    Diagnostic(
+                        at: first, field: "(dataset)",
+                        message: RecordStoreError.definitionChanged(
+                            dataset: definition.name, stored: storedDefinition?.canonical ?? stored, given: definition.canonical
+                        ).description))
+                return nil
+            }
+        } else {
+            try createDataset(definition, db: db)
+        }
+
+        let stream: CSVStream
+        do {
+            stream = try CSVStream(path: file)
+        } catch {
+            problems.add(Diagnostic(at: first, field: "(file)", message: "cannot be read: \(error)"))
+            return nil
+        }
+        try db.execute(
+            sql: "INSERT INTO dataset_import (dataset, file_name, sha256, rows, imported_at) VALUES (?, ?, ?, 0, ?)",
+            arguments: [definition.name, file, String(repeating: "0", count: 64), Self.timestamp()])
+        let importID = db.lastInsertedRowID
+
+        // Header: the columns, by name, in any order.
+        guard try readRecord(stream, file: file, problems: &problems) else {
+            problems.add(Diagnostic(at: first, field: "(header)", message: "the file is empty; a header row is required"))
+            return nil
+        }
+        var positions: [Int] = []
+        var seen: [String: Int] = [:]
+        for (index, field) in stream.fields.enumerated() {
+            let name = stream.text(field).trimmingCharacters(in: .whitespaces)
+            if let earlier = seen[name] {
+                problems.add(
+                    Diagnostic(
+                        at: SourceLocation(file: file, line: field.line, column: field.column), field: "(header)",
+                        message: "column '\(name)' appears twice (first as column \(earlier + 1))"))
+            } else if definition.column(name) == nil {
+                problems.add(
+                    Diagnostic(
+                        at: SourceLocation(file: file, line: field.line, column: field.column), field: "(header)",
+                        message: "'\(name)' is not a column of dataset \(definition.name)",
+                        allowed: definition.columns.map(\.name).joined(separator: ", ")))
+            }
+            seen[name] = index
+        }
+        for column in definition.columns {
+            if let position = seen[column.name] {
+                positions.append(position)
+            } else {
+                problems.add(
+                    Diagnostic(at: first, field: "(header)", message: "the header lacks column '\(column.name)' of dataset \(definition.name)"))
+            }
+        }
+        guard positions.count == definition.columns.count, seen.count == stream.fields.count, problems.isEmpty else {
+            return nil
+        }
+        let width = stream.fields.count
+
+        let columns = definition.columns
+        let names = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
+        let insert = try db.makeStatement(sql: "INSERT INTO \"\(table)\" (_import, _line, \(names)) VALUES (\(marks))")
+        let handle = insert.sqliteStatement
+        let enumerations: [[[UInt8]]] = columns.map { column in
+            if case .enumeration(let values) = column.type { return values.map { Array($0.utf8) } }
+            return []
+        }
+        let keyPositions = definition.key.compactMap { key in columns.firstIndex { $0.name == key } }
+        var rows = 0
+        var lastReport = 0
+
+        while try readRecord(stream, file: file, problems: &problems) {
+            let fields = stream.fields
+            if fields.count == 1, fields[0].start == fields[0].end { continue }  // a blank line
+            let line = stream.recordLine
+            guard fields.count == width else {
+                problems.add(
+                    Diagnostic(
+                        at: SourceLocation(file: file, line: line, column: 1), field: "(row)",
+                        message: "has \(fields.count) field\(fields.count == 1 ? "" : "s"); the header has \(width)",
+                        found: "\(fields.count)", allowed: "\(width)"))
+                continue
+            }
+            sqlite3_reset(handle)
+            sqlite3_bind_int64(handle, 1, importID)
+            sqlite3_bind_int64(handle, 2, Int64(line))
+            var rowIsGood = true
+            for (index, column) in columns.enumerated() {
+                let field = fields[positions[index]]
+                let slot = Int32(index + 3)
+                if let problem = bind(stream, field, column: column, enumeration: enumerations[index], to: handle, slot: slot) {
+                    rowIsGood = false
+                    problems.add(
+                        Diagnostic(
+                            at: SourceLocation(file: file, line: field.line, column: field.column),
+                            field: "\(definition.name).\(column.name)", message: problem,
+                            found: "\"\(stream.text(field))\"", allowed: column.type.description))
+                    if problems.isFull { break }
+                }
+            }
+            guard rowIsGood else { continue }
+            let result = sqlite3_step(handle)
+            if result == SQLITE_DONE {
+                rows += 1
+            } else if result == SQLITE_CONSTRAINT || (result & 0xff) == SQLITE_CONSTRAINT {
+                let values = keyPositions.map { stream.text(fields[positions[$0]]) }
+                let described = zip(definition.key, values).map { "\($0) = \($1)" }.joined(separator: ", ")
+                let earlier = try firstOccurrence(of: values, definition: definition, keyPositions: keyPositions, db: db)
+                problems.add(
+                    Diagnostic(
+                        at: SourceLocation(file: file, line: line, column: 1), field: "\(definition.name).key",
+                        message: "duplicate key (\(described))" + (earlier.map { ", already at \($0)" } ?? ""),
+                        found: described, allowed: "each key once in dataset \(definition.name)"))
+            } else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            if problems.isFull, problems.omitted > 10_000 { break }
+            if let progress, rows - lastReport >= 65_536 {
+                lastReport = rows
+                progress(ImportProgress(file: file, bytesRead: stream.bytesRead, totalBytes: stream.totalBytes, rows: rows))
+            }
+        }
+        let digest = stream.digest()
+        progress?(ImportProgress(file: file, bytesRead: stream.totalBytes, totalBytes: stream.totalBytes, rows: rows))
+        if let earlier = try Row.fetchOne(
+            db, sql: "SELECT id, imported_at FROM dataset_import WHERE dataset = ? AND sha256 = ? AND id <> ?",
+            arguments: [definition.name, digest, importID]), !allowReimport
+        {
+            let at: String = earlier["imported_at"]
+            problems.add(
+                Diagnostic(
+                    at: first, field: "(file)",
+                    message: "these exact bytes were imported into \(definition.name) before (import \(earlier["id"] as Int64), \(at)); pass --reimport to import them again"
+                ))
+            return nil
+        }
+        try db.execute(
+            sql: "UPDATE dataset_import SET sha256 = ?, rows = ? WHERE id = ?", arguments: [digest, rows, importID])
+        return ImportedFile(file: file, dataset: definition.name, rows: rows, sha256: digest)
+    }
+
+    /// Reads a record, turning a malformed one into a diagnostic; `false` at the end of the file
+    /// or after a problem the reader cannot step past.
+    private func readRecord(_ stream: CSVStream, file: String, problems: inout Problems) throws -> Bool {
+        do {
+            return try stream.next()
+        } catch {
+            let (line, column, message): (Int, Int, String)
+            switch error {
+            case .unterminatedQuote(let l, let c): (line, column, message) = (l, c, "a quoted field is never closed")
+            case .textAfterClosingQuote(let l, let c): (line, column, message) = (l, c, "text follows a closing quote")
+            case .quoteInUnquotedField(let l, let c):
+                (line, column, message) = (l, c, "a quote inside an unquoted field (quote the whole field and double the quote)")
+            case .unreadable(let reason): (line, column, message) = (1, 1, "cannot be read: \(reason)")
+            }
+            problems.add(Diagnostic(at: SourceLocation(file: file, line: line, column: column), field: "(csv)", message: message))
+            return false
+        }
+    }
+
+    /// Checks a field against its column and binds it; returns what is wrong, or `nil`.
+    private func bind(
+        _ stream: CSVStream, _ field: CSVStream.Field, column: DatasetDefinition.Column, enumeration: [[UInt8]],
+        to handle: OpaquePointer, slot: Int32
+    ) -> String? {
+        if field.start == field.end {
+            guard column.optional else { return "is empty; column '\(column.name)' requires a value" }
+            sqlite3_bind_null(handle, slot)
+            return nil
+        }
+        if field.hasEscapes {
+            // Doubled quotes: bind the undone text.
+            let text = stream.text(field)
+            switch column.type {
+            case .text:
+                sqlite3_bind_text(handle, slot, text, -1, Self.transient)
+                return nil
+            case .enumeration(let values) where values.contains(text):
+                sqlite3_bind_text(handle, slot, text, -1, Self.transient)
+                return nil
+            default: return "is not \(column.type.description)"
+            }
+        }
+        return stream.withBytes(field) { bytes -> String? in
+            switch column.type {
+            case .text:
+                sqlite3_bind_text(handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+            case .integer:
+                guard let value = FieldParsing.integer(bytes) else { return "is not a whole number" }
+                sqlite3_bind_int64(handle, slot, value)
+            case .decimal:
+                guard let value = FieldParsing.decimal(bytes) else { return "is not a decimal number" }
+                sqlite3_bind_double(handle, slot, value)
+            case .date:
+                guard FieldParsing.isDate(bytes) else { return "is not a date written YYYY-MM-DD" }
+                sqlite3_bind_text(handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+            case .enumeration:
+                guard enumeration.contains(where: { FieldParsing.equals(bytes, $0) }) else {
+                    return "is not one of the values of enumeration '\(column.name)'"
+                }
+                sqlite3_bind_text(handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+            }
+            return nil
+        }
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private func firstOccurrence(
+        of values: [String], definition: DatasetDefinition, keyPositions: [Int], db: Database
+    ) throws -> String? {
+        let table = RecordStore.table(definition.name)
+        let condition = definition.key.map { "t.\"\($0)\" = ?" }.joined(separator: " AND ")
+        let arguments = zip(keyPositions, values).map { position, text -> DatabaseValue in
+            switch definition.columns[position].type {
+            case .integer: return Int64(text)?.databaseValue ?? text.databaseValue
+            case .decimal: return Double(text)?.databaseValue ?? text.databaseValue
+            default: return text.databaseValue
+            }
+        }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT i.file_name AS file, t._line AS line FROM \"\(table)\" t JOIN dataset_import i ON i.id = t._import WHERE \(condition) LIMIT 1",
+                arguments: StatementArguments(arguments))
+        else { return nil }
+        return "\(row["file"] as String):\(row["line"] as Int)"
+    }
+
+    private func createDataset(_ definition: DatasetDefinition, db: Database) throws {
+        let table = RecordStore.table(definition.name)
+        var columns = [
+            "_import INTEGER NOT NULL REFERENCES dataset_import(id)",
+            "_line INTEGER NOT NULL",
+        ]
+        for column in definition.columns {
+            let name = "\"\(column.name)\""
+            let null = column.optional ? "" : " NOT NULL"
+            switch column.type {
+            case .text: columns.append("\(name) TEXT\(null)")
+            case .integer: columns.append("\(name) INTEGER\(null)")
+            case .decimal: columns.append("\(name) REAL\(null)")
+            case .date:
+                columns.append("\(name) TEXT\(null) CHECK (\(name) IS NULL OR date(\(name)) = \(name))")
+            case .enumeration(let values):
+                let list = values.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+                columns.append("\(name) TEXT\(null) CHECK (\(name) IS NULL OR \(name) IN (\(list)))")
+            }
+        }
+        if !definition.key.isEmpty {
+            columns.append("UNIQUE (\(definition.key.map { "\"\($0)\"" }.joined(separator: ", ")))")
+        }
+        try db.execute(sql: "CREATE TABLE \"\(table)\" (\n  \(columns.joined(separator: ",\n  "))\n) STRICT")
+        try db.execute(sql: "CREATE INDEX \"\(table)_by_import\" ON \"\(table)\"(_import)")
+        try db.execute(
+            sql: "INSERT INTO dataset (name, definition, created_at) VALUES (?, ?, ?)",
+            arguments: [definition.name, definition.document, Self.timestamp()])
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}

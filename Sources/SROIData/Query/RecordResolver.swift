@@ -1,0 +1,315 @@
+import GRDB
+import SROICore
+import SROILoad
+
+/// Reads every recorded quantity of a scenario from a store, opened read-only, and checks the
+/// scenario's integrity rules against the same records.
+///
+/// The result is the scenario with each recorded quantity replaced by its value and the trace
+/// origin of that value (declaration, SQL, parameters, rows matched, data fingerprint). A
+/// quantity grouped `by_year` becomes one cohort per analysis year with records, each starting
+/// in its year: `id@yearN`.
+public struct RecordResolver {
+    public let store: RecordStore
+    /// How the database is named in results (as the user gave it).
+    public let databaseName: String
+
+    public init(store: RecordStore, databaseName: String) {
+        self.store = store
+        self.databaseName = databaseName
+    }
+
+    public func resolve(_ scenario: Scenario) throws(ValidationFailure) -> Scenario {
+        var diagnostics: [Diagnostic] = []
+        let datasets: [String: StoredDataset]
+        do {
+            datasets = Dictionary(uniqueKeysWithValues: try store.datasets().map { ($0.definition.name, $0) })
+        } catch {
+            throw ValidationFailure([Diagnostic(at: nil, field: "--data", message: error.description)])
+        }
+        var resolved = scenario
+        var outcomes: [Outcome] = []
+        for outcome in scenario.outcomes {
+            guard let recorded = outcome.recorded else {
+                outcomes.append(outcome)
+                continue
+            }
+            outcomes += resolveOutcome(outcome, recorded, scenario: scenario, datasets: datasets, diagnostics: &diagnostics)
+        }
+        resolved.outcomes = outcomes
+        resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
+        do {
+            resolved.recordSource = RecordSource(database: databaseName, fingerprint: try store.fingerprint())
+        } catch {
+            diagnostics.append(Diagnostic(at: nil, field: "--data", message: error.description))
+        }
+        if diagnostics.containsErrors { throw ValidationFailure(diagnostics) }
+        return resolved
+    }
+
+    // MARK: Quantities
+
+    private func dataset(
+        _ name: Located<String>, field: String, datasets: [String: StoredDataset], diagnostics: inout [Diagnostic]
+    ) -> StoredDataset? {
+        guard let stored = datasets[name.value] else {
+            diagnostics.append(
+                Diagnostic(
+                    at: name.location, field: field, message: "the store \(databaseName) has no such dataset",
+                    found: name.value, allowed: datasets.keys.sorted().joined(separator: ", ").nonEmpty ?? "none: import data first"))
+            return nil
+        }
+        if stored.imports.isEmpty {
+            diagnostics.append(
+                Diagnostic(at: name.location, field: field, message: "no data has been recorded in dataset \(name.value)"))
+            return nil
+        }
+        return stored
+    }
+
+    private func resolveOutcome(
+        _ outcome: Outcome, _ recorded: RecordedQuantity, scenario: Scenario, datasets: [String: StoredDataset],
+        diagnostics: inout [Diagnostic]
+    ) -> [Outcome] {
+        let field = "outcomes[\(outcome.id)].quantity.records"
+        guard let stored = dataset(recorded.dataset, field: "\(field).dataset", datasets: datasets, diagnostics: &diagnostics)
+        else { return [outcome] }
+        var compiler = QueryCompiler(definition: stored.definition)
+        var aggregate = "COUNT(*)"
+        if let name = recorded.column, let column = compiler.column(name, field: "\(field).column") {
+            let quoted = "\"\(column.name)\""
+            switch recorded.aggregate.value {
+            case .count: aggregate = "COUNT(\(quoted))"
+            case .countDistinct: aggregate = "COUNT(DISTINCT \(quoted))"
+            case .sum, .mean:
+                if column.type.isNumeric {
+                    aggregate = recorded.aggregate.value == .sum ? "TOTAL(\(quoted))" : "AVG(\(quoted))"
+                } else {
+                    compiler.diagnostics.append(
+                        Diagnostic(
+                            at: name.location, field: "\(field).column",
+                            message: "\(recorded.aggregate.value.rawValue) needs a numeric column", found: "\(column.name) (\(column.type))",
+                            allowed: stored.definition.columns.filter(\.type.isNumeric).map(\.name).joined(separator: ", ")))
+                }
+            }
+        }
+        var (conditions, arguments) = compiler.conditions(recorded.filters, field: field)
+        var yearColumn: String?
+        if let byYear = recorded.byYear, let column = compiler.column(byYear, field: "\(field).by_year") {
+            if column.type != .date {
+                compiler.diagnostics.append(
+                    Diagnostic(at: byYear.location, field: "\(field).by_year", message: "must be a date column", found: "\(column.name) (\(column.type))"))
+            } else if let first = scenario.firstCalendarYear {
+                let last = first + scenario.analysisYears.value - 1
+                yearColumn = "\"\(column.name)\""
+                conditions.append("\(yearColumn!) >= ? AND \(yearColumn!) <= ?")
+                arguments += [String(format: "%04d-01-01", first).databaseValue, String(format: "%04d-12-31", last).databaseValue]
+            } else {
+                compiler.diagnostics.append(
+                    Diagnostic(
+                        at: byYear.location, field: "\(field).by_year", message: "placing records in analysis years needs analysis_period.first_year"))
+            }
+            if outcome.startYear.location != nil {
+                compiler.diagnostics.append(
+                    Diagnostic(
+                        at: outcome.startYear.location, field: "outcomes[\(outcome.id)].start_year",
+                        message: "each cohort of a by_year quantity starts in its own year; remove start_year"))
+            }
+        }
+        diagnostics += compiler.diagnostics
+        guard compiler.diagnostics.isEmpty else { return [outcome] }
+
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let query: CompiledQuery
+        if let yearColumn {
+            query = CompiledQuery(
+                sql: "SELECT CAST(substr(\(yearColumn), 1, 4) AS INTEGER) AS year, COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause) GROUP BY year ORDER BY year",
+                arguments: arguments)
+        } else {
+            query = CompiledQuery(
+                sql: "SELECT COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause)", arguments: arguments)
+        }
+        let rows: [Row]
+        do {
+            rows = try store.read { db in try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments)) }
+        } catch {
+            diagnostics.append(Diagnostic(at: recorded.location, field: field, message: error.description))
+            return [outcome]
+        }
+        func origin(matched: Int, suffix: String = "") -> RecordsOrigin {
+            RecordsOrigin(
+                declaration: recorded.summary + suffix, dataset: stored.definition.name, sql: query.sql,
+                parameters: query.parameterTexts, rowsMatched: matched, fingerprint: stored.fingerprint,
+                location: recorded.location)
+        }
+        func quantity(_ row: Row, _ matched: Int) -> Double? {
+            if let value = row["value"] as Double? { return value }
+            diagnostics.append(
+                Diagnostic(
+                    at: recorded.location, field: field,
+                    message: "no records match, so the \(recorded.aggregate.value.rawValue) is undefined", found: "\(matched) rows"))
+            return nil
+        }
+        guard yearColumn != nil else {
+            let row = rows[0]
+            let matched: Int = row["matched"]
+            guard let value = quantity(row, matched) else { return [outcome] }
+            var result = outcome
+            result.quantity.value = value
+            result.quantityOrigin = origin(matched: matched)
+            return [result]
+        }
+        let first = scenario.firstCalendarYear!
+        var cohorts: [Outcome] = []
+        for row in rows {
+            let calendarYear: Int = row["year"]
+            let matched: Int = row["matched"]
+            guard let value = quantity(row, matched) else { continue }
+            let year = calendarYear - first + 1
+            var cohort = outcome
+            cohort.id = "\(outcome.id)@year\(year)"
+            cohort.startYear = Located(year, at: recorded.byYear?.location)
+            cohort.quantity.value = value
+            cohort.quantityOrigin = origin(matched: matched, suffix: " — records of \(calendarYear)")
+            cohorts.append(cohort)
+        }
+        if cohorts.isEmpty {
+            diagnostics.append(
+                Diagnostic(at: recorded.location, field: field, message: "no records fall within the analysis period"))
+            return [outcome]
+        }
+        return cohorts
+    }
+
+    // MARK: Integrity rules
+
+    private struct Matched {
+        var definition: DatasetDefinition
+        var table: String
+        var conditions: [String]
+        var arguments: [DatabaseValue]
+    }
+
+    /// The records an outcome counts: its dataset and filters.
+    private func matched(
+        _ outcomeID: String, scenario: Scenario, datasets: [String: StoredDataset], rule: IntegrityRule,
+        diagnostics: inout [Diagnostic]
+    ) -> Matched? {
+        guard let outcome = scenario.outcomes.first(where: { $0.id == outcomeID }) else { return nil }
+        guard let recorded = outcome.recorded else {
+            diagnostics.append(
+                Diagnostic(
+                    at: rule.location, field: "integrity[\(rule.name)]",
+                    message: "outcome \(outcomeID) has no quantity from records to check"))
+            return nil
+        }
+        guard let stored = datasets[recorded.dataset.value], !stored.imports.isEmpty else { return nil }
+        var compiler = QueryCompiler(definition: stored.definition)
+        let (conditions, arguments) = compiler.conditions(recorded.filters, field: "outcomes[\(outcomeID)].quantity.records")
+        guard compiler.diagnostics.isEmpty else { return nil }
+        return Matched(definition: stored.definition, table: compiler.table, conditions: conditions, arguments: arguments)
+    }
+
+    private func keyColumn(_ key: String, in matched: Matched, rule: IntegrityRule, diagnostics: inout [Diagnostic]) -> String? {
+        guard matched.definition.column(key) != nil else {
+            diagnostics.append(
+                Diagnostic(
+                    at: rule.location, field: "integrity[\(rule.name)].key", message: "dataset \(matched.definition.name) has no such column",
+                    found: key, allowed: matched.definition.columns.map(\.name).joined(separator: ", ")))
+            return nil
+        }
+        return "\"\(key)\""
+    }
+
+    private func checkRules(_ scenario: Scenario, datasets: [String: StoredDataset], diagnostics: inout [Diagnostic])
+        -> [IntegrityFinding]
+    {
+        var findings: [IntegrityFinding] = []
+        for rule in scenario.integrityRules {
+            func finding(_ dataset: String, _ key: String, _ detail: String) {
+                findings.append(
+                    IntegrityFinding(
+                        rule: rule.name, severity: rule.severity, dataset: dataset, key: key, detail: detail, location: rule.location))
+            }
+            do {
+                switch rule.kind {
+                case .countedOnce(let outcome, let key):
+                    guard let matched = matched(outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
+                        let column = keyColumn(key, in: matched, rule: rule, diagnostics: &diagnostics)
+                    else { continue }
+                    let whereClause = matched.conditions.isEmpty ? "" : " WHERE " + matched.conditions.joined(separator: " AND ")
+                    let rows = try store.read { db in
+                        try Row.fetchAll(
+                            db,
+                            sql: "SELECT CAST(\(column) AS TEXT) AS key, COUNT(*) AS n, group_concat(_line, ', ') AS lines FROM \(matched.table)\(whereClause) GROUP BY \(column) HAVING COUNT(*) > 1 ORDER BY MIN(_line) LIMIT 100",
+                            arguments: StatementArguments(matched.arguments))
+                    }
+                    for row in rows {
+                        finding(
+                            matched.definition.name, "\(key) = \(row["key"] as String? ?? "(none)")",
+                            "counted \(row["n"] as Int) times under outcome \(outcome) (lines \(row["lines"] as String))")
+                    }
+                case .withinWindow(let outcome, let dateColumn, let from, let to):
+                    guard let matched = matched(outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
+                        let column = keyColumn(dateColumn, in: matched, rule: rule, diagnostics: &diagnostics)
+                    else { continue }
+                    guard let window = window(from: from, to: to, scenario: scenario) else {
+                        diagnostics.append(
+                            Diagnostic(
+                                at: rule.location, field: "integrity[\(rule.name)]",
+                                message: "give from and to, or analysis_period.first_year for the analysis period as the window"))
+                        continue
+                    }
+                    let label = matched.definition.key.isEmpty
+                        ? "'line ' || _line" : matched.definition.key.map { "'\($0) = ' || \"\($0)\"" }.joined(separator: " || ', ' || ")
+                    let conditions = matched.conditions + ["(\(column) IS NULL OR \(column) < ? OR \(column) > ?)"]
+                    let rows = try store.read { db in
+                        try Row.fetchAll(
+                            db,
+                            sql: "SELECT \(label) AS key, \(column) AS day, _line AS line FROM \(matched.table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY _line LIMIT 100",
+                            arguments: StatementArguments(matched.arguments + [window.from.databaseValue, window.to.databaseValue]))
+                    }
+                    for row in rows {
+                        let day = row["day"] as String?
+                        finding(
+                            matched.definition.name, row["key"] as String,
+                            "\(dateColumn) \(day ?? "is not recorded")\(day == nil ? "" : " is outside \(window.from) to \(window.to)") (line \(row["line"] as Int)), counted under outcome \(outcome)")
+                    }
+                case .mutuallyExclusive(let outcomes, let key):
+                    var owners: [String: [String]] = [:]
+                    var dataset = ""
+                    for outcome in outcomes {
+                        guard let matched = matched(outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
+                            let column = keyColumn(key, in: matched, rule: rule, diagnostics: &diagnostics)
+                        else { continue }
+                        dataset = matched.definition.name
+                        let whereClause = matched.conditions.isEmpty ? "" : " WHERE " + matched.conditions.joined(separator: " AND ")
+                        let keys = try store.read { db in
+                            try String.fetchAll(
+                                db, sql: "SELECT DISTINCT CAST(\(column) AS TEXT) FROM \(matched.table)\(whereClause)",
+                                arguments: StatementArguments(matched.arguments))
+                        }
+                        for value in keys { owners[value, default: []].append(outcome) }
+                    }
+                    for (value, under) in owners.sorted(by: { $0.key < $1.key }) where under.count > 1 {
+                        finding(dataset, "\(key) = \(value)", "counted under \(under.joined(separator: " and ")), which exclude each other")
+                    }
+                }
+            } catch {
+                diagnostics.append(Diagnostic(at: rule.location, field: "integrity[\(rule.name)]", message: "\(error)"))
+            }
+        }
+        return findings
+    }
+
+    private func window(from: String?, to: String?, scenario: Scenario) -> (from: String, to: String)? {
+        if let from, let to { return (from, to) }
+        guard let first = scenario.firstCalendarYear else { return nil }
+        let last = first + scenario.analysisYears.value - 1
+        return (from ?? String(format: "%04d-01-01", first), to ?? String(format: "%04d-12-31", last))
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

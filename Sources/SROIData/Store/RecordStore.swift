@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+import GRDB
+import SROICore
+import SROILoad
+
+/// Errors of the record store that are not about a row of an import.
+public enum RecordStoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case notARecordStore(path: String)
+    case definitionChanged(dataset: String, stored: String, given: String)
+    case unknownDataset(String, known: [String])
+    case sqlite(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): return "\(path): cannot be opened: \(reason)"
+        case .notARecordStore(let path): return "\(path): is not an sroi record store (create one with 'sroi data import')"
+        case .definitionChanged(let dataset, let stored, let given):
+            return "dataset '\(dataset)' is stored with another definition;\n  stored: \(stored)\n  given:  \(given)"
+        case .unknownDataset(let name, let known):
+            return "no dataset '\(name)' in the store" + (known.isEmpty ? " (it is empty)" : "; it holds \(known.joined(separator: ", "))")
+        case .sqlite(let message): return "database error: \(message)"
+        }
+    }
+}
+
+/// One import as recorded in the store.
+public struct ImportRecord: Sendable, Equatable {
+    public var id: Int64
+    public var dataset: String
+    public var fileName: String
+    public var sha256: String
+    public var rows: Int
+    public var importedAt: String
+}
+
+/// A dataset as the store holds it.
+public struct StoredDataset: Sendable, Equatable {
+    public var definition: DatasetDefinition
+    public var rows: Int
+    public var imports: [ImportRecord]
+    /// SHA-256 over the hashes of its imports, in import order.
+    public var fingerprint: String
+}
+
+/// The SQLite file that holds recorded outcome data: a catalogue of datasets and imports, and
+/// one STRICT table of typed columns per dataset.
+///
+/// Migrations are registered by name and never edited once released. Evaluation opens the store
+/// read-only, so reading data for a scenario can never change it.
+public final class RecordStore: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// The table that holds a dataset's rows. Dataset names are checked to be plain SQL names.
+    static func table(_ dataset: String) -> String { "records_\(dataset)" }
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// Opens the store for writing, creating it and bringing its schema up to date.
+    public static func openForWriting(path: String) throws(RecordStoreError) -> RecordStore {
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try migrator.migrate(queue)
+            return RecordStore(path: path, queue: queue)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .notARecordStore(path: path)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Opens an existing store read-only.
+    public static func openForReading(path: String) throws(RecordStoreError) -> RecordStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .cannotOpen(path: path, reason: "no such file")
+        }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrated = try queue.read { db in try migrator.hasCompletedMigrations(db) }
+            guard migrated else { throw RecordStoreError.notARecordStore(path: path) }
+            return RecordStore(path: path, queue: queue)
+        } catch let error as RecordStoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .notARecordStore(path: path)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: catalogue of datasets and imports") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE dataset (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        definition TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    ) STRICT;
+                    CREATE TABLE dataset_import (
+                        id INTEGER PRIMARY KEY,
+                        dataset TEXT NOT NULL REFERENCES dataset(name),
+                        file_name TEXT NOT NULL,
+                        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                        rows INTEGER NOT NULL CHECK (rows >= 0),
+                        imported_at TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX dataset_import_by_dataset ON dataset_import(dataset, sha256);
+                    """)
+        }
+        return migrator
+    }()
+
+    // MARK: Reading the catalogue
+
+    /// Every dataset with its definition, row count and imports, by name.
+    public func datasets() throws(RecordStoreError) -> [StoredDataset] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT name, definition FROM dataset ORDER BY name")
+            return try rows.map { row in
+                let name: String = row["name"]
+                let definition = try DatasetDefinitionReader().read(text: row["definition"], file: "\(self.path)#\(name)")
+                let imports = try Self.imports(of: name, db: db)
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(Self.table(name))\"") ?? 0
+                return StoredDataset(
+                    definition: definition, rows: count, imports: imports, fingerprint: Self.fingerprint(imports))
+            }
+        }
+    }
+
+    public func dataset(_ name: String) throws(RecordStoreError) -> StoredDataset {
+        let all = try datasets()
+        guard let found = all.first(where: { $0.definition.name == name }) else {
+            throw .unknownDataset(name, known: all.map(\.definition.name))
+        }
+        return found
+    }
+
+    /// SHA-256 over every dataset's fingerprint, in name order: identifies the whole store's data.
+    public func fingerprint() throws(RecordStoreError) -> String {
+        let lines = try datasets().map { "\($0.definition.name) \($0.fingerprint)" }
+        return Self.sha256(lines.joined(separator: "\n"))
+    }
+
+    static func imports(of dataset: String, db: Database) throws -> [ImportRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT id, dataset, file_name, sha256, rows, imported_at FROM dataset_import WHERE dataset = ? ORDER BY id",
+            arguments: [dataset]
+        ).map {
+            ImportRecord(
+                id: $0["id"], dataset: $0["dataset"], fileName: $0["file_name"], sha256: $0["sha256"], rows: $0["rows"],
+                importedAt: $0["imported_at"])
+        }
+    }
+
+    static func fingerprint(_ imports: [ImportRecord]) -> String {
+        sha256(imports.map(\.sha256).joined(separator: "\n"))
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(RecordStoreError) -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as RecordStoreError {
+            throw error
+        } catch let error as ValidationFailure {
+            throw .sqlite("the stored dataset definition cannot be read: \(error)")
+        } catch {
+            throw .sqlite("\(error)")
+        }
+    }
+}
