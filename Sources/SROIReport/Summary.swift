@@ -76,7 +76,20 @@ public enum Summary {
         lines.append("")
         lines.append(
             "Conventions: discount_from \(scenario.conventions.discountFrom.value.rawValue); " + discounting(scenario))
-        for warning in evaluation.warnings { lines.append("warning: \(warning)") }
+        var integrity: [String: [Diagnostic]] = [:]
+        for warning in evaluation.warnings {
+            if warning.field.hasPrefix("integrity[") {
+                integrity[warning.field, default: []].append(warning)
+            } else {
+                lines.append("warning: \(warning)")
+            }
+        }
+        for (rule, findings) in integrity.sorted(by: { $0.key < $1.key }) {
+            let shown = findings.prefix(3).map { "  \($0.message)" }
+            lines.append("warning: \(rule): \(findings.count) finding\(findings.count == 1 ? "" : "s"), for example:")
+            lines += shown
+            if findings.count > shown.count { lines.append("  (all \(findings.count) are listed in results.json)") }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

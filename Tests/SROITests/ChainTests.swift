@@ -112,9 +112,7 @@ import Testing
     }
 
     @Test func traceRecomputesBitForBit() throws {
-        let loaded = try ScenarioLoader().load(
-            path: Support.packageRoot.appendingPathComponent(Support.exampleScenario).path)
-        let evaluation = try Evaluator().evaluate(loaded.scenario)
+        let evaluation = try Evaluator().evaluate(Support.loadExample())
         #expect(evaluation.trace.nodes.count > 50)
         #expect(evaluation.trace.inconsistencies().isEmpty)
         // Every input of every node is itself a node.

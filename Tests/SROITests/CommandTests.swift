@@ -76,8 +76,9 @@ import Testing
     @Test func exampleRunsTwiceToByteIdenticalFiles() throws {
         let first = try Support.temporaryDirectory()
         let second = try Support.temporaryDirectory()
+        let data = try Support.sampleStore()
         for out in [first, second] {
-            let result = try Support.sroi(["run", Support.exampleScenario, "--out", out])
+            let result = try Support.sroi(["run", Support.exampleScenario, "--data", data, "--out", out])
             #expect(result.status == 0, "\(result.stderr)")
         }
         for name in ["results.json", "trace.json"] {
@@ -90,7 +91,7 @@ import Testing
 
     @Test func everyResultFigureIsATraceNodeWithTheSameValue() throws {
         let out = try Support.temporaryDirectory()
-        _ = try Support.sroi(["run", Support.exampleScenario, "--out", out])
+        _ = try Support.sroi(["run", Support.exampleScenario, "--data", Support.sampleStore(), "--out", out])
         let results =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
             as! [String: Any]
@@ -124,10 +125,8 @@ import Testing
 
     @Test func shortestRoundTripNumbersReadBackExactly() throws {
         let out = try Support.temporaryDirectory()
-        _ = try Support.sroi(["run", Support.exampleScenario, "--out", out])
-        let loaded = try ScenarioLoader().load(
-            path: Support.packageRoot.appendingPathComponent(Support.exampleScenario).path)
-        let evaluation = try Evaluator().evaluate(loaded.scenario)
+        _ = try Support.sroi(["run", Support.exampleScenario, "--data", Support.sampleStore(), "--out", out])
+        let evaluation = try Evaluator().evaluate(Support.loadExample())
         // Read the numbers' text with Swift's correctly rounded parser: each node opens at
         // four spaces of indentation and its value sits at six.
         let text = try String(contentsOfFile: out + "/trace.json", encoding: .utf8)
@@ -152,7 +151,7 @@ import Testing
     }
 
     @Test func explainTheRatioReachesCitedSources() throws {
-        let result = try Support.sroi(["explain", Support.exampleScenario, "sroi_ratio"])
+        let result = try Support.sroi(["explain", Support.exampleScenario, "--data", Support.sampleStore(), "sroi_ratio"])
         #expect(result.status == 0)
         let text = result.stdout
         #expect(text.hasPrefix("SROI ratio  [sroi_ratio]"))
@@ -165,7 +164,8 @@ import Testing
 
     @Test func explainOneYearOfOneOutcome() throws {
         let result = try Support.sroi([
-            "explain", Support.exampleScenario, "outcome.agency-cover-replaced.present_value.year3", "--depth", "1",
+            "explain", Support.exampleScenario, "--data", Support.sampleStore(),
+            "outcome.agency-cover-replaced@year3.present_value.year3", "--depth", "1",
         ])
         #expect(result.status == 0)
         #expect(result.stdout.contains("PV_3 = V_3 × F_3"))
@@ -173,9 +173,9 @@ import Testing
     }
 
     @Test func explainUnknownFigureSuggestsIds() throws {
-        let result = try Support.sroi(["explain", Support.exampleScenario, "outcome.agency"])
+        let result = try Support.sroi(["explain", Support.exampleScenario, "--data", Support.sampleStore(), "outcome.agency"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("outcome.agency-cover-replaced.quantity"))
+        #expect(result.stderr.contains("outcome.agency-cover-replaced@year2.quantity"))
     }
 
     @Test func badScenarioExitsNonZeroAndWritesNothing() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SROICore
+import SROIData
 import SROILoad
 import Testing
 
@@ -27,6 +28,22 @@ enum Support {
     }
 
     static let exampleScenario = "Scenarios/use-it/health-professionals.yaml"
+    static let sampleData = ["Scenarios/use-it/data/participants.csv", "Scenarios/use-it/data/shifts.csv"]
+
+    /// A new record store holding the bundled sample records.
+    static func sampleStore() throws -> String {
+        let path = (try temporaryDirectory() as NSString).appendingPathComponent("outcomes.sqlite")
+        let store = try RecordStore.openForWriting(path: path)
+        _ = try CSVImporter().run(files: sampleData.map { packageRoot.appendingPathComponent($0).path }, into: store)
+        return path
+    }
+
+    /// The example scenario, loaded with its quantities read from the sample records.
+    static func loadExample() throws -> Scenario {
+        let loaded = try ScenarioLoader().load(path: packageRoot.appendingPathComponent(exampleScenario).path)
+        let store = try RecordStore.openForReading(path: sampleStore())
+        return try RecordResolver(store: store, databaseName: "outcomes.sqlite").resolve(loaded.scenario)
+    }
 
     /// The `sroi` executable built alongside the tests.
     static var binary: String {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -41,7 +42,7 @@ public struct ImportProgress: Sendable {
 /// store is left exactly as it was.
 public struct CSVImporter {
     /// Problems listed before the rest are only counted.
-    public var maximumReported = 100
+    public var maximumReported = 50
     /// Called now and then during long imports.
     public var progress: ((ImportProgress) -> Void)?
 
@@ -135,6 +136,24 @@ public struct CSVImporter {
             try createDataset(definition, db: db)
         }
 
+        // The same bytes imported before are refused before any row is read.
+        guard let fileDigest = Self.sha256(ofFile: file) else {
+            problems.add(Diagnostic(at: first, field: "(file)", message: "cannot be read"))
+            return nil
+        }
+        if !allowReimport,
+            let earlier = try Row.fetchOne(
+                db, sql: "SELECT id, imported_at FROM dataset_import WHERE dataset = ? AND sha256 = ?",
+                arguments: [definition.name, fileDigest])
+        {
+            let at: String = earlier["imported_at"]
+            problems.add(
+                Diagnostic(
+                    at: first, field: "(file)",
+                    message: "these exact bytes were imported into \(definition.name) before (import \(earlier["id"] as Int64), \(at)); pass --reimport to import them again",
+                    found: "sha256 \(fileDigest)"))
+            return nil
+        }
         let stream: CSVStream
         do {
             stream = try CSVStream(path: file)
@@ -249,16 +268,8 @@ public struct CSVImporter {
         }
         let digest = stream.digest()
         progress?(ImportProgress(file: file, bytesRead: stream.totalBytes, totalBytes: stream.totalBytes, rows: rows))
-        if let earlier = try Row.fetchOne(
-            db, sql: "SELECT id, imported_at FROM dataset_import WHERE dataset = ? AND sha256 = ? AND id <> ?",
-            arguments: [definition.name, digest, importID]), !allowReimport
-        {
-            let at: String = earlier["imported_at"]
-            problems.add(
-                Diagnostic(
-                    at: first, field: "(file)",
-                    message: "these exact bytes were imported into \(definition.name) before (import \(earlier["id"] as Int64), \(at)); pass --reimport to import them again"
-                ))
+        guard digest == fileDigest else {
+            problems.add(Diagnostic(at: first, field: "(file)", message: "the file changed while it was being imported"))
             return nil
         }
         try db.execute(
@@ -382,6 +393,15 @@ public struct CSVImporter {
         try db.execute(
             sql: "INSERT INTO dataset (name, definition, created_at) VALUES (?, ?, ?)",
             arguments: [definition.name, definition.document, Self.timestamp()])
+    }
+
+    /// SHA-256 of a file's bytes, read in chunks.
+    static func sha256(ofFile path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     static func timestamp() -> String {
