@@ -50,7 +50,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SROITests",
-            dependencies: ["SROICore", "SROILoad", "SROIData", "SROIReport", "sroi"]
+            dependencies: [
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "sroi",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

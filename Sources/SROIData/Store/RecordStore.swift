@@ -171,7 +171,8 @@ public final class RecordStore: Sendable {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(RecordStoreError) -> T {
+    /// Runs read-only SQL against the store (for audits and tests); writes are refused.
+    public func read<T>(_ body: (Database) throws -> T) throws(RecordStoreError) -> T {
         do {
             return try queue.read(body)
         } catch let error as RecordStoreError {

@@ -373,6 +373,9 @@ struct ScenarioBuilder {
                 }
                 guard let items = reader.sequence(set, fields.path("in")) else { return nil }
                 let values = items.enumerated().compactMap { literal($1, fields.path("in[\($0)]")) }
+                if items.isEmpty {
+                    reader.error(reader.location(set), fields.path("in"), "is empty, so nothing could match", allowed: "one value or more")
+                }
                 guard values.count == items.count, !values.isEmpty else { return nil }
                 return .oneOf(values)
             }
