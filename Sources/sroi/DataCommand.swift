@@ -83,15 +83,23 @@ struct DataCommand: ParsableCommand {
             do {
                 let store = try RecordStore.openForReading(path: database)
                 let datasets = try store.datasets()
-                Terminal.write("\(database): \(datasets.count) dataset\(datasets.count == 1 ? "" : "s"), fingerprint \(try store.fingerprint())\n")
+                Terminal.write(
+                    "\(database): \(datasets.count) dataset\(datasets.count == 1 ? "" : "s"), fingerprint \(try store.fingerprint())\n"
+                )
                 for dataset in datasets {
                     let definition = dataset.definition
-                    Terminal.write("\n\(definition.name): \(dataset.rows) rows, \(dataset.imports.count) import\(dataset.imports.count == 1 ? "" : "s")\n")
+                    Terminal.write(
+                        "\n\(definition.name): \(dataset.rows) rows, \(dataset.imports.count) import\(dataset.imports.count == 1 ? "" : "s")\n"
+                    )
                     if let note = definition.syntheticNote { Terminal.write("  SYNTHETIC: \(note)\n") }
-                    Terminal.write("  columns: \(definition.columns.map { "\($0.name) (\($0.type.name)\($0.optional ? ", optional" : ""))" }.joined(separator: ", "))\n")
+                    Terminal.write(
+                        "  columns: \(definition.columns.map { "\($0.name) (\($0.type.name)\($0.optional ? ", optional" : ""))" }.joined(separator: ", "))\n"
+                    )
                     if !definition.key.isEmpty { Terminal.write("  key: \(definition.key.joined(separator: ", "))\n") }
                     for record in dataset.imports {
-                        Terminal.write("  import \(record.id): \(record.fileName), \(record.rows) rows, \(record.importedAt), sha256 \(record.sha256)\n")
+                        Terminal.write(
+                            "  import \(record.id): \(record.fileName), \(record.rows) rows, \(record.importedAt), sha256 \(record.sha256)\n"
+                        )
                     }
                 }
             } catch {

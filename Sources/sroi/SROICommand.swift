@@ -12,15 +12,14 @@ struct SROICommand: ParsableCommand {
         abstract: "Social Return on Investment: evaluate declarative scenarios with an auditable trace.",
         discussion: """
             Examples:
-              sroi check Scenarios/use-it/health-professionals.yaml
-              sroi run Scenarios/use-it/health-professionals.yaml --out results/
-              sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio
-              sroi conformance ../shared/method/conformance
               sroi data import outcomes.sqlite Scenarios/use-it/data/*.csv
+              sroi check Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite
               sroi run Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --out results/
+              sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio --data outcomes.sqlite
+              sroi conformance ../shared/method/conformance
             """,
         version: Engine.version,
-        subcommands: [Check.self, Run.self, Explain.self, Conformance.self, DataCommand.self]
+        subcommands: [Check.self, Run.self, Explain.self, Conformance.self, DataCommand.self, Bench.self]
     )
 }
 
@@ -93,8 +92,9 @@ struct Check: ParsableCommand {
         abstract: "Validate a scenario and the models it uses, listing every problem.",
         discussion: """
             Exits 0 when the scenario can be evaluated, 1 when it has errors. Nothing is written.
+            With --data, quantities from records are read and integrity rules checked too.
             Example:
-              sroi check Scenarios/use-it/health-professionals.yaml
+              sroi check Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite
             """)
 
     @OptionGroup var scenario: ScenarioArgument
@@ -115,7 +115,7 @@ struct Run: ParsableCommand {
         abstract: "Evaluate a scenario: print the summary and write results.json and trace.json.",
         discussion: """
             Example:
-              sroi run Scenarios/use-it/health-professionals.yaml --out results/
+              sroi run Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --out results/
             """)
 
     @OptionGroup var scenario: ScenarioArgument
@@ -146,9 +146,9 @@ struct Explain: ParsableCommand {
         discussion: """
             FIGURE is a trace node id (see trace.json) or one of: ratio, net_ratio, npv, pv, inputs, payback.
             Examples:
-              sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio
-              sroi explain Scenarios/use-it/health-professionals.yaml outcome.agency-cover-replaced.present_value.year3
-              sroi explain Scenarios/use-it/health-professionals.yaml npv --depth 2
+              sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio --data outcomes.sqlite
+              sroi explain Scenarios/use-it/health-professionals.yaml outcome.agency-cover-replaced@year3.present_value.year3 --data outcomes.sqlite
+              sroi explain Scenarios/use-it/health-professionals.yaml npv --depth 2 --data outcomes.sqlite
             """)
 
     @OptionGroup var scenario: ScenarioArgument

@@ -151,7 +151,9 @@ import Testing
     }
 
     @Test func explainTheRatioReachesCitedSources() throws {
-        let result = try Support.sroi(["explain", Support.exampleScenario, "--data", Support.sampleStore(), "sroi_ratio"])
+        let result = try Support.sroi([
+            "explain", Support.exampleScenario, "--data", Support.sampleStore(), "sroi_ratio",
+        ])
         #expect(result.status == 0)
         let text = result.stdout
         #expect(text.hasPrefix("SROI ratio  [sroi_ratio]"))
@@ -173,7 +175,9 @@ import Testing
     }
 
     @Test func explainUnknownFigureSuggestsIds() throws {
-        let result = try Support.sroi(["explain", Support.exampleScenario, "--data", Support.sampleStore(), "outcome.agency"])
+        let result = try Support.sroi([
+            "explain", Support.exampleScenario, "--data", Support.sampleStore(), "outcome.agency",
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("outcome.agency-cover-replaced@year2.quantity"))
     }

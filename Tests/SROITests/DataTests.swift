@@ -72,16 +72,21 @@ private enum People {
         #expect(dataset.imports.count == 1)
         #expect(dataset.imports[0].sha256 == FileDigest.sha256(try Data(contentsOf: URL(fileURLWithPath: file))))
         // An empty optional field is stored as no value, never as zero.
-        let started = try store.read { db in try String?.fetchAll(db, sql: "SELECT started FROM records_people ORDER BY _line") }
+        let started = try store.read { db in
+            try String?.fetchAll(db, sql: "SELECT started FROM records_people ORDER BY _line")
+        }
         #expect(started == People.rows.map(\.started))
     }
 
     @Test func quotedFieldsWithCommasNewlinesAndQuotes() throws {
-        let text = "person,role,started,hours,shifts\n\"B, 1\",nurse,,1,1\n\"B\n2\",nurse,,2,2\n\"B \"\"3\"\"\",nurse,,3,3\r\nB4,nurse,,4,4"
+        let text =
+            "person,role,started,hours,shifts\n\"B, 1\",nurse,,1,1\n\"B\n2\",nurse,,2,2\n\"B \"\"3\"\"\",nurse,,3,3\r\nB4,nurse,,4,4"
         let (directory, file) = try People.write(text)
         let (_, store) = try People.store(in: directory)
         _ = try CSVImporter().run(files: [file], into: store)
-        let rows = try store.read { db in try Row.fetchAll(db, sql: "SELECT person, _line FROM records_people ORDER BY _line") }
+        let rows = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT person, _line FROM records_people ORDER BY _line")
+        }
         #expect(rows.map { $0["person"] as String } == ["B, 1", "B\n2", "B \"3\"", "B4"])
         // The second record spans lines 3 and 4, so the third starts on line 5.
         #expect(rows.map { $0["_line"] as Int } == [2, 3, 5, 6])
@@ -110,7 +115,8 @@ private enum People {
         let rowsBefore = try store.dataset("people").rows
 
         // Six new good rows, then the bad row on line 8.
-        let fresh = People.csv.replacingOccurrences(of: "\nA", with: "\nN").replacingOccurrences(of: "\nx'", with: "\nN'")
+        let fresh = People.csv.replacingOccurrences(of: "\nA", with: "\nN").replacingOccurrences(
+            of: "\nx'", with: "\nN'")
         let (_, bad) = try People.write(fresh + badRow, name: "staff")
         let badDefinition = try String(contentsOfFile: CSVImporter.definitionPath(for: bad), encoding: .utf8)
         try badDefinition.replacingOccurrences(of: "name: staff", with: "name: people")
@@ -198,7 +204,9 @@ private enum People {
 
 @Suite struct RecordedQuantityTests {
     /// A scenario whose one outcome's quantity is `records` (the YAML of its body).
-    private func evaluate(_ records: [String], extra: [String] = [], top: [String] = []) throws -> (Evaluation, Scenario) {
+    private func evaluate(_ records: [String], extra: [String] = [], top: [String] = []) throws -> (
+        Evaluation, Scenario
+    ) {
         let (directory, file) = try People.write()
         let (path, store) = try People.store(in: directory)
         _ = try CSVImporter().run(files: [file], into: store)
@@ -207,8 +215,9 @@ private enum People {
             outcome: ["quantity:", "  records:"] + records.map { "    " + $0 } + [
                 "proxy: {value: 1, currency: GBP, source: Test}", "duration: 1", "value_type: social",
             ] + extra,
-            top: ["analysis_period_placeholder: 0"].filter { _ in false } + top)
-            .replacingOccurrences(of: "analysis_period: {years: 5}", with: "analysis_period: {years: 5, first_year: 2019}")
+            top: ["analysis_period_placeholder: 0"].filter { _ in false } + top
+        )
+        .replacingOccurrences(of: "analysis_period: {years: 5}", with: "analysis_period: {years: 5, first_year: 2019}")
         let loaded = try Support.load(yaml)
         let resolved = try RecordResolver(store: RecordStore.openForReading(path: path), databaseName: "store.sqlite")
             .resolve(loaded.scenario)
@@ -226,7 +235,9 @@ private enum People {
         #expect(
             try quantity(["dataset: people", "aggregate: count_distinct", "column: role"])
                 == Double(Set(rows.map(\.role)).count))
-        #expect(try quantity(["dataset: people", "aggregate: sum", "column: shifts"]) == Double(rows.map(\.shifts).reduce(0, +)))
+        #expect(
+            try quantity(["dataset: people", "aggregate: sum", "column: shifts"])
+                == Double(rows.map(\.shifts).reduce(0, +)))
         let hours = rows.map(\.hours)
         let sum = try quantity(["dataset: people", "aggregate: sum", "column: hours"])
         #expect(abs(sum - hours.reduce(0, +)) < 1e-9)
@@ -240,14 +251,20 @@ private enum People {
             try quantity(["dataset: people", "aggregate: count", "where:"] + filter.map { "  " + $0 })
         }
         #expect(try count(["role: nurse"]) == Double(rows.filter { $0.role == "nurse" }.count))
-        #expect(try count(["role: {in: [nurse, midwife]}"]) == Double(rows.filter { ["nurse", "midwife"].contains($0.role) }.count))
-        #expect(try count(["hours: {min: 80, max: 150}"]) == Double(rows.filter { (80...150).contains($0.hours) }.count))
+        #expect(
+            try count(["role: {in: [nurse, midwife]}"])
+                == Double(rows.filter { ["nurse", "midwife"].contains($0.role) }.count))
+        #expect(
+            try count(["hours: {min: 80, max: 150}"]) == Double(rows.filter { (80...150).contains($0.hours) }.count))
         #expect(try count(["shifts: {min: 9}"]) == Double(rows.filter { $0.shifts >= 9 }.count))
         #expect(
             try count(["started: {from: 2020-01-01, to: 2020-12-31}"])
-                == Double(rows.filter { ($0.started ?? "") >= "2020-01-01" && ($0.started ?? "") <= "2020-12-31" }.count))
+                == Double(
+                    rows.filter { ($0.started ?? "") >= "2020-01-01" && ($0.started ?? "") <= "2020-12-31" }.count))
         #expect(try count(["started: {recorded: false}"]) == Double(rows.filter { $0.started == nil }.count))
-        #expect(try count(["role: nurse", "started: {from: 2021-01-01}"]) == Double(rows.filter { $0.role == "nurse" && ($0.started ?? "") >= "2021-01-01" }.count))
+        #expect(
+            try count(["role: nurse", "started: {from: 2021-01-01}"])
+                == Double(rows.filter { $0.role == "nurse" && ($0.started ?? "") >= "2021-01-01" }.count))
     }
 
     @Test func injectionInAFilterValueIsMatchedLiterallyAndHarmless() throws {
@@ -266,12 +283,16 @@ private enum People {
     }
 
     @Test func traceShowsTheQueryRowsAndFingerprint() throws {
-        let (evaluation, scenario) = try evaluate(["dataset: people", "aggregate: sum", "column: hours", "where:", "  role: nurse"])
+        let (evaluation, scenario) = try evaluate([
+            "dataset: people", "aggregate: sum", "column: hours", "where:", "  role: nurse",
+        ])
         guard case .records(let origin) = evaluation.trace["outcome.jobs.quantity"]?.origin else {
             Issue.record("the quantity does not come from records")
             return
         }
-        #expect(origin.sql == "SELECT COUNT(*) AS matched, TOTAL(\"hours\") AS value FROM \"records_people\" WHERE \"role\" = ?")
+        #expect(
+            origin.sql
+                == "SELECT COUNT(*) AS matched, TOTAL(\"hours\") AS value FROM \"records_people\" WHERE \"role\" = ?")
         #expect(origin.parameters == ["'nurse'"])
         #expect(origin.rowsMatched == People.rows.filter { $0.role == "nurse" }.count)
         #expect(origin.declaration == "sum(hours) of people where role = 'nurse'")
@@ -284,7 +305,9 @@ private enum People {
         let (evaluation, _) = try evaluate([
             "dataset: people", "aggregate: count", "by_year: started",
         ])
-        let cohorts = evaluation.results.outcomes.map { "\($0.id):\($0.startYear):\(NumberFormat.shortest($0.presentValue.value.number! > 0 ? 1 : 0))" }
+        let cohorts = evaluation.results.outcomes.map {
+            "\($0.id):\($0.startYear):\(NumberFormat.shortest($0.presentValue.value.number! > 0 ? 1 : 0))"
+        }
         // Started in 2020 (two), 2021 (two), 2022 (one); the row with no start date is not placed.
         #expect(evaluation.results.outcomes.map(\.id) == ["jobs@year2", "jobs@year3", "jobs@year4"])
         #expect(evaluation.results.outcomes.map(\.startYear) == [2, 3, 4])
@@ -355,13 +378,17 @@ private enum People {
     }
 
     @Test func anErrorRuleStopsTheEvaluation() throws {
-        let rules = ["integrity:", "  - {name: roles-once, rule: counted_once, outcome: jobs, key: role, severity: error}"]
+        let rules = [
+            "integrity:", "  - {name: roles-once, rule: counted_once, outcome: jobs, key: role, severity: error}",
+        ]
         do {
             _ = try evaluate(["dataset: people", "aggregate: count"], top: rules)
             Issue.record("evaluated despite an error finding")
         } catch let failure as ValidationFailure {
             #expect(failure.errors.allSatisfy { $0.field == "integrity[roles-once]" })
-            #expect(failure.errors.map(\.message).contains("people role = nurse: counted 3 times under outcome jobs (lines 2, 3, 6)"))
+            #expect(
+                failure.errors.map(\.message).contains(
+                    "people role = nurse: counted 3 times under outcome jobs (lines 2, 3, 6)"))
         }
     }
 
@@ -385,7 +412,8 @@ private enum People {
 
             """
         let loaded = try Support.load(yaml)
-        let resolved = try RecordResolver(store: RecordStore.openForReading(path: path), databaseName: "s").resolve(loaded.scenario)
+        let resolved = try RecordResolver(store: RecordStore.openForReading(path: path), databaseName: "s").resolve(
+            loaded.scenario)
         let both = People.rows.filter { ["nurse", "midwife"].contains($0.role) && ($0.started ?? "") >= "2021-01-01" }
         #expect(resolved.integrityFindings.map(\.key) == both.map { "person = \($0.person)" }.sorted())
     }
@@ -393,7 +421,9 @@ private enum People {
     @Test func runWithoutDataSaysWhereTheQuantityComesFrom() throws {
         let result = try Support.sroi(["run", Support.exampleScenario])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("comes from recorded data, which has not been read (allowed: run with --data DATABASE)"))
+        #expect(
+            result.stderr.contains(
+                "comes from recorded data, which has not been read (allowed: run with --data DATABASE)"))
     }
 
     @Test func resultsNameTheDatabaseAndItsFingerprint() throws {

@@ -77,17 +77,19 @@ public struct RecordedQuantity: Sendable, Equatable {
         text += column.map { "(\($0.value))" } ?? "(*)"
         text += " of \(dataset.value)"
         if !filters.isEmpty {
-            text += " where " + filters.map { filter in
-                let name = filter.column.value
-                switch filter.condition {
-                case .equals(let value): return "\(name) = \(value)"
-                case .oneOf(let values): return "\(name) in (\(values.map(\.description).joined(separator: ", ")))"
-                case .range(let low, let high):
-                    return [low.map { "\(name) ≥ \($0)" }, high.map { "\(name) ≤ \($0)" }].compactMap { $0 }
-                        .joined(separator: " and ")
-                case .present(let present): return present ? "\(name) is recorded" : "\(name) is not recorded"
-                }
-            }.joined(separator: " and ")
+            text +=
+                " where "
+                + filters.map { filter in
+                    let name = filter.column.value
+                    switch filter.condition {
+                    case .equals(let value): return "\(name) = \(value)"
+                    case .oneOf(let values): return "\(name) in (\(values.map(\.description).joined(separator: ", ")))"
+                    case .range(let low, let high):
+                        return [low.map { "\(name) ≥ \($0)" }, high.map { "\(name) ≤ \($0)" }].compactMap { $0 }
+                            .joined(separator: " and ")
+                    case .present(let present): return present ? "\(name) is recorded" : "\(name) is not recorded"
+                    }
+                }.joined(separator: " and ")
         }
         if let byYear { text += ", by year of \(byYear.value)" }
         return text
@@ -171,7 +173,10 @@ public struct IntegrityFinding: Sendable, Equatable {
     public var detail: String
     public var location: SourceLocation?
 
-    public init(rule: String, severity: Diagnostic.Severity, dataset: String, key: String, detail: String, location: SourceLocation?) {
+    public init(
+        rule: String, severity: Diagnostic.Severity, dataset: String, key: String, detail: String,
+        location: SourceLocation?
+    ) {
         self.rule = rule
         self.severity = severity
         self.dataset = dataset

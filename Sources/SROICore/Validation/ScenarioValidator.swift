@@ -213,7 +213,8 @@ public struct ScenarioValidator: Sendable {
             }
             for outcome in named where !outcomeIDs.contains(outcome) {
                 report.error(
-                    rule.location, "integrity[\(rule.name)]", "refers to an outcome that is not declared", found: outcome,
+                    rule.location, "integrity[\(rule.name)]", "refers to an outcome that is not declared",
+                    found: outcome,
                     allowed: outcomeIDs.sorted().joined(separator: ", "))
             }
         }

@@ -121,14 +121,17 @@ public struct CSVImporter {
     ) throws -> ImportedFile? {
         let table = RecordStore.table(definition.name)
         let first = SourceLocation(file: file, line: 1, column: 1)
-        if let stored = try String.fetchOne(db, sql: "SELECT definition FROM dataset WHERE name = ?", arguments: [definition.name]) {
+        if let stored = try String.fetchOne(
+            db, sql: "SELECT definition FROM dataset WHERE name = ?", arguments: [definition.name])
+        {
             let storedDefinition = try? DatasetDefinitionReader().read(text: stored, file: file)
             if storedDefinition?.canonical != definition.canonical {
                 problems.add(
                     Diagnostic(
                         at: first, field: "(dataset)",
                         message: RecordStoreError.definitionChanged(
-                            dataset: definition.name, stored: storedDefinition?.canonical ?? stored, given: definition.canonical
+                            dataset: definition.name, stored: storedDefinition?.canonical ?? stored,
+                            given: definition.canonical
                         ).description))
                 return nil
             }
@@ -150,7 +153,8 @@ public struct CSVImporter {
             problems.add(
                 Diagnostic(
                     at: first, field: "(file)",
-                    message: "these exact bytes were imported into \(definition.name) before (import \(earlier["id"] as Int64), \(at)); pass --reimport to import them again",
+                    message:
+                        "these exact bytes were imported into \(definition.name) before (import \(earlier["id"] as Int64), \(at)); pass --reimport to import them again",
                     found: "sha256 \(fileDigest)"))
             return nil
         }
@@ -168,7 +172,8 @@ public struct CSVImporter {
 
         // Header: the columns, by name, in any order.
         guard try readRecord(stream, file: file, problems: &problems) else {
-            problems.add(Diagnostic(at: first, field: "(header)", message: "the file is empty; a header row is required"))
+            problems.add(
+                Diagnostic(at: first, field: "(header)", message: "the file is empty; a header row is required"))
             return nil
         }
         var positions: [Int] = []
@@ -194,7 +199,9 @@ public struct CSVImporter {
                 positions.append(position)
             } else {
                 problems.add(
-                    Diagnostic(at: first, field: "(header)", message: "the header lacks column '\(column.name)' of dataset \(definition.name)"))
+                    Diagnostic(
+                        at: first, field: "(header)",
+                        message: "the header lacks column '\(column.name)' of dataset \(definition.name)"))
             }
         }
         guard positions.count == definition.columns.count, seen.count == stream.fields.count, problems.isEmpty else {
@@ -234,7 +241,9 @@ public struct CSVImporter {
             for (index, column) in columns.enumerated() {
                 let field = fields[positions[index]]
                 let slot = Int32(index + 3)
-                if let problem = bind(stream, field, column: column, enumeration: enumerations[index], to: handle, slot: slot) {
+                if let problem = bind(
+                    stream, field, column: column, enumeration: enumerations[index], to: handle, slot: slot)
+                {
                     rowIsGood = false
                     problems.add(
                         Diagnostic(
@@ -251,25 +260,30 @@ public struct CSVImporter {
             } else if result == SQLITE_CONSTRAINT || (result & 0xff) == SQLITE_CONSTRAINT {
                 let values = keyPositions.map { stream.text(fields[positions[$0]]) }
                 let described = zip(definition.key, values).map { "\($0) = \($1)" }.joined(separator: ", ")
-                let earlier = try firstOccurrence(of: values, definition: definition, keyPositions: keyPositions, db: db)
+                let earlier = try firstOccurrence(
+                    of: values, definition: definition, keyPositions: keyPositions, db: db)
                 problems.add(
                     Diagnostic(
                         at: SourceLocation(file: file, line: line, column: 1), field: "\(definition.name).key",
                         message: "duplicate key (\(described))" + (earlier.map { ", already at \($0)" } ?? ""),
                         found: described, allowed: "each key once in dataset \(definition.name)"))
             } else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: result),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
             if problems.isFull, problems.omitted > 10_000 { break }
             if let progress, rows - lastReport >= 65_536 {
                 lastReport = rows
-                progress(ImportProgress(file: file, bytesRead: stream.bytesRead, totalBytes: stream.totalBytes, rows: rows))
+                progress(
+                    ImportProgress(file: file, bytesRead: stream.bytesRead, totalBytes: stream.totalBytes, rows: rows))
             }
         }
         let digest = stream.digest()
         progress?(ImportProgress(file: file, bytesRead: stream.totalBytes, totalBytes: stream.totalBytes, rows: rows))
         guard digest == fileDigest else {
-            problems.add(Diagnostic(at: first, field: "(file)", message: "the file changed while it was being imported"))
+            problems.add(
+                Diagnostic(at: first, field: "(file)", message: "the file changed while it was being imported"))
             return nil
         }
         try db.execute(
@@ -288,10 +302,14 @@ public struct CSVImporter {
             case .unterminatedQuote(let l, let c): (line, column, message) = (l, c, "a quoted field is never closed")
             case .textAfterClosingQuote(let l, let c): (line, column, message) = (l, c, "text follows a closing quote")
             case .quoteInUnquotedField(let l, let c):
-                (line, column, message) = (l, c, "a quote inside an unquoted field (quote the whole field and double the quote)")
+                (line, column, message) = (
+                    l, c, "a quote inside an unquoted field (quote the whole field and double the quote)"
+                )
             case .unreadable(let reason): (line, column, message) = (1, 1, "cannot be read: \(reason)")
             }
-            problems.add(Diagnostic(at: SourceLocation(file: file, line: line, column: column), field: "(csv)", message: message))
+            problems.add(
+                Diagnostic(at: SourceLocation(file: file, line: line, column: column), field: "(csv)", message: message)
+            )
             return false
         }
     }
@@ -322,7 +340,9 @@ public struct CSVImporter {
         return stream.withBytes(field) { bytes -> String? in
             switch column.type {
             case .text:
-                sqlite3_bind_text(handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+                sqlite3_bind_text(
+                    handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count), Self.transient)
             case .integer:
                 guard let value = FieldParsing.integer(bytes) else { return "is not a whole number" }
                 sqlite3_bind_int64(handle, slot, value)
@@ -331,12 +351,16 @@ public struct CSVImporter {
                 sqlite3_bind_double(handle, slot, value)
             case .date:
                 guard FieldParsing.isDate(bytes) else { return "is not a date written YYYY-MM-DD" }
-                sqlite3_bind_text(handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+                sqlite3_bind_text(
+                    handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count), Self.transient)
             case .enumeration:
                 guard enumeration.contains(where: { FieldParsing.equals(bytes, $0) }) else {
                     return "is not one of the values of enumeration '\(column.name)'"
                 }
-                sqlite3_bind_text(handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+                sqlite3_bind_text(
+                    handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count), Self.transient)
             }
             return nil
         }
@@ -359,7 +383,8 @@ public struct CSVImporter {
         guard
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT i.file_name AS file, t._line AS line FROM \"\(table)\" t JOIN dataset_import i ON i.id = t._import WHERE \(condition) LIMIT 1",
+                sql:
+                    "SELECT i.file_name AS file, t._line AS line FROM \"\(table)\" t JOIN dataset_import i ON i.id = t._import WHERE \(condition) LIMIT 1",
                 arguments: StatementArguments(arguments))
         else { return nil }
         return "\(row["file"] as String):\(row["line"] as Int)"
@@ -381,7 +406,8 @@ public struct CSVImporter {
             case .date:
                 columns.append("\(name) TEXT\(null) CHECK (\(name) IS NULL OR date(\(name)) = \(name))")
             case .enumeration(let values):
-                let list = values.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+                let list = values.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(
+                    separator: ", ")
                 columns.append("\(name) TEXT\(null) CHECK (\(name) IS NULL OR \(name) IN (\(list)))")
             }
         }

@@ -166,7 +166,8 @@ final class CSVStream {
                         }
                         j += 1
                     }
-                    fields.append(Field(start: i + 1, end: j, hasEscapes: escapes, line: fieldLine, column: fieldColumn))
+                    fields.append(
+                        Field(start: i + 1, end: j, hasEscapes: escapes, line: fieldLine, column: fieldColumn))
                     i = j + 1
                     if i >= end {
                         return final ? .record(next: i, lines: lines) : .needMore

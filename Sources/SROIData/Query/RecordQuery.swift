@@ -44,7 +44,9 @@ struct QueryCompiler {
     }
 
     /// The WHERE conditions and their arguments.
-    mutating func conditions(_ filters: [RecordedQuantity.Filter], field: String) -> (sql: [String], arguments: [DatabaseValue]) {
+    mutating func conditions(_ filters: [RecordedQuantity.Filter], field: String) -> (
+        sql: [String], arguments: [DatabaseValue]
+    ) {
         var sql: [String] = []
         var arguments: [DatabaseValue] = []
         for filter in filters {
@@ -66,7 +68,9 @@ struct QueryCompiler {
             case .range(let low, let high):
                 if case .enumeration = column.type {
                     diagnostics.append(
-                        Diagnostic(at: filter.location, field: path, message: "a range cannot apply to an enumeration", allowed: "a value or {in: [...]}"))
+                        Diagnostic(
+                            at: filter.location, field: path, message: "a range cannot apply to an enumeration",
+                            allowed: "a value or {in: [...]}"))
                     continue
                 }
                 if let low, let value = value(low, for: column, at: filter.location, field: path) {
@@ -86,7 +90,8 @@ struct QueryCompiler {
 
     /// A literal as the column's type, or a diagnostic saying why it cannot be.
     mutating func value(
-        _ literal: RecordedQuantity.Literal, for column: DatasetDefinition.Column, at location: SourceLocation?, field: String
+        _ literal: RecordedQuantity.Literal, for column: DatasetDefinition.Column, at location: SourceLocation?,
+        field: String
     ) -> DatabaseValue? {
         switch (column.type, literal) {
         case (.integer, .number(let number)) where number.rounded() == number && abs(number) < 9.2e18:
@@ -97,13 +102,15 @@ struct QueryCompiler {
             return text.databaseValue
         case (.enumeration(let values), .text(let text)) where values.contains(text):
             return text.databaseValue
-        case (.date, .text(let text)) where text.utf8.count == 10 && Array(text.utf8).withUnsafeBufferPointer(FieldParsing.isDate):
+        case (.date, .text(let text))
+        where text.utf8.count == 10 && Array(text.utf8).withUnsafeBufferPointer(FieldParsing.isDate):
             return text.databaseValue
         default:
             diagnostics.append(
                 Diagnostic(
                     at: location, field: field, message: "does not fit column '\(column.name)'",
-                    found: literal.description, allowed: column.type.description + (column.type == .text ? " (quote numbers meant as text)" : "")))
+                    found: literal.description,
+                    allowed: column.type.description + (column.type == .text ? " (quote numbers meant as text)" : "")))
             return nil
         }
     }

@@ -34,7 +34,8 @@ public struct RecordResolver {
                 outcomes.append(outcome)
                 continue
             }
-            outcomes += resolveOutcome(outcome, recorded, scenario: scenario, datasets: datasets, diagnostics: &diagnostics)
+            outcomes += resolveOutcome(
+                outcome, recorded, scenario: scenario, datasets: datasets, diagnostics: &diagnostics)
         }
         resolved.outcomes = outcomes
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
@@ -56,12 +57,14 @@ public struct RecordResolver {
             diagnostics.append(
                 Diagnostic(
                     at: name.location, field: field, message: "the store \(databaseName) has no such dataset",
-                    found: name.value, allowed: datasets.keys.sorted().joined(separator: ", ").nonEmpty ?? "none: import data first"))
+                    found: name.value,
+                    allowed: datasets.keys.sorted().joined(separator: ", ").nonEmpty ?? "none: import data first"))
             return nil
         }
         if stored.imports.isEmpty {
             diagnostics.append(
-                Diagnostic(at: name.location, field: field, message: "no data has been recorded in dataset \(name.value)"))
+                Diagnostic(
+                    at: name.location, field: field, message: "no data has been recorded in dataset \(name.value)"))
             return nil
         }
         return stored
@@ -72,7 +75,9 @@ public struct RecordResolver {
         diagnostics: inout [Diagnostic]
     ) -> [Outcome] {
         let field = "outcomes[\(outcome.id)].quantity.records"
-        guard let stored = dataset(recorded.dataset, field: "\(field).dataset", datasets: datasets, diagnostics: &diagnostics)
+        guard
+            let stored = dataset(
+                recorded.dataset, field: "\(field).dataset", datasets: datasets, diagnostics: &diagnostics)
         else { return [outcome] }
         var compiler = QueryCompiler(definition: stored.definition)
         var aggregate = "COUNT(*)"
@@ -88,8 +93,10 @@ public struct RecordResolver {
                     compiler.diagnostics.append(
                         Diagnostic(
                             at: name.location, field: "\(field).column",
-                            message: "\(recorded.aggregate.value.rawValue) needs a numeric column", found: "\(column.name) (\(column.type))",
-                            allowed: stored.definition.columns.filter(\.type.isNumeric).map(\.name).joined(separator: ", ")))
+                            message: "\(recorded.aggregate.value.rawValue) needs a numeric column",
+                            found: "\(column.name) (\(column.type))",
+                            allowed: stored.definition.columns.filter(\.type.isNumeric).map(\.name).joined(
+                                separator: ", ")))
                 }
             }
         }
@@ -98,16 +105,21 @@ public struct RecordResolver {
         if let byYear = recorded.byYear, let column = compiler.column(byYear, field: "\(field).by_year") {
             if column.type != .date {
                 compiler.diagnostics.append(
-                    Diagnostic(at: byYear.location, field: "\(field).by_year", message: "must be a date column", found: "\(column.name) (\(column.type))"))
+                    Diagnostic(
+                        at: byYear.location, field: "\(field).by_year", message: "must be a date column",
+                        found: "\(column.name) (\(column.type))"))
             } else if let first = scenario.firstCalendarYear {
                 let last = first + scenario.analysisYears.value - 1
                 yearColumn = "\"\(column.name)\""
                 conditions.append("\(yearColumn!) >= ? AND \(yearColumn!) <= ?")
-                arguments += [String(format: "%04d-01-01", first).databaseValue, String(format: "%04d-12-31", last).databaseValue]
+                arguments += [
+                    String(format: "%04d-01-01", first).databaseValue, String(format: "%04d-12-31", last).databaseValue,
+                ]
             } else {
                 compiler.diagnostics.append(
                     Diagnostic(
-                        at: byYear.location, field: "\(field).by_year", message: "placing records in analysis years needs analysis_period.first_year"))
+                        at: byYear.location, field: "\(field).by_year",
+                        message: "placing records in analysis years needs analysis_period.first_year"))
             }
             if outcome.startYear.location != nil {
                 compiler.diagnostics.append(
@@ -123,15 +135,19 @@ public struct RecordResolver {
         let query: CompiledQuery
         if let yearColumn {
             query = CompiledQuery(
-                sql: "SELECT CAST(substr(\(yearColumn), 1, 4) AS INTEGER) AS year, COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause) GROUP BY year ORDER BY year",
+                sql:
+                    "SELECT CAST(substr(\(yearColumn), 1, 4) AS INTEGER) AS year, COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause) GROUP BY year ORDER BY year",
                 arguments: arguments)
         } else {
             query = CompiledQuery(
-                sql: "SELECT COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause)", arguments: arguments)
+                sql: "SELECT COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause)",
+                arguments: arguments)
         }
         let rows: [Row]
         do {
-            rows = try store.read { db in try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments)) }
+            rows = try store.read { db in
+                try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments))
+            }
         } catch {
             diagnostics.append(Diagnostic(at: recorded.location, field: field, message: error.description))
             return [outcome]
@@ -147,7 +163,8 @@ public struct RecordResolver {
             diagnostics.append(
                 Diagnostic(
                     at: recorded.location, field: field,
-                    message: "no records match, so the \(recorded.aggregate.value.rawValue) is undefined", found: "\(matched) rows"))
+                    message: "no records match, so the \(recorded.aggregate.value.rawValue) is undefined",
+                    found: "\(matched) rows"))
             return nil
         }
         guard yearColumn != nil else {
@@ -205,16 +222,21 @@ public struct RecordResolver {
         }
         guard let stored = datasets[recorded.dataset.value], !stored.imports.isEmpty else { return nil }
         var compiler = QueryCompiler(definition: stored.definition)
-        let (conditions, arguments) = compiler.conditions(recorded.filters, field: "outcomes[\(outcomeID)].quantity.records")
+        let (conditions, arguments) = compiler.conditions(
+            recorded.filters, field: "outcomes[\(outcomeID)].quantity.records")
         guard compiler.diagnostics.isEmpty else { return nil }
-        return Matched(definition: stored.definition, table: compiler.table, conditions: conditions, arguments: arguments)
+        return Matched(
+            definition: stored.definition, table: compiler.table, conditions: conditions, arguments: arguments)
     }
 
-    private func keyColumn(_ key: String, in matched: Matched, rule: IntegrityRule, diagnostics: inout [Diagnostic]) -> String? {
+    private func keyColumn(_ key: String, in matched: Matched, rule: IntegrityRule, diagnostics: inout [Diagnostic])
+        -> String?
+    {
         guard matched.definition.column(key) != nil else {
             diagnostics.append(
                 Diagnostic(
-                    at: rule.location, field: "integrity[\(rule.name)].key", message: "dataset \(matched.definition.name) has no such column",
+                    at: rule.location, field: "integrity[\(rule.name)].key",
+                    message: "dataset \(matched.definition.name) has no such column",
                     found: key, allowed: matched.definition.columns.map(\.name).joined(separator: ", ")))
             return nil
         }
@@ -229,61 +251,79 @@ public struct RecordResolver {
             func finding(_ dataset: String, _ key: String, _ detail: String) {
                 findings.append(
                     IntegrityFinding(
-                        rule: rule.name, severity: rule.severity, dataset: dataset, key: key, detail: detail, location: rule.location))
+                        rule: rule.name, severity: rule.severity, dataset: dataset, key: key, detail: detail,
+                        location: rule.location))
             }
             do {
                 switch rule.kind {
                 case .countedOnce(let outcome, let key):
-                    guard let matched = matched(outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
+                    guard
+                        let matched = matched(
+                            outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
                         let column = keyColumn(key, in: matched, rule: rule, diagnostics: &diagnostics)
                     else { continue }
-                    let whereClause = matched.conditions.isEmpty ? "" : " WHERE " + matched.conditions.joined(separator: " AND ")
+                    let whereClause =
+                        matched.conditions.isEmpty ? "" : " WHERE " + matched.conditions.joined(separator: " AND ")
                     let rows = try store.read { db in
                         try Row.fetchAll(
                             db,
-                            sql: "SELECT CAST(\(column) AS TEXT) AS key, COUNT(*) AS n, group_concat(_line, ', ') AS lines FROM \(matched.table)\(whereClause) GROUP BY \(column) HAVING COUNT(*) > 1 ORDER BY MIN(_line) LIMIT 100",
+                            sql:
+                                "SELECT CAST(\(column) AS TEXT) AS key, COUNT(*) AS n, group_concat(_line, ', ') AS lines FROM \(matched.table)\(whereClause) GROUP BY \(column) HAVING COUNT(*) > 1 ORDER BY MIN(_line) LIMIT 100",
                             arguments: StatementArguments(matched.arguments))
                     }
                     for row in rows {
                         finding(
                             matched.definition.name, "\(key) = \(row["key"] as String? ?? "(none)")",
-                            "counted \(row["n"] as Int) times under outcome \(outcome) (lines \(row["lines"] as String))")
+                            "counted \(row["n"] as Int) times under outcome \(outcome) (lines \(row["lines"] as String))"
+                        )
                     }
                 case .withinWindow(let outcome, let dateColumn, let from, let to):
-                    guard let matched = matched(outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
+                    guard
+                        let matched = matched(
+                            outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
                         let column = keyColumn(dateColumn, in: matched, rule: rule, diagnostics: &diagnostics)
                     else { continue }
                     guard let window = window(from: from, to: to, scenario: scenario) else {
                         diagnostics.append(
                             Diagnostic(
                                 at: rule.location, field: "integrity[\(rule.name)]",
-                                message: "give from and to, or analysis_period.first_year for the analysis period as the window"))
+                                message:
+                                    "give from and to, or analysis_period.first_year for the analysis period as the window"
+                            ))
                         continue
                     }
-                    let label = matched.definition.key.isEmpty
-                        ? "'line ' || _line" : matched.definition.key.map { "'\($0) = ' || \"\($0)\"" }.joined(separator: " || ', ' || ")
+                    let label =
+                        matched.definition.key.isEmpty
+                        ? "'line ' || _line"
+                        : matched.definition.key.map { "'\($0) = ' || \"\($0)\"" }.joined(separator: " || ', ' || ")
                     let conditions = matched.conditions + ["(\(column) IS NULL OR \(column) < ? OR \(column) > ?)"]
                     let rows = try store.read { db in
                         try Row.fetchAll(
                             db,
-                            sql: "SELECT \(label) AS key, \(column) AS day, _line AS line FROM \(matched.table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY _line LIMIT 100",
-                            arguments: StatementArguments(matched.arguments + [window.from.databaseValue, window.to.databaseValue]))
+                            sql:
+                                "SELECT \(label) AS key, \(column) AS day, _line AS line FROM \(matched.table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY _line LIMIT 100",
+                            arguments: StatementArguments(
+                                matched.arguments + [window.from.databaseValue, window.to.databaseValue]))
                     }
                     for row in rows {
                         let day = row["day"] as String?
                         finding(
                             matched.definition.name, row["key"] as String,
-                            "\(dateColumn) \(day ?? "is not recorded")\(day == nil ? "" : " is outside \(window.from) to \(window.to)") (line \(row["line"] as Int)), counted under outcome \(outcome)")
+                            "\(dateColumn) \(day ?? "is not recorded")\(day == nil ? "" : " is outside \(window.from) to \(window.to)") (line \(row["line"] as Int)), counted under outcome \(outcome)"
+                        )
                     }
                 case .mutuallyExclusive(let outcomes, let key):
                     var owners: [String: [String]] = [:]
                     var dataset = ""
                     for outcome in outcomes {
-                        guard let matched = matched(outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
+                        guard
+                            let matched = matched(
+                                outcome, scenario: scenario, datasets: datasets, rule: rule, diagnostics: &diagnostics),
                             let column = keyColumn(key, in: matched, rule: rule, diagnostics: &diagnostics)
                         else { continue }
                         dataset = matched.definition.name
-                        let whereClause = matched.conditions.isEmpty ? "" : " WHERE " + matched.conditions.joined(separator: " AND ")
+                        let whereClause =
+                            matched.conditions.isEmpty ? "" : " WHERE " + matched.conditions.joined(separator: " AND ")
                         let keys = try store.read { db in
                             try String.fetchAll(
                                 db, sql: "SELECT DISTINCT CAST(\(column) AS TEXT) FROM \(matched.table)\(whereClause)",
@@ -292,7 +332,9 @@ public struct RecordResolver {
                         for value in keys { owners[value, default: []].append(outcome) }
                     }
                     for (value, under) in owners.sorted(by: { $0.key < $1.key }) where under.count > 1 {
-                        finding(dataset, "\(key) = \(value)", "counted under \(under.joined(separator: " and ")), which exclude each other")
+                        finding(
+                            dataset, "\(key) = \(value)",
+                            "counted under \(under.joined(separator: " and ")), which exclude each other")
                     }
                 }
             } catch {

@@ -15,11 +15,13 @@ public enum RecordStoreError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): return "\(path): cannot be opened: \(reason)"
-        case .notARecordStore(let path): return "\(path): is not an sroi record store (create one with 'sroi data import')"
+        case .notARecordStore(let path):
+            return "\(path): is not an sroi record store (create one with 'sroi data import')"
         case .definitionChanged(let dataset, let stored, let given):
             return "dataset '\(dataset)' is stored with another definition;\n  stored: \(stored)\n  given:  \(given)"
         case .unknownDataset(let name, let known):
-            return "no dataset '\(name)' in the store" + (known.isEmpty ? " (it is empty)" : "; it holds \(known.joined(separator: ", "))")
+            return "no dataset '\(name)' in the store"
+                + (known.isEmpty ? " (it is empty)" : "; it holds \(known.joined(separator: ", "))")
         case .sqlite(let message): return "database error: \(message)"
         }
     }
@@ -129,7 +131,8 @@ public final class RecordStore: Sendable {
             let rows = try Row.fetchAll(db, sql: "SELECT name, definition FROM dataset ORDER BY name")
             return try rows.map { row in
                 let name: String = row["name"]
-                let definition = try DatasetDefinitionReader().read(text: row["definition"], file: "\(self.path)#\(name)")
+                let definition = try DatasetDefinitionReader().read(
+                    text: row["definition"], file: "\(self.path)#\(name)")
                 let imports = try Self.imports(of: name, db: db)
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(Self.table(name))\"") ?? 0
                 return StoredDataset(
@@ -154,7 +157,9 @@ public final class RecordStore: Sendable {
 
     static func imports(of dataset: String, db: Database) throws -> [ImportRecord] {
         try Row.fetchAll(
-            db, sql: "SELECT id, dataset, file_name, sha256, rows, imported_at FROM dataset_import WHERE dataset = ? ORDER BY id",
+            db,
+            sql:
+                "SELECT id, dataset, file_name, sha256, rows, imported_at FROM dataset_import WHERE dataset = ? ORDER BY id",
             arguments: [dataset]
         ).map {
             ImportRecord(

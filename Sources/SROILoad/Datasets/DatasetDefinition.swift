@@ -135,7 +135,8 @@ public struct DatasetDefinitionReader: Sendable {
     public func read(path: String) throws(ValidationFailure) -> DatasetDefinition {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationFailure([
-                Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read")
+                Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read")
             ])
         }
         return try read(text: String(decoding: data, as: UTF8.self), file: path)
@@ -168,7 +169,8 @@ public struct DatasetDefinitionReader: Sendable {
             for (index, item) in items.enumerated() {
                 if let column = readColumn(item, "columns[\(index)]", reader: reader) {
                     if columns.contains(where: { $0.name == column.name }) {
-                        reader.error(reader.location(item), "columns[\(index)].name", "duplicate column", found: column.name)
+                        reader.error(
+                            reader.location(item), "columns[\(index)].name", "duplicate column", found: column.name)
                     } else {
                         columns.append(column)
                     }
@@ -239,6 +241,7 @@ public struct DatasetDefinitionReader: Sendable {
             }
         }
         guard let name, let type else { return nil }
-        return DatasetDefinition.Column(name: name, type: type, optional: optional, description: fields.string("description"))
+        return DatasetDefinition.Column(
+            name: name, type: type, optional: optional, description: fields.string("description"))
     }
 }

@@ -271,11 +271,15 @@ struct ScenarioBuilder {
                 recorded = quantityFields.optional("records").flatMap { readRecords($0, "\(path).quantity.records") }
                 guard recorded != nil else { return nil }
                 return Assumption(
-                    0, at: reader.location(quantityFields.optional("records")!), rationale: quantityFields.string("rationale"),
-                    source: quantityFields.optional("source").flatMap { reader.citation($0, quantityFields.path("source")) })
+                    0, at: reader.location(quantityFields.optional("records")!),
+                    rationale: quantityFields.string("rationale"),
+                    source: quantityFields.optional("source").flatMap {
+                        reader.citation($0, quantityFields.path("source"))
+                    })
             }
             return reader.assumption(
-                node, "\(path).quantity", extraKeys: ["unit"], read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
+                node, "\(path).quantity", extraKeys: ["unit"],
+                read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
                 extra: { quantityFields in
                     quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
                 })
@@ -329,7 +333,8 @@ struct ScenarioBuilder {
         else { return nil }
         let dataset = located(fields.required("dataset"), fields.path("dataset"), reader.identifier)
         let aggregate = located(
-            fields.required("aggregate", allowed: RecordedQuantity.Aggregate.allCases.map(\.rawValue).joined(separator: ", ")),
+            fields.required(
+                "aggregate", allowed: RecordedQuantity.Aggregate.allCases.map(\.rawValue).joined(separator: ", ")),
             fields.path("aggregate")
         ) { reader.choice($0, $1, RecordedQuantity.Aggregate.self) }
         let column = located(fields.optional("column"), fields.path("column"), reader.identifier)
@@ -363,7 +368,8 @@ struct ScenarioBuilder {
         case .scalar:
             return literal(node, path).map(RecordedQuantity.Condition.equals)
         case .mapping:
-            guard let fields = reader.mapping(node, path, allowed: ["in", "min", "max", "from", "to", "recorded"]) else {
+            guard let fields = reader.mapping(node, path, allowed: ["in", "min", "max", "from", "to", "recorded"])
+            else {
                 return nil
             }
             if let set = fields.optional("in") {
@@ -374,7 +380,9 @@ struct ScenarioBuilder {
                 guard let items = reader.sequence(set, fields.path("in")) else { return nil }
                 let values = items.enumerated().compactMap { literal($1, fields.path("in[\($0)]")) }
                 if items.isEmpty {
-                    reader.error(reader.location(set), fields.path("in"), "is empty, so nothing could match", allowed: "one value or more")
+                    reader.error(
+                        reader.location(set), fields.path("in"), "is empty, so nothing could match",
+                        allowed: "one value or more")
                 }
                 guard values.count == items.count, !values.isEmpty else { return nil }
                 return .oneOf(values)
@@ -398,7 +406,9 @@ struct ScenarioBuilder {
             }
             return .range(min: low, max: high)
         default:
-            reader.error(reader.location(node), path, "must be a value or a condition", allowed: "a value, {in: [...]}, {min, max}, {from, to}, {recorded: true}")
+            reader.error(
+                reader.location(node), path, "must be a value or a condition",
+                allowed: "a value, {in: [...]}, {min, max}, {from, to}, {recorded: true}")
             return nil
         }
     }
@@ -418,10 +428,12 @@ struct ScenarioBuilder {
     private func readIntegrityRule(_ node: Node, _ path: String) -> IntegrityRule? {
         guard
             let fields = reader.mapping(
-                node, path, allowed: ["name", "rule", "outcome", "outcomes", "key", "date_column", "from", "to", "severity"])
+                node, path,
+                allowed: ["name", "rule", "outcome", "outcomes", "key", "date_column", "from", "to", "severity"])
         else { return nil }
         let name = fields.required("name").flatMap { reader.identifier($0, fields.path("name")) }
-        let severity = located(fields.required("severity", allowed: "error, warning"), fields.path("severity")) { node, path in
+        let severity = located(fields.required("severity", allowed: "error, warning"), fields.path("severity")) {
+            node, path in
             reader.choice(node, path, RuleSeverity.self)
         }
         let kindName = fields.required("rule", allowed: "counted_once, within_window, mutually_exclusive").flatMap {
@@ -437,7 +449,9 @@ struct ScenarioBuilder {
             }
         case .withinWindow:
             if let outcome = fields.required("outcome").flatMap({ reader.identifier($0, fields.path("outcome")) }),
-                let column = fields.required("date_column").flatMap({ reader.identifier($0, fields.path("date_column")) })
+                let column = fields.required("date_column").flatMap({
+                    reader.identifier($0, fields.path("date_column"))
+                })
             {
                 kind = .withinWindow(
                     outcome: outcome, dateColumn: column, from: fields.string("from"), to: fields.string("to"))
@@ -448,7 +462,9 @@ struct ScenarioBuilder {
             {
                 let outcomes = list.enumerated().compactMap { reader.identifier($1, fields.path("outcomes[\($0)]")) }
                 if outcomes.count < 2 {
-                    reader.error(fields.location, fields.path("outcomes"), "names fewer than two outcomes", allowed: "two or more outcome ids")
+                    reader.error(
+                        fields.location, fields.path("outcomes"), "names fewer than two outcomes",
+                        allowed: "two or more outcome ids")
                 } else {
                     kind = .mutuallyExclusive(outcomes: outcomes, key: key)
                 }
@@ -457,7 +473,8 @@ struct ScenarioBuilder {
         }
         guard let name, let severity, let kind else { return nil }
         return IntegrityRule(
-            name: name, kind: kind, severity: severity.value == .error ? .error : .warning, location: reader.location(node))
+            name: name, kind: kind, severity: severity.value == .error ? .error : .warning,
+            location: reader.location(node))
     }
 
     enum RuleSeverity: String, CaseIterable {

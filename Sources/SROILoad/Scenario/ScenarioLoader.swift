@@ -73,7 +73,9 @@ public struct ScenarioLoader: Sendable {
             diagnostics += ScenarioValidator(requiresRecordedQuantities: false).diagnose(scenario)
         } else if let scenario {
             // Report range and reference problems too, so one run lists everything it can.
-            diagnostics += ScenarioValidator(requiresRecordedQuantities: false).diagnose(scenario).filter { $0.severity == .error }
+            diagnostics += ScenarioValidator(requiresRecordedQuantities: false).diagnose(scenario).filter {
+                $0.severity == .error
+            }
         }
         guard let scenario, !diagnostics.containsErrors else { throw ValidationFailure(diagnostics) }
         return LoadedScenario(scenario: scenario, models: library, files: files, warnings: diagnostics)

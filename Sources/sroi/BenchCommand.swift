@@ -1,0 +1,249 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks, run by hand: they print figures and take minutes.",
+        discussion: """
+            Example:
+              sroi bench records --rows 10000000
+            """,
+        subcommands: [Records.self])
+
+    struct Records: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import and query a generated dataset of shift records, against the sqlite3 command line.",
+            discussion: """
+                Generates ROWS shift records as CSV, imports them with 'sroi data import' and with sqlite3's
+                .import into a table of the same schema, evaluates a scenario whose quantities aggregate over
+                every record with 'sroi run', and runs the same SQL with sqlite3. Prints wall time and peak
+                memory of each, measured per process. Needs sqlite3 on PATH.
+                Example:
+                  sroi bench records --rows 10000000 --keep /tmp/bench
+                """)
+
+        @Option(help: "How many shift records to generate.")
+        var rows = 10_000_000
+
+        @Option(
+            help: ArgumentHelp("Directory for the generated files (default: a new temporary one).", valueName: "DIR"))
+        var keep: String?
+
+        func run() throws {
+            let directory =
+                keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sroi-bench-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let sroi = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            guard let sqlite = Self.which("sqlite3") else {
+                Terminal.error("error: sqlite3 is not on PATH (Debian: apt-get install sqlite3)")
+                throw ExitCode.failure
+            }
+            let csv = (directory as NSString).appendingPathComponent("shifts.csv")
+            Terminal.write("Generating \(rows) shift records in \(csv)…\n")
+            let generation = try Self.time { try BenchData.writeShifts(rows: rows, to: csv) }
+            let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? NSNumber)?.intValue ?? 0
+            Terminal.write(String(format: "  %.1f s, %.0f MB\n\n", generation, Double(size) / 1e6))
+
+            let ours = (directory as NSString).appendingPathComponent("sroi.sqlite")
+            let theirs = (directory as NSString).appendingPathComponent("sqlite3.sqlite")
+            for file in [ours, theirs] { try? FileManager.default.removeItem(atPath: file) }
+
+            let importRun = try Measured.run(sroi, ["data", "import", ours, csv])
+            guard importRun.status == 0 else { throw Self.failed("sroi data import", importRun) }
+            // The same table definition, copied from the store, for sqlite3 to import into.
+            let schema = try Measured.run(sqlite, [ours, ".schema records_shifts"]).output
+            let setup = try Measured.run(sqlite, [theirs, "CREATE TABLE dataset_import (id INTEGER PRIMARY KEY);"])
+            guard setup.status == 0 else { throw Self.failed("sqlite3", setup) }
+            let staging = (directory as NSString).appendingPathComponent("import.sql")
+            // sqlite3's .import fills every column from the file, so it imports into a view-free copy
+            // of the table without the two bookkeeping columns, with the same types, checks and key.
+            try Self.plainTable(from: schema).write(toFile: staging, atomically: true, encoding: .utf8)
+            _ = try Measured.run(sqlite, [theirs, ".read \(staging)"])
+            let sqliteImport = try Measured.run(
+                sqlite, [theirs, "-cmd", ".mode csv", ".import --skip 1 \(csv) shifts"])
+            guard sqliteImport.status == 0 else { throw Self.failed("sqlite3 .import", sqliteImport) }
+
+            let scenario = (directory as NSString).appendingPathComponent("bench.yaml")
+            try BenchData.scenario.write(toFile: scenario, atomically: true, encoding: .utf8)
+            let out = (directory as NSString).appendingPathComponent("results")
+            let evaluation = try Measured.run(sroi, ["run", scenario, "--data", ours, "--out", out])
+            guard evaluation.status == 0 else { throw Self.failed("sroi run", evaluation) }
+            let sql = try BenchData.queries(fromTrace: (out as NSString).appendingPathComponent("trace.json"))
+            let query = try Measured.run(sqlite, [ours, sql.joined(separator: ";\n") + ";"])
+            guard query.status == 0 else { throw Self.failed("sqlite3 query", query) }
+
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            Terminal.write("\(rows) rows, \(cores) cores\n")
+            Terminal.write(Self.row("import: sroi data import", importRun))
+            Terminal.write(Self.row("import: sqlite3 .import", sqliteImport))
+            Terminal.write(String(format: "  ratio %.2f (target ≤ 2)\n", importRun.seconds / sqliteImport.seconds))
+            Terminal.write(Self.row("query: sroi run (load, query, evaluate)", evaluation))
+            Terminal.write(Self.row("query: sqlite3, the same SQL", query))
+            Terminal.write(String(format: "  ratio %.2f (target ≤ 1.2)\n", evaluation.seconds / query.seconds))
+            Terminal.write("Files kept in \(directory)\n")
+        }
+
+        static func row(_ label: String, _ run: Measured) -> String {
+            String(
+                format: "%@%@ %8.2f s  %8.1f MB peak\n", label, String(repeating: " ", count: max(0, 42 - label.count)),
+                run.seconds, Double(run.peakKilobytes) / 1024)
+        }
+
+        static func failed(_ what: String, _ run: Measured) -> Error {
+            Terminal.error("error: \(what) failed (\(run.status)):\n\(run.output)")
+            return ExitCode.failure
+        }
+
+        static func which(_ name: String) -> String? {
+            for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+                let path = "\(directory)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+            return nil
+        }
+
+        static func time(_ body: () throws -> Void) rethrows -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+
+        /// The dataset table's definition without the two bookkeeping columns, named `shifts`.
+        static func plainTable(from schema: String) -> String {
+            let lines = schema.components(separatedBy: "\n").filter {
+                !$0.contains("_import INTEGER") && !$0.contains("_line INTEGER") && !$0.hasPrefix("CREATE INDEX")
+            }
+            return lines.joined(separator: "\n").replacingOccurrences(of: "\"records_shifts\"", with: "shifts")
+        }
+    }
+}
+
+/// One child process, timed, with its peak resident memory.
+struct Measured {
+    var status: Int32
+    var seconds: Double
+    var peakKilobytes: Int
+    var output: String
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> Measured {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sroi-bench-out-\(UUID().uuidString)"
+        ).path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Measured(status: exit, seconds: seconds, peakKilobytes: Int(usage.ru_maxrss), output: text)
+    }
+}
+
+enum BenchData {
+    /// Writes `rows` shift records: participants × months × (in place of agency: yes, no).
+    static func writeShifts(rows: Int, to path: String) throws {
+        guard let file = fopen(path, "wb") else { throw POSIXError(.EACCES) }
+        defer { fclose(file) }
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(1 << 20)
+        func flush() {
+            buffer.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        buffer += Array("participant_id,month,band,hours,in_place_of_agency\n".utf8)
+        let months = 60
+        let bands = ["band5", "band6", "band7"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var written = 0
+        var participant = 0
+        while written < rows {
+            participant += 1
+            let band = bands[participant % 3]
+            for month in 0..<months where written < rows {
+                let date = String(format: "%04d-%02d-01", 2019 + month / 12, month % 12 + 1)
+                for agency in ["yes", "no"] where written < rows {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    let tenths = 300 + Int((state >> 33) % 900)
+                    let line = "P\(participant),\(date),\(band),\(tenths / 10).\(tenths % 10),\(agency)\n"
+                    buffer += Array(line.utf8)
+                    written += 1
+                    if buffer.count >= 1 << 20 { flush() }
+                }
+            }
+        }
+        flush()
+        let definition = """
+            schema: sroi-dataset/1
+            name: shifts
+            description: Generated shift records for the benchmark.
+            synthetic: Generated by sroi bench.
+            key: [participant_id, month, in_place_of_agency]
+            columns:
+              - {name: participant_id, type: text}
+              - {name: month, type: date}
+              - {name: band, type: enum, values: [band5, band6, band7]}
+              - {name: hours, type: decimal}
+              - {name: in_place_of_agency, type: enum, values: ["yes", "no"]}
+
+            """
+        try definition.write(toFile: String(path.dropLast(4)) + ".dataset.yaml", atomically: true, encoding: .utf8)
+    }
+
+    static let scenario = """
+        schema: sroi-scenario/1
+        title: Benchmark over every shift record
+        analysis_period: {years: 5, first_year: 2019}
+        report_currency: GBP
+        conventions: {discount_from: year1, discount_rate: 0.035}
+        stakeholders: [{id: trust}]
+        inputs: [{id: grant, amount: 1000000}]
+        outcomes:
+          - id: agency-hours
+            stakeholder: trust
+            quantity: {records: {dataset: shifts, aggregate: sum, column: hours, where: {in_place_of_agency: "yes"}}}
+            proxy: {value: 26.84, currency: GBP, per: hour, source: Benchmark}
+            duration: 1
+            value_type: fiscal_cashable
+          - id: staff
+            stakeholder: trust
+            quantity: {records: {dataset: shifts, aggregate: count_distinct, column: participant_id}}
+            proxy: {value: 100, currency: GBP, source: Benchmark}
+            duration: 1
+            value_type: economic
+
+        """
+
+    /// The SQL of every quantity read from records, with its parameters written in.
+    static func queries(fromTrace path: String) throws -> [String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let trace = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let nodes = trace["nodes"] as? [String: [String: Any]]
+        else { return [] }
+        return nodes.keys.sorted().compactMap { id in
+            guard let origin = nodes[id]?["origin"] as? [String: Any], origin["kind"] as? String == "records",
+                var sql = origin["sql"] as? String, let parameters = origin["parameters"] as? [String]
+            else { return nil }
+            for parameter in parameters {
+                guard let range = sql.range(of: "?") else { break }
+                sql.replaceSubrange(range, with: parameter)
+            }
+            return sql
+        }
+    }
+}
