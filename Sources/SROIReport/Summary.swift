@@ -74,6 +74,9 @@ public enum Summary {
                 return ("Year \(entry.year)\(calendar)", show(entry.figure))
             }, indent: "  ")
         lines.append("")
+        if let source = scenario.recordSource {
+            lines.append("Recorded data: \(source.database) (fingerprint \(source.fingerprint.prefix(16))…)")
+        }
         lines.append(
             "Conventions: discount_from \(scenario.conventions.discountFrom.value.rawValue); " + discounting(scenario))
         var integrity: [String: [Diagnostic]] = [:]

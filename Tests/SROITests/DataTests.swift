@@ -436,5 +436,6 @@ private enum People {
         #expect(results.contains("\"database\": \"\(data)\""))
         #expect(results.contains("\"fingerprint\": \"\(fingerprint)\""))
         #expect(results.contains("\"rule\": \"agency-hours-in-period\""))
+        #expect(run.stdout.contains("Recorded data: \(data) (fingerprint \(fingerprint.prefix(16))…)"))
     }
 }
