@@ -111,12 +111,15 @@ struct DataCommand: ParsableCommand {
 }
 
 /// A progress line on a terminal, rewritten in place and never more than a few times a second.
-final class ProgressLine {
+final class ProgressLine: @unchecked Sendable {
     let isTerminal = isatty(STDERR_FILENO) != 0
     private var last = Date.distantPast
     private var shown = false
+    private let lock = NSLock()
 
     func show(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
         guard isTerminal, Date().timeIntervalSince(last) > 0.2 else { return }
         last = Date()
         shown = true
@@ -124,6 +127,8 @@ final class ProgressLine {
     }
 
     func clear() {
+        lock.lock()
+        defer { lock.unlock() }
         if shown { Terminal.error("\r\u{1B}[K", newline: false) }
         shown = false
     }

@@ -19,7 +19,9 @@ struct SROICommand: ParsableCommand {
               sroi conformance ../shared/method/conformance
             """,
         version: Engine.version,
-        subcommands: [Check.self, Run.self, Explain.self, Conformance.self, DataCommand.self, Bench.self]
+        subcommands: [
+            Check.self, Run.self, Explain.self, Sensitivity.self, Simulate.self, Conformance.self, DataCommand.self, Bench.self,
+        ]
     )
 }
 
@@ -60,6 +62,19 @@ struct ScenarioArgument: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory for the files written (created if missing).", valueName: "DIR"))
     var out: String?
+
+    /// Writes the files whole or not at all into `--out`, and says where they went.
+    func write(_ files: [(name: String, contents: String)]) throws {
+        guard let out else { return }
+        do {
+            try OutputFiles.write(files, to: out)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode.failure
+        }
+        let names = files.map { (out as NSString).appendingPathComponent($0.name) }
+        Terminal.write("\nWrote \(names.joined(separator: " and "))\n")
+    }
 }
 
 extension LoadedScenario {
@@ -126,17 +141,10 @@ struct Run: ParsableCommand {
         let evaluation = try loaded.evaluate()
         Terminal.write(Summary.text(evaluation, scenario: loaded.scenario))
         guard let out = output.out else { return }
+        _ = out
         let results = ResultsDocument.results(evaluation, scenario: loaded.scenario, provenance: loaded.provenance)
         let trace = ResultsDocument.trace(evaluation, provenance: loaded.provenance)
-        do {
-            try OutputFiles.write([("results.json", results.rendered()), ("trace.json", trace.rendered())], to: out)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode.failure
-        }
-        Terminal.write(
-            "\nWrote \((out as NSString).appendingPathComponent("results.json")) and \((out as NSString).appendingPathComponent("trace.json"))\n"
-        )
+        try output.write([("results.json", results.rendered()), ("trace.json", trace.rendered())])
     }
 }
 

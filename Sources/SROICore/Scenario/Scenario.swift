@@ -28,6 +28,8 @@ public struct Scenario: Sendable {
     public var integrityFindings: [IntegrityFinding] = []
     /// The recorded data quantities were read from, once resolved.
     public var recordSource: RecordSource?
+    /// How sensitivity analysis is run.
+    public var sensitivity = SensitivitySettings()
 
     public init(
         title: String, organisation: String? = nil, summary: String? = nil, illustrativeNote: String? = nil,
@@ -58,6 +60,8 @@ public struct Conventions: Sendable {
     public var discounting: DiscountSchedule
     /// Whether inputs of later years are discounted with the same factors as outcomes.
     public var discountInputs: Located<Bool>
+    /// The range of a single discount rate, for sensitivity analysis and simulation.
+    public var rateUncertainty: Uncertainty?
 
     public init(discountFrom: Located<DiscountFrom>, discounting: DiscountSchedule, discountInputs: Located<Bool>) {
         self.discountFrom = discountFrom
@@ -195,6 +199,8 @@ public struct Outcome: Sendable {
     public var recorded: RecordedQuantity?
     /// Set once ``recorded`` has been read: how the quantity was obtained.
     public var quantityOrigin: RecordsOrigin?
+    /// The range of whole years the benefit period may take.
+    public var durationUncertainty: Uncertainty?
 
     public init(
         id: String, stakeholder: Located<String>, summary: String? = nil, indicator: String? = nil,
@@ -221,6 +227,10 @@ public struct Outcome: Sendable {
         self.confidence = confidence
         self.location = location
     }
+
+    /// The id as declared in the scenario: a cohort `jobs@year3` of a quantity read by year
+    /// shares the assumptions of `jobs`.
+    public var declaredID: String { id.split(separator: "@").first.map(String.init) ?? id }
 
     public func deduction(_ kind: DeductionKind) -> Assumption<Deduction>? {
         switch kind {

@@ -31,6 +31,8 @@ public struct FinancialProxy: Sendable {
     public var location: SourceLocation?
     /// Set when the value comes from a model entry.
     public var model: ModelEntryOrigin?
+    /// The range and distribution the value may take.
+    public var uncertainty: Uncertainty?
 
     public init(
         value: Double, currency: Currency, per: String? = nil, priceYear: PriceYear? = nil,

@@ -34,7 +34,8 @@ public enum Arithmetic: Hashable, Sendable {
     case complementPower(Int)
     /// `a / (1 + b)`: one discounting step.
     case discountStep
-    /// `a / (1 + b)^½`: half a discounting step (mid-year convention).
+    /// `a / (1 + b)^½`: half a discounting step (mid-year convention), with the exactly rounded
+    /// square root.
     case halfDiscountStep
     /// `a / (b / 12)`: payback in months.
     case monthsToRecover
@@ -74,7 +75,7 @@ public enum Arithmetic: Hashable, Sendable {
         case .complement: return x.count == 2 ? .number(x[0] * (1 - x[1])) : nil
         case .complementPower(let k): return x.count == 2 ? .number(x[0] * Math.power(1 - x[1], Double(k))) : nil
         case .discountStep: return x.count == 2 ? .number(x[0] / (1 + x[1])) : nil
-        case .halfDiscountStep: return x.count == 2 ? .number(x[0] / Math.power(1 + x[1], 0.5)) : nil
+        case .halfDiscountStep: return x.count == 2 ? .number(x[0] / (1 + x[1]).squareRoot()) : nil
         case .monthsToRecover:
             guard x.count == 2 else { return nil }
             let perMonth = x[1] / 12

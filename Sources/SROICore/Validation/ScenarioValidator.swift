@@ -17,6 +17,7 @@ public struct ScenarioValidator: Sendable {
         checkInputs(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkRecords(scenario, into: &report)
+        checkUncertainty(scenario, into: &report)
         return report.diagnostics
     }
 
@@ -219,6 +220,68 @@ public struct ScenarioValidator: Sendable {
             }
         }
         for finding in scenario.integrityFindings { report.diagnostics.append(finding.diagnostic) }
+    }
+
+    private func checkUncertainty(_ scenario: Scenario, into report: inout Report) {
+        let settings = scenario.sensitivity
+        report.range(settings.targetRatio, nil, "sensitivity.target_ratio", minimum: 0, allowed: "a ratio ≥ 0")
+        for parameter in scenario.uncertainParameters {
+            let uncertainty = parameter.uncertainty
+            let field = "\(parameter.name).range"
+            let domain = parameter.domain
+            let allowed: String
+            switch parameter.kind {
+            case .deduction, .dropOff: allowed = "shares from 0 to 1"
+            case .quantity, .discountRate: allowed = "values ≥ 0"
+            case .proxy: allowed = "finite values"
+            case .duration: allowed = "whole numbers of years ≥ 1"
+            }
+            if case .normal(let deviation) = uncertainty.distribution, !(deviation > 0 && deviation.isFinite) {
+                report.error(
+                    uncertainty.location, "\(parameter.name).sd", "a normal distribution needs a standard deviation > 0",
+                    found: NumberFormat.shortest(deviation))
+            }
+            guard let low = uncertainty.low, let high = uncertainty.high else {
+                if uncertainty.low != nil || uncertainty.high != nil {
+                    report.error(uncertainty.location, field, "a range needs both low and high")
+                } else if let distribution = uncertainty.distribution, distribution.name != "normal" {
+                    report.error(
+                        uncertainty.location, field, "a \(distribution.name) distribution needs a range",
+                        allowed: "range: {low, high}")
+                }
+                continue
+            }
+            for (name, bound) in [("low", low), ("high", high)] where !(bound.isFinite && domain.contains(bound)) {
+                report.error(
+                    uncertainty.location, "\(field).\(name)", "is outside the values the assumption may take",
+                    found: NumberFormat.shortest(bound), allowed: allowed)
+            }
+            if parameter.isWholeNumber {
+                for (name, bound) in [("low", low), ("high", high)] where bound.rounded() != bound {
+                    report.error(
+                        uncertainty.location, "\(field).\(name)", "a duration is a whole number of years",
+                        found: NumberFormat.shortest(bound))
+                }
+            }
+            if !(low < high) {
+                report.error(
+                    uncertainty.location, field, "low must be below high",
+                    found: "low \(NumberFormat.shortest(low)), high \(NumberFormat.shortest(high))")
+            } else if !(low...high).contains(parameter.base) {
+                report.error(
+                    uncertainty.location, field, "the assumption's value must lie within its range",
+                    found: "value \(NumberFormat.shortest(parameter.base)) outside \(NumberFormat.shortest(low))…\(NumberFormat.shortest(high))")
+            }
+            if case .duration(let id) = parameter.kind, let outcome = scenario.outcomes.first(where: { $0.id == id }),
+                outcome.startYear.value + Int(high) - 1 > scenario.analysisYears.value
+            {
+                report.error(
+                    uncertainty.location, "\(field).high",
+                    "the outcome would run beyond the analysis period of \(scenario.analysisYears.value) years",
+                    found: NumberFormat.shortest(high),
+                    allowed: "at most \(scenario.analysisYears.value - outcome.startYear.value + 1)")
+            }
+        }
     }
 
     private func checkDuration(_ outcome: Outcome, path: String, analysisYears: Int, into report: inout Report) {

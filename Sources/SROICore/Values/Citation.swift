@@ -43,6 +43,8 @@ public struct Assumption<Value: Sendable>: Sendable {
     public var rationale: String?
     /// Evidence for it.
     public var source: Citation?
+    /// The range and distribution it may take, for sensitivity analysis and simulation.
+    public var uncertainty: Uncertainty?
 
     public init(
         _ value: Value, at location: SourceLocation? = nil, rationale: String? = nil, source: Citation? = nil

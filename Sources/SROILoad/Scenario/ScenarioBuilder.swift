@@ -8,7 +8,7 @@ struct ScenarioBuilder {
 
     static let topKeys = [
         "schema", "title", "organisation", "description", "illustrative", "analysis_period", "report_currency",
-        "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes", "integrity",
+        "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes", "integrity", "sensitivity",
     ]
 
     struct Header {
@@ -74,6 +74,18 @@ struct ScenarioBuilder {
             priceIndex: conventions.priceIndex, optimismBias: conventions.optimismBias, stakeholders: stakeholders,
             inputs: inputs, outcomes: outcomes)
         scenario.integrityRules = rules
+        if let node = fields.optional("sensitivity"),
+            let settings = reader.mapping(node, "sensitivity", allowed: ["target_ratio", "tolerance"])
+        {
+            if let target = settings.optional("target_ratio").flatMap({ reader.number($0, settings.path("target_ratio")) }) {
+                scenario.sensitivity.targetRatio = target
+            }
+            if let tolerance = settings.optional("tolerance").flatMap({
+                reader.number($0, settings.path("tolerance"), allowed: "a relative tolerance > 0")
+            }) {
+                scenario.sensitivity.tolerance = tolerance
+            }
+        }
         return scenario
     }
 
@@ -107,9 +119,18 @@ struct ScenarioBuilder {
             }
         }
         var schedule: DiscountSchedule?
+        var rateUncertainty: Uncertainty?
         switch (fields.optional("discount_rate"), fields.optional("discount_schedule")) {
         case (let rate?, nil):
-            schedule = readRate(rate)
+            if case .mapping = rate {
+                let assumption = reader.assumption(
+                    rate, "conventions.discount_rate", uncertain: true,
+                    read: { reader.number($0, $1, allowed: "a rate ≥ 0, e.g. 0.035") })
+                schedule = assumption.map { DiscountSchedule.constant($0.value, at: $0.location) }
+                rateUncertainty = assumption?.uncertainty
+            } else {
+                schedule = readRate(rate)
+            }
         case (nil, let named?):
             schedule = resolve(
                 named, "conventions.discount_schedule", in: library.schedules, kind: .discountSchedules,
@@ -149,9 +170,9 @@ struct ScenarioBuilder {
             }
         }
         guard let from, let schedule else { return nil }
-        return DeclaredConventions(
-            conventions: Conventions(discountFrom: from, discounting: schedule, discountInputs: discountInputs),
-            priceIndex: index, optimismBias: optimism)
+        var conventions = Conventions(discountFrom: from, discounting: schedule, discountInputs: discountInputs)
+        conventions.rateUncertainty = rateUncertainty
+        return DeclaredConventions(conventions: conventions, priceIndex: index, optimismBias: optimism)
     }
 
     private func readRate(_ node: Node) -> DiscountSchedule? {
@@ -267,7 +288,6 @@ struct ScenarioBuilder {
                         node, "\(path).quantity", allowed: ["records", "unit", "rationale", "source"])
                 else { return nil }
                 quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
-                if quantityFields.has("value") { return nil }
                 recorded = quantityFields.optional("records").flatMap { readRecords($0, "\(path).quantity.records") }
                 guard recorded != nil else { return nil }
                 return Assumption(
@@ -278,7 +298,7 @@ struct ScenarioBuilder {
                     })
             }
             return reader.assumption(
-                node, "\(path).quantity", extraKeys: ["unit"],
+                node, "\(path).quantity", extraKeys: ["unit"], uncertain: true,
                 read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
                 extra: { quantityFields in
                     quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
@@ -288,17 +308,28 @@ struct ScenarioBuilder {
         var deductions: [DeductionKind: Assumption<Deduction>] = [:]
         for kind in DeductionKind.allCases {
             if let node = fields.optional(kind.rawValue),
-                let deduction = reader.assumption(node, "\(path).\(kind.rawValue)", read: reader.deduction)
+                let deduction = reader.assumption(node, "\(path).\(kind.rawValue)", uncertain: true, read: reader.deduction)
             {
+                if deduction.uncertainty != nil, deduction.value.isByYear {
+                    reader.error(
+                        deduction.uncertainty?.location, "\(path).\(kind.rawValue).range",
+                        "a range applies to a single share, not to a list of shares by year")
+                }
                 deductions[kind] = deduction
             }
         }
         let dropOff = fields.optional("drop_off").flatMap { node in
-            reader.assumption(node, "\(path).drop_off", read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
+            reader.assumption(
+                node, "\(path).drop_off", uncertain: true, read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
         }
-        let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration")
-        {
-            reader.integer($0, $1, allowed: "a whole number of years ≥ 1")
+        var durationUncertainty: Uncertainty?
+        let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration") {
+            node, field -> Int? in
+            guard case .mapping = node else { return reader.integer(node, field, allowed: "a whole number of years ≥ 1") }
+            let assumption = reader.assumption(
+                node, field, uncertain: true, read: { reader.integer($0, $1, allowed: "a whole number of years ≥ 1") })
+            durationUncertainty = assumption?.uncertainty
+            return assumption?.value
         }
         let start =
             located(fields.optional("start_year"), "\(path).start_year") {
@@ -321,6 +352,7 @@ struct ScenarioBuilder {
             duration: duration, startYear: start, valueType: valueType, confidence: confidence,
             location: reader.location(node))
         outcome.recorded = recorded
+        outcome.durationUncertainty = durationUncertainty
         return outcome
     }
 
@@ -492,8 +524,10 @@ struct ScenarioBuilder {
     private func readProxy(_ node: Node, _ path: String, library: ModelLibrary) -> FinancialProxy? {
         guard
             let fields = reader.mapping(
-                node, path, allowed: ["model", "value", "currency", "per", "price_year", "source", "rationale"])
+                node, path,
+                allowed: ["model", "value", "currency", "per", "price_year", "source", "rationale"] + DocumentReader.uncertaintyKeys)
         else { return nil }
+        let uncertainty = reader.uncertainty(fields)
         if let modelNode = fields.optional("model") {
             for key in ["value", "currency", "per", "price_year", "source"] where fields.has(key) {
                 reader.error(
@@ -506,6 +540,7 @@ struct ScenarioBuilder {
             else { return nil }
             proxy.location = reader.location(modelNode)
             proxy.rationale = fields.string("rationale") ?? proxy.rationale
+            proxy.uncertainty = uncertainty
             return proxy
         }
         let value = fields.required("value", allowed: "a money value, or model: id/entry").flatMap {
@@ -518,8 +553,10 @@ struct ScenarioBuilder {
             reader.citation($0, fields.path("source"))
         }
         guard let value, let currency else { return nil }
-        return FinancialProxy(
+        var proxy = FinancialProxy(
             value: value, currency: currency, per: per, priceYear: priceYear, citation: source,
             rationale: fields.string("rationale"), location: reader.location(fields.optional("value")!))
+        proxy.uncertainty = uncertainty
+        return proxy
     }
 }

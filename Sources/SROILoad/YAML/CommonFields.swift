@@ -25,23 +25,63 @@ extension DocumentReader {
             licence: fields.string("licence") ?? inherited?.licence)
     }
 
-    /// A judgement: a bare value, or `{value, rationale, source}`.
+    static let uncertaintyKeys = ["range", "distribution", "sd"]
+
+    /// A judgement: a bare value, or `{value, rationale, source}`; with `uncertain`, also
+    /// `range`, `distribution` and `sd`.
     func assumption<T>(
-        _ node: Node, _ path: String, extraKeys: [String] = [], read: (Node, String) -> T?,
+        _ node: Node, _ path: String, extraKeys: [String] = [], uncertain: Bool = false, read: (Node, String) -> T?,
         extra: ((Fields) -> Void)? = nil
     ) -> Assumption<T>? {
         guard case .mapping = node else {
             return read(node, path).map { Assumption($0, at: location(node)) }
         }
-        guard let fields = mapping(node, path, allowed: ["value", "rationale", "source"] + extraKeys) else {
-            return nil
-        }
+        let allowed = ["value", "rationale", "source"] + extraKeys + (uncertain ? Self.uncertaintyKeys : [])
+        guard let fields = mapping(node, path, allowed: allowed) else { return nil }
         extra?(fields)
         guard let valueNode = fields.required("value") else { return nil }
         let value = read(valueNode, fields.path("value"))
         let rationale = fields.string("rationale")
         let source = fields.optional("source").flatMap { citation($0, fields.path("source")) }
-        return value.map { Assumption($0, at: location(valueNode), rationale: rationale, source: source) }
+        var assumption = value.map { Assumption($0, at: location(valueNode), rationale: rationale, source: source) }
+        if uncertain { assumption?.uncertainty = uncertainty(fields) }
+        return assumption
+    }
+
+    /// `range: {low, high}`, `distribution: uniform|triangular|pert|normal` and `sd`, when any is
+    /// given among the fields.
+    func uncertainty(_ fields: Fields) -> Uncertainty? {
+        guard Self.uncertaintyKeys.contains(where: fields.has) else { return nil }
+        var uncertainty = Uncertainty(
+            location: fields.keyLocation("range") ?? fields.keyLocation("distribution") ?? fields.location)
+        if let rangeNode = fields.optional("range"),
+            let range = mapping(rangeNode, fields.path("range"), allowed: ["low", "high"])
+        {
+            uncertainty.low = range.required("low").flatMap { number($0, range.path("low")) }
+            uncertainty.high = range.required("high").flatMap { number($0, range.path("high")) }
+        }
+        let deviation = fields.optional("sd").flatMap { number($0, fields.path("sd"), allowed: "a standard deviation > 0") }
+        if let node = fields.optional("distribution"), let name = string(node, fields.path("distribution")) {
+            switch name {
+            case "uniform": uncertainty.distribution = .uniform
+            case "triangular": uncertainty.distribution = .triangular
+            case "pert": uncertainty.distribution = .pert
+            case "normal":
+                if let deviation {
+                    uncertainty.distribution = .normal(standardDeviation: deviation)
+                } else {
+                    error(location(node), fields.path("sd"), "a normal distribution needs sd", allowed: "a standard deviation > 0")
+                }
+            default:
+                error(
+                    location(node), fields.path("distribution"), "is not a distribution", found: "'\(name)'",
+                    allowed: "uniform, triangular, pert, normal")
+            }
+        }
+        if deviation != nil, uncertainty.distribution?.name != "normal" {
+            error(fields.keyLocation("sd"), fields.path("sd"), "sd belongs to a normal distribution", allowed: "distribution: normal")
+        }
+        return uncertainty
     }
 
     /// A deduction share: one number, or a list of one share per year of the outcome.

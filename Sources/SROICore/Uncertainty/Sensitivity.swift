@@ -1,0 +1,140 @@
+/// One-at-a-time sensitivity and switching values (SROI-METHOD, Sensitivity).
+///
+/// Every figure here comes from a full evaluation of the scenario with one assumption changed,
+/// so each can be reproduced with `sroi run` on the scenario edited by hand.
+public struct SensitivityAnalysis: Sendable {
+    public struct SwitchingValue: Sendable, Equatable {
+        public enum Method: String, Sendable {
+            /// The ratio is linear in the assumption: solved from two evaluations.
+            case exactLinear = "exact_linear"
+            /// Bracketed within the range and bisected to the tolerance.
+            case bisection
+            /// A whole-number assumption: the first value in the range at which the ratio reaches the target.
+            case wholeNumberSearch = "whole_number_search"
+        }
+
+        /// `nil` when the target is not reachable within the assumption's range.
+        public var value: Double?
+        public var method: Method
+        /// The ratio recomputed at ``value`` by a full evaluation.
+        public var ratioAtValue: Double?
+        /// Why no value is given.
+        public var note: String?
+    }
+
+    public struct Entry: Sendable {
+        public var parameter: UncertainParameter
+        public var low: Double
+        public var high: Double
+        public var ratioAtLow: FigureValue
+        public var ratioAtHigh: FigureValue
+        public var npvAtLow: FigureValue
+        public var npvAtHigh: FigureValue
+        /// `|ratio at high − ratio at low|`: the width of the tornado's bar.
+        public var swing: Double
+        public var switchingValue: SwitchingValue
+    }
+
+    public var baseRatio: FigureValue
+    public var baseNPV: FigureValue
+    public var targetRatio: Double
+    /// Entries with a range, widest swing first.
+    public var entries: [Entry]
+
+    /// Runs the analysis; the scenario must validate.
+    public static func run(_ scenario: Scenario) throws(ValidationFailure) -> SensitivityAnalysis {
+        let base = try Evaluator().evaluate(scenario).results
+        let target = scenario.sensitivity.targetRatio
+        var entries: [Entry] = []
+        for parameter in scenario.uncertainParameters {
+            guard let low = parameter.uncertainty.low, let high = parameter.uncertainty.high else { continue }
+            let atLow = try Evaluator().evaluate(scenario.setting(parameter.kind, to: low)).results
+            let atHigh = try Evaluator().evaluate(scenario.setting(parameter.kind, to: high)).results
+            let swing: Double
+            if let a = atLow.sroiRatio.value.number, let b = atHigh.sroiRatio.value.number {
+                swing = abs(b - a)
+            } else {
+                swing = 0
+            }
+            let switching = try switchingValue(
+                parameter, low: low, high: high, target: target, tolerance: scenario.sensitivity.tolerance, scenario: scenario,
+                ratioAtLow: atLow.sroiRatio.value.number, ratioAtHigh: atHigh.sroiRatio.value.number)
+            entries.append(
+                Entry(
+                    parameter: parameter, low: low, high: high, ratioAtLow: atLow.sroiRatio.value,
+                    ratioAtHigh: atHigh.sroiRatio.value, npvAtLow: atLow.netPresentValue.value,
+                    npvAtHigh: atHigh.netPresentValue.value, swing: swing, switchingValue: switching))
+        }
+        // Widest first; ties keep file order, so the output is the same run after run.
+        let ordered = entries.enumerated().sorted { a, b in
+            a.element.swing != b.element.swing ? a.element.swing > b.element.swing : a.offset < b.offset
+        }.map(\.element)
+        return SensitivityAnalysis(
+            baseRatio: base.sroiRatio.value, baseNPV: base.netPresentValue.value, targetRatio: target, entries: ordered)
+    }
+
+    static func ratio(_ scenario: Scenario, _ kind: UncertainParameter.Kind, _ value: Double) throws(ValidationFailure) -> Double? {
+        try Evaluator().evaluate(scenario.setting(kind, to: value)).results.sroiRatio.value.number
+    }
+
+    static func switchingValue(
+        _ parameter: UncertainParameter, low: Double, high: Double, target: Double, tolerance: Double, scenario: Scenario,
+        ratioAtLow: Double?, ratioAtHigh: Double?
+    ) throws(ValidationFailure) -> SwitchingValue {
+        guard let ratioAtLow, let ratioAtHigh else {
+            return SwitchingValue(value: nil, method: .bisection, ratioAtValue: nil, note: "the ratio is undefined (no inputs)")
+        }
+        let unreachable = "the ratio does not reach \(NumberFormat.shortest(target)) within the range"
+        if parameter.isWholeNumber {
+            var previous = try ratio(scenario, parameter.kind, low)
+            if let previous, previous == target {
+                return SwitchingValue(value: low, method: .wholeNumberSearch, ratioAtValue: previous, note: nil)
+            }
+            var value = low + 1
+            while value <= high {
+                let current = try ratio(scenario, parameter.kind, value)
+                if let before = previous, let current, (before - target) * (current - target) <= 0 {
+                    return SwitchingValue(
+                        value: value, method: .wholeNumberSearch, ratioAtValue: current,
+                        note: "the ratio passes \(NumberFormat.shortest(target)) between \(NumberFormat.shortest(value - 1)) and \(NumberFormat.shortest(value)) years")
+                }
+                previous = current
+                value += 1
+            }
+            return SwitchingValue(value: nil, method: .wholeNumberSearch, ratioAtValue: nil, note: unreachable)
+        }
+        if parameter.ratioIsLinear {
+            // ratio(x) = ratioAtLow + slope × (x − low), exactly, for these assumptions.
+            let slope = (ratioAtHigh - ratioAtLow) / (high - low)
+            guard slope != 0 else {
+                return SwitchingValue(value: nil, method: .exactLinear, ratioAtValue: nil, note: "the ratio does not depend on it")
+            }
+            let value = low + (target - ratioAtLow) / slope
+            guard value >= low, value <= high else {
+                return SwitchingValue(
+                    value: nil, method: .exactLinear, ratioAtValue: nil,
+                    note: unreachable + " (it would need \(NumberFormat.shortest(value)))")
+            }
+            return SwitchingValue(
+                value: value, method: .exactLinear, ratioAtValue: try ratio(scenario, parameter.kind, value), note: nil)
+        }
+        guard (ratioAtLow - target) * (ratioAtHigh - target) <= 0 else {
+            return SwitchingValue(value: nil, method: .bisection, ratioAtValue: nil, note: unreachable)
+        }
+        var (a, b) = (low, high)
+        var ratioA = ratioAtLow
+        let width = tolerance * max(high - low, .leastNormalMagnitude)
+        for _ in 0..<200 where b - a > width {
+            let middle = a + (b - a) / 2
+            guard let ratioMiddle = try ratio(scenario, parameter.kind, middle) else { break }
+            if (ratioA - target) * (ratioMiddle - target) <= 0 {
+                b = middle
+            } else {
+                a = middle
+                ratioA = ratioMiddle
+            }
+        }
+        let value = a + (b - a) / 2
+        return SwitchingValue(value: value, method: .bisection, ratioAtValue: try ratio(scenario, parameter.kind, value), note: nil)
+    }
+}
