@@ -19,13 +19,17 @@ public enum UncertaintyDocuments {
 
     static func value(_ value: FigureValue) -> JSON { ResultsDocument.value(value) }
 
-    public static func sensitivity(_ analysis: SensitivityAnalysis, scenario: Scenario, provenance: Provenance) -> JSON {
+    public static func sensitivity(_ analysis: SensitivityAnalysis, scenario: Scenario, provenance: Provenance) -> JSON
+    {
         .members([
             ("format", .string(sensitivityFormat)),
             ("engine", ResultsDocument.engine),
             ("files", provenance.json),
             ("scenario", .string(scenario.title)),
-            ("base", .object([("sroi_ratio", value(analysis.baseRatio)), ("net_present_value", value(analysis.baseNPV))])),
+            (
+                "base",
+                .object([("sroi_ratio", value(analysis.baseRatio)), ("net_present_value", value(analysis.baseNPV))])
+            ),
             ("target_ratio", .number(analysis.targetRatio)),
             (
                 "assumptions",
@@ -71,7 +75,10 @@ public enum UncertaintyDocuments {
                 ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), Display.fixed(entry.swing), value,
             ]
         }
-        let header = ["assumption", "range", "ratio at low", "ratio at high", "swing", "ratio \(NumberFormat.shortest(analysis.targetRatio)) at"]
+        let header = [
+            "assumption", "range", "ratio at low", "ratio at high", "swing",
+            "ratio \(NumberFormat.shortest(analysis.targetRatio)) at",
+        ]
         lines += table([header] + rows)
         if analysis.entries.isEmpty { lines.append("(no assumption declares a range)") }
         return lines.joined(separator: "\n") + "\n"
@@ -116,15 +123,21 @@ public enum UncertaintyDocuments {
     public static func simulationTable(_ simulation: Simulation, currency: Currency) -> String {
         let ratio = simulation.ratio
         let npv = simulation.npv
-        var lines = ["Monte Carlo: \(simulation.draws) draws, seed \(simulation.seed), \(simulation.parameters.count) assumptions drawn", ""]
+        var lines = [
+            "Monte Carlo: \(simulation.draws) draws, seed \(simulation.seed), \(simulation.parameters.count) assumptions drawn",
+            "",
+        ]
         lines += table([
             ["", "mean", "p5", "p25", "median", "p75", "p95"],
-            ["SROI ratio"] + [ratio.mean, ratio.p5, ratio.p25, ratio.median, ratio.p75, ratio.p95].map { Display.fixed($0) },
-            ["NPV (\(currency.code))"] + [npv.mean, npv.p5, npv.p25, npv.median, npv.p75, npv.p95].map { Display.fixed($0, decimals: 0) },
+            ["SROI ratio"]
+                + [ratio.mean, ratio.p5, ratio.p25, ratio.median, ratio.p75, ratio.p95].map { Display.fixed($0) },
+            ["NPV (\(currency.code))"]
+                + [npv.mean, npv.p5, npv.p25, npv.median, npv.p75, npv.p95].map { Display.fixed($0, decimals: 0) },
         ])
         lines.append("")
         lines.append(
-            "Probability that the ratio exceeds \(NumberFormat.shortest(simulation.targetRatio)): \(Display.fixed(simulation.probabilityAboveTarget * 100, decimals: 1))%")
+            "Probability that the ratio exceeds \(NumberFormat.shortest(simulation.targetRatio)): \(Display.fixed(simulation.probabilityAboveTarget * 100, decimals: 1))%"
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SROICore
+import SROILoad
 
 #if canImport(Glibc)
     import Glibc
@@ -11,8 +13,9 @@ struct Bench: ParsableCommand {
         discussion: """
             Example:
               sroi bench records --rows 10000000
+              sroi bench simulation --draws 1000000
             """,
-        subcommands: [Records.self])
+        subcommands: [Records.self, Simulation.self])
 
     struct Records: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -118,6 +121,80 @@ struct Bench: ParsableCommand {
                 !$0.contains("_import INTEGER") && !$0.contains("_line INTEGER") && !$0.hasPrefix("CREATE INDEX")
             }
             return lines.joined(separator: "\n").replacingOccurrences(of: "\"records_shifts\"", with: "shifts")
+        }
+    }
+}
+
+extension Bench {
+    struct Simulation: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Monte Carlo draws per second for a scenario of 50 outcomes over 10 years.",
+            discussion: """
+                Each outcome draws five assumptions, so a draw samples 250 values and evaluates 500
+                outcome-years. Two mixes: every assumption uniform; and quantity uniform, proxy triangular,
+                deadweight PERT, attribution normal, drop-off uniform. Each runs with one thread and with
+                every core, and must give the same numbers both ways.
+                Example:
+                  sroi bench simulation --draws 1000000
+                """)
+
+        @Option(help: "How many draws per run.")
+        var draws = 1_000_000
+
+        func run() throws {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            Terminal.write("50 outcomes × 10 years, 250 assumptions drawn per draw, \(draws) draws, \(cores) cores\n")
+            for mixed in [false, true] {
+                Terminal.write(mixed ? "mixed distributions:\n" : "all uniform:\n")
+                let yaml = Self.scenario(outcomes: 50, years: 10, mixed: mixed)
+                let loaded = try ScenarioLoader().load(text: yaml, file: "bench-simulation.yaml", directory: ".")
+                try measure(loaded.scenario, cores: cores)
+            }
+        }
+
+        func measure(_ scenario: Scenario, cores: Int) throws {
+            var first: SROICore.Simulation?
+            for threads in Array(Set([1, cores])).sorted() {
+                var result: SROICore.Simulation?
+                let seconds = try Records.time {
+                    result = try SROICore.Simulation.run(scenario, draws: draws, seed: 42, threads: threads)
+                }
+                Terminal.write(
+                    String(
+                        format: "  %d thread%@: %.2f s, %.0f draws per second (mean ratio %.6f)\n", threads,
+                        threads == 1 ? "" : "s",
+                        seconds, Double(draws) / seconds, result!.ratio.mean))
+                if let first, first.ratio != result!.ratio {
+                    Terminal.error("error: results differ between thread counts")
+                    throw ExitCode.failure
+                }
+                first = result
+            }
+        }
+
+        static func scenario(outcomes: Int, years: Int, mixed: Bool) -> String {
+            var lines = [
+                "schema: sroi-scenario/1", "title: Simulation benchmark", "analysis_period: {years: \(years)}",
+                "report_currency: GBP", "conventions: {discount_from: year1, discount_rate: 0.035}",
+                "stakeholders: [{id: people}]", "inputs: [{id: grant, amount: 1000000}]", "outcomes:",
+            ]
+            for index in 1...outcomes {
+                let quantity = 10 + index % 7
+                lines += [
+                    "  - id: outcome\(index)",
+                    "    stakeholder: people",
+                    "    quantity: {value: \(quantity), range: {low: \(quantity - 5), high: \(quantity + 5)}, distribution: uniform}",
+                    "    proxy: {value: 1000, currency: GBP, source: Benchmark, range: {low: 500, high: 2000}, distribution: \(mixed ? "triangular" : "uniform")}",
+                    "    deadweight: {value: 0.2, range: {low: 0.05, high: 0.5}, distribution: \(mixed ? "pert" : "uniform")}",
+                    mixed
+                        ? "    attribution: {value: 0.25, distribution: normal, sd: 0.05}"
+                        : "    attribution: {value: 0.25, range: {low: 0.1, high: 0.4}, distribution: uniform}",
+                    "    drop_off: {value: 0.1, range: {low: 0, high: 0.3}, distribution: uniform}",
+                    "    duration: \(years)",
+                    "    value_type: social",
+                ]
+            }
+            return lines.joined(separator: "\n") + "\n"
         }
     }
 }

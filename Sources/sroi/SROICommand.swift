@@ -20,7 +20,8 @@ struct SROICommand: ParsableCommand {
             """,
         version: Engine.version,
         subcommands: [
-            Check.self, Run.self, Explain.self, Sensitivity.self, Simulate.self, Conformance.self, DataCommand.self, Bench.self,
+            Check.self, Run.self, Explain.self, Sensitivity.self, Simulate.self, Conformance.self, DataCommand.self,
+            Bench.self,
         ]
     )
 }

@@ -28,7 +28,8 @@ struct Sensitivity: ParsableCommand {
         }
         Terminal.write(UncertaintyDocuments.sensitivityTable(analysis))
         guard let out = output.out else { return }
-        let document = UncertaintyDocuments.sensitivity(analysis, scenario: loaded.scenario, provenance: loaded.provenance)
+        let document = UncertaintyDocuments.sensitivity(
+            analysis, scenario: loaded.scenario, provenance: loaded.provenance)
         try output.write([("sensitivity.json", document.rendered())])
     }
 }
@@ -70,7 +71,8 @@ struct Simulate: ParsableCommand {
         }
         let simulation: Simulation
         do {
-            simulation = try Simulation.run(loaded.scenario, draws: draws, seed: seed, threads: threads, progress: report)
+            simulation = try Simulation.run(
+                loaded.scenario, draws: draws, seed: seed, threads: threads, progress: report)
         } catch {
             progress.clear()
             Terminal.error(error.description)
@@ -79,7 +81,8 @@ struct Simulate: ParsableCommand {
         progress.clear()
         Terminal.write(UncertaintyDocuments.simulationTable(simulation, currency: loaded.scenario.reportCurrency.value))
         guard output.out != nil else { return }
-        let document = UncertaintyDocuments.simulation(simulation, scenario: loaded.scenario, provenance: loaded.provenance)
+        let document = UncertaintyDocuments.simulation(
+            simulation, scenario: loaded.scenario, provenance: loaded.provenance)
         try output.write([("simulation.json", document.rendered())])
     }
 }

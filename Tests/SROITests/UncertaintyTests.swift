@@ -6,9 +6,13 @@ import Testing
 /// Sensitivity, switching values and simulation, against figures worked by hand.
 @Suite struct UncertaintyTests {
     /// One outcome, one year, no discounting: ratio = Q × P × (1 − DW) × (1 − AT) / inputs.
-    private func scenario(_ outcome: [String], inputs: Double = 5000, discount: String = "discount_rate: 0") throws -> Scenario {
+    private func scenario(_ outcome: [String], inputs: Double = 5000, discount: String = "discount_rate: 0") throws
+        -> Scenario
+    {
         try Support.load(
-            Support.scenario(discount: discount, inputs: ["- {id: grant, amount: \(NumberFormat.shortest(inputs))}"], outcome: outcome)
+            Support.scenario(
+                discount: discount, inputs: ["- {id: grant, amount: \(NumberFormat.shortest(inputs))}"],
+                outcome: outcome)
         ).scenario
     }
 
@@ -50,7 +54,9 @@ import Testing
         let value = try #require(switching.value)
         #expect(abs(value - 0.375) < 1e-12)
         // Recomputed by a full evaluation at that value, the ratio is 1.
-        let ratio = try #require(try Evaluator().evaluate(base.setting(.deduction(outcome: "jobs", .deadweight), to: value)).results.sroiRatio.value.number)
+        let ratio = try #require(
+            try Evaluator().evaluate(base.setting(.deduction(outcome: "jobs", .deadweight), to: value)).results
+                .sroiRatio.value.number)
         #expect(abs(ratio - 1) < 1e-12)
         #expect(switching.ratioAtValue.map { abs($0 - 1) < 1e-12 } == true)
     }
@@ -99,15 +105,16 @@ import Testing
     }
 
     private func simulationScenario() throws -> Scenario {
-        try scenario([
-            "quantity: {value: 10, range: {low: 5, high: 15}, distribution: uniform}",
-            "proxy: {value: 1000, currency: GBP, source: T, range: {low: 800, high: 1500}, distribution: pert}",
-            "deadweight: {value: 0.2, range: {low: 0.1, high: 0.4}, distribution: triangular}",
-            "attribution: {value: 0.1, distribution: normal, sd: 0.05}",
-            "drop_off: {value: 0.1, range: {low: 0, high: 0.3}, distribution: uniform}",
-            "duration: {value: 3, range: {low: 2, high: 4}, distribution: uniform}",
-            "value_type: social",
-        ], discount: "discount_rate: {value: 0.035, range: {low: 0.015, high: 0.05}, distribution: uniform}")
+        try scenario(
+            [
+                "quantity: {value: 10, range: {low: 5, high: 15}, distribution: uniform}",
+                "proxy: {value: 1000, currency: GBP, source: T, range: {low: 800, high: 1500}, distribution: pert}",
+                "deadweight: {value: 0.2, range: {low: 0.1, high: 0.4}, distribution: triangular}",
+                "attribution: {value: 0.1, distribution: normal, sd: 0.05}",
+                "drop_off: {value: 0.1, range: {low: 0, high: 0.3}, distribution: uniform}",
+                "duration: {value: 3, range: {low: 2, high: 4}, distribution: uniform}",
+                "value_type: social",
+            ], discount: "discount_rate: {value: 0.035, range: {low: 0.015, high: 0.05}, distribution: uniform}")
     }
 
     @Test func sameSeedSameNumbersWithOneAndTwoThreads() throws {
@@ -132,7 +139,9 @@ import Testing
         var outputs: [Data] = []
         for threads in ["1", "2"] {
             let out = (directory as NSString).appendingPathComponent("out\(threads)")
-            let result = try Support.sroi(["simulate", file, "--draws", "5000", "--seed", "42", "--threads", threads, "--out", out])
+            let result = try Support.sroi([
+                "simulate", file, "--draws", "5000", "--seed", "42", "--threads", threads, "--out", out,
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             outputs.append(try Data(contentsOf: URL(fileURLWithPath: out + "/simulation.json")))
         }
@@ -171,7 +180,8 @@ import Testing
         // PERT on [800, 1500], mode 1000: mean (800 + 4 × 1000 + 1500) / 6 = 1050; ratio Q × P / 5000.
         let pert = try Simulation.run(
             scenario([
-                "quantity: 10", "proxy: {value: 1000, currency: GBP, source: T, range: {low: 800, high: 1500}, distribution: pert}",
+                "quantity: 10",
+                "proxy: {value: 1000, currency: GBP, source: T, range: {low: 800, high: 1500}, distribution: pert}",
                 "duration: 1", "value_type: social",
             ]), draws: 40_000, seed: 1, threads: 2)
         // PERT sd ≤ (b − a) / 6 ≈ 116.7, so the ratio's sd ≤ 0.233.
@@ -181,7 +191,9 @@ import Testing
     @Test func percentilesAreOrdered() throws {
         let simulation = try Simulation.run(simulationScenario(), draws: 10_000, seed: 3, threads: 2)
         for summary in [simulation.ratio, simulation.npv] {
-            let ordered = [summary.minimum, summary.p5, summary.p25, summary.median, summary.p75, summary.p95, summary.maximum]
+            let ordered = [
+                summary.minimum, summary.p5, summary.p25, summary.median, summary.p75, summary.p95, summary.maximum,
+            ]
             #expect(ordered == ordered.sorted())
         }
         #expect(simulation.histogram.counts.reduce(0, +) == 10_000)
@@ -196,9 +208,13 @@ import Testing
         let ratio = try #require(evaluation.results.sroiRatio.value.number)
         #expect(abs(base.ratio - ratio) <= 1e-12 * ratio)
         let year0 = try scenario(
-            ["quantity: 3", "proxy: {value: 700, currency: GBP, source: T}", "drop_off: 0.3", "duration: 5", "value_type: social"],
+            [
+                "quantity: 3", "proxy: {value: 700, currency: GBP, source: T}", "drop_off: 0.3", "duration: 5",
+                "value_type: social",
+            ],
             discount: "discount_rate: 0.035")
-        #expect(try CompiledScenario(year0).baseCase().ratio == Evaluator().evaluate(year0).results.sroiRatio.value.number)
+        #expect(
+            try CompiledScenario(year0).baseCase().ratio == Evaluator().evaluate(year0).results.sroiRatio.value.number)
     }
 
     @Test func portableLogarithmAgreesWithTheLibraryToOneUlp() {
@@ -218,13 +234,28 @@ import Testing
 
     @Test func invalidRangesAreRefusedWithTheirPlace() throws {
         let cases: [(String, String, String)] = [
-            ("deadweight: {value: 0.2, range: {low: 0.5, high: 0.1}}", "outcomes[jobs].deadweight.range", "low must be below high"),
-            ("deadweight: {value: 0.2, range: {low: 0.1, high: 1.5}}", "outcomes[jobs].deadweight.range.high", "outside the values"),
-            ("deadweight: {value: 0.2, range: {low: 0.3, high: 0.5}}", "outcomes[jobs].deadweight.range", "must lie within its range"),
+            (
+                "deadweight: {value: 0.2, range: {low: 0.5, high: 0.1}}", "outcomes[jobs].deadweight.range",
+                "low must be below high"
+            ),
+            (
+                "deadweight: {value: 0.2, range: {low: 0.1, high: 1.5}}", "outcomes[jobs].deadweight.range.high",
+                "outside the values"
+            ),
+            (
+                "deadweight: {value: 0.2, range: {low: 0.3, high: 0.5}}", "outcomes[jobs].deadweight.range",
+                "must lie within its range"
+            ),
             ("deadweight: {value: 0.2, distribution: uniform}", "outcomes[jobs].deadweight.range", "needs a range"),
             ("deadweight: {value: 0.2, distribution: normal}", "outcomes[jobs].deadweight.sd", "needs sd"),
-            ("deadweight: {value: 0.2, distribution: lognormal}", "outcomes[jobs].deadweight.distribution", "is not a distribution"),
-            ("deadweight: {value: [0.1, 0.2, 0.3], range: {low: 0, high: 1}}", "outcomes[jobs].deadweight.range", "not to a list"),
+            (
+                "deadweight: {value: 0.2, distribution: lognormal}", "outcomes[jobs].deadweight.distribution",
+                "is not a distribution"
+            ),
+            (
+                "deadweight: {value: [0.1, 0.2, 0.3], range: {low: 0, high: 1}}", "outcomes[jobs].deadweight.range",
+                "not to a list"
+            ),
         ]
         for (line, field, message) in cases {
             let yaml = Support.scenario(outcome: Support.outcomeLines + [line])

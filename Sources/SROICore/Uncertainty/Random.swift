@@ -12,6 +12,8 @@ public struct DrawGenerator: Sendable {
     private var s1: UInt64
     private var s2: UInt64
     private var s3: UInt64
+    /// The second normal of the last polar pair, used by the next call.
+    private var spareNormal: Double?
 
     public init(seed: UInt64, draw: UInt64) {
         var state = seed &+ draw &* 0x9E37_79B9_7F4A_7C15
@@ -50,14 +52,20 @@ public struct DrawGenerator: Sendable {
         (Double(next() >> 12) + 0.5) * 0x1.0p-52
     }
 
-    /// Standard normal, by Marsaglia's polar method.
+    /// Standard normal, by Marsaglia's polar method; each pair of uniforms gives two normals.
     public mutating func standardNormal() -> Double {
+        if let spare = spareNormal {
+            spareNormal = nil
+            return spare
+        }
         while true {
             let u = 2 * uniform() - 1
             let v = 2 * uniform() - 1
             let s = u * u + v * v
             if s > 0, s < 1 {
-                return u * (-2 * PortableMath.log(s) / s).squareRoot()
+                let scale = (-2 * PortableMath.log(s) / s).squareRoot()
+                spareNormal = v * scale
+                return u * scale
             }
         }
     }
@@ -65,7 +73,11 @@ public struct DrawGenerator: Sendable {
     /// Gamma with shape ≥ 1 and scale 1, by Marsaglia and Tsang (2000).
     public mutating func gamma(shape: Double) -> Double {
         let d = shape - 1.0 / 3.0
-        let c = 1 / (9 * d).squareRoot()
+        return gamma(d: d, c: 1 / (9 * d).squareRoot())
+    }
+
+    /// Gamma with Marsaglia and Tsang's constants `d = shape − 1/3` and `c = 1/√(9d)` given.
+    public mutating func gamma(d: Double, c: Double) -> Double {
         while true {
             var x: Double
             var v: Double
@@ -80,6 +92,22 @@ public struct DrawGenerator: Sendable {
         }
     }
 
+    /// Triangular on `low…high` with the given mode, by inverting its distribution function.
+    public mutating func triangular(low a: Double, mode c: Double, high b: Double) -> Double {
+        let u = uniform()
+        if u < (c - a) / (b - a) { return a + ((b - a) * (c - a) * u).squareRoot() }
+        return b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+    }
+
+    /// Normal, redrawn until it falls within `lower…upper`.
+    public mutating func truncatedNormal(mean: Double, deviation: Double, lower: Double, upper: Double) -> Double {
+        for _ in 0..<10_000 {
+            let value = mean + deviation * standardNormal()
+            if value >= lower, value <= upper { return value }
+        }
+        return min(max(mean, lower), upper)
+    }
+
     /// A draw from a distribution over `low…high` with mode (or mean) `centre`, truncated to
     /// `domain` (and to the range, where one is given) by redrawing.
     public mutating func sample(
@@ -91,12 +119,7 @@ public struct DrawGenerator: Sendable {
             let (a, b) = (low!, high!)
             return a + (b - a) * uniform()
         case .triangular:
-            // Inverse of the cumulative distribution.
-            let (a, b, c) = (low!, high!, centre)
-            let u = uniform()
-            let split = (c - a) / (b - a)
-            if u < split { return a + ((b - a) * (c - a) * u).squareRoot() }
-            return b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+            return triangular(low: low!, mode: centre, high: high!)
         case .pert:
             let (a, b, c) = (low!, high!, centre)
             let alpha = 1 + 4 * (c - a) / (b - a)
@@ -105,13 +128,9 @@ public struct DrawGenerator: Sendable {
             let y = gamma(shape: beta)
             return a + (b - a) * (x / (x + y))
         case .normal(let deviation):
-            let lower = max(low ?? domain.lowerBound, domain.lowerBound)
-            let upper = min(high ?? domain.upperBound, domain.upperBound)
-            for _ in 0..<10_000 {
-                let value = centre + deviation * standardNormal()
-                if value >= lower, value <= upper { return value }
-            }
-            return min(max(centre, lower), upper)
+            return truncatedNormal(
+                mean: centre, deviation: deviation, lower: max(low ?? domain.lowerBound, domain.lowerBound),
+                upper: min(high ?? domain.upperBound, domain.upperBound))
         }
     }
 }

@@ -57,7 +57,8 @@ public struct SensitivityAnalysis: Sendable {
                 swing = 0
             }
             let switching = try switchingValue(
-                parameter, low: low, high: high, target: target, tolerance: scenario.sensitivity.tolerance, scenario: scenario,
+                parameter, low: low, high: high, target: target, tolerance: scenario.sensitivity.tolerance,
+                scenario: scenario,
                 ratioAtLow: atLow.sroiRatio.value.number, ratioAtHigh: atHigh.sroiRatio.value.number)
             entries.append(
                 Entry(
@@ -73,16 +74,20 @@ public struct SensitivityAnalysis: Sendable {
             baseRatio: base.sroiRatio.value, baseNPV: base.netPresentValue.value, targetRatio: target, entries: ordered)
     }
 
-    static func ratio(_ scenario: Scenario, _ kind: UncertainParameter.Kind, _ value: Double) throws(ValidationFailure) -> Double? {
+    static func ratio(_ scenario: Scenario, _ kind: UncertainParameter.Kind, _ value: Double) throws(ValidationFailure)
+        -> Double?
+    {
         try Evaluator().evaluate(scenario.setting(kind, to: value)).results.sroiRatio.value.number
     }
 
     static func switchingValue(
-        _ parameter: UncertainParameter, low: Double, high: Double, target: Double, tolerance: Double, scenario: Scenario,
+        _ parameter: UncertainParameter, low: Double, high: Double, target: Double, tolerance: Double,
+        scenario: Scenario,
         ratioAtLow: Double?, ratioAtHigh: Double?
     ) throws(ValidationFailure) -> SwitchingValue {
         guard let ratioAtLow, let ratioAtHigh else {
-            return SwitchingValue(value: nil, method: .bisection, ratioAtValue: nil, note: "the ratio is undefined (no inputs)")
+            return SwitchingValue(
+                value: nil, method: .bisection, ratioAtValue: nil, note: "the ratio is undefined (no inputs)")
         }
         let unreachable = "the ratio does not reach \(NumberFormat.shortest(target)) within the range"
         if parameter.isWholeNumber {
@@ -96,7 +101,9 @@ public struct SensitivityAnalysis: Sendable {
                 if let before = previous, let current, (before - target) * (current - target) <= 0 {
                     return SwitchingValue(
                         value: value, method: .wholeNumberSearch, ratioAtValue: current,
-                        note: "the ratio passes \(NumberFormat.shortest(target)) between \(NumberFormat.shortest(value - 1)) and \(NumberFormat.shortest(value)) years")
+                        note:
+                            "the ratio passes \(NumberFormat.shortest(target)) between \(NumberFormat.shortest(value - 1)) and \(NumberFormat.shortest(value)) years"
+                    )
                 }
                 previous = current
                 value += 1
@@ -107,7 +114,8 @@ public struct SensitivityAnalysis: Sendable {
             // ratio(x) = ratioAtLow + slope × (x − low), exactly, for these assumptions.
             let slope = (ratioAtHigh - ratioAtLow) / (high - low)
             guard slope != 0 else {
-                return SwitchingValue(value: nil, method: .exactLinear, ratioAtValue: nil, note: "the ratio does not depend on it")
+                return SwitchingValue(
+                    value: nil, method: .exactLinear, ratioAtValue: nil, note: "the ratio does not depend on it")
             }
             let value = low + (target - ratioAtLow) / slope
             guard value >= low, value <= high else {
@@ -135,6 +143,7 @@ public struct SensitivityAnalysis: Sendable {
             }
         }
         let value = a + (b - a) / 2
-        return SwitchingValue(value: value, method: .bisection, ratioAtValue: try ratio(scenario, parameter.kind, value), note: nil)
+        return SwitchingValue(
+            value: value, method: .bisection, ratioAtValue: try ratio(scenario, parameter.kind, value), note: nil)
     }
 }

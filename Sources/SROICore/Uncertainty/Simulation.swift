@@ -29,8 +29,31 @@ public struct CompiledScenario: Sendable {
         var outcomes: [Int]
     }
 
+    /// What one drawn assumption needs in the hot loop, with no strings or arrays to retain.
+    struct DrawSpec: Sendable {
+        enum Target: Sendable { case quantity, proxy, deadweight, displacement, attribution, dropOff, duration, rate }
+        var distribution: Uncertainty.Distribution
+        var target: Target
+        var centre: Double
+        var low: Double
+        var high: Double
+        /// Truncation bounds for the normal distribution.
+        var lower: Double
+        var upper: Double
+        /// Marsaglia–Tsang constants of the two gammas of the PERT distribution's beta.
+        var alphaD: Double
+        var alphaC: Double
+        var betaD: Double
+        var betaC: Double
+        /// The outcomes it applies to: `targets[first..<first + count]`.
+        var first: Int
+        var count: Int
+    }
+
     var outcomes: [CompiledOutcome]
     var varied: [Varied]
+    var specs: [DrawSpec] = []
+    var targets: [Int] = []
     var inputs: Double
     var rate: Double?
     var fixedRates: [Double]
@@ -43,7 +66,8 @@ public struct CompiledScenario: Sendable {
         let evaluation = try Evaluator().evaluate(scenario)
         guard let inputs = evaluation.results.totalInputs.value.number, inputs > 0 else {
             throw ValidationFailure([
-                Diagnostic(at: nil, field: "inputs", message: "total inputs are 0, so the SROI ratio cannot be simulated")
+                Diagnostic(
+                    at: nil, field: "inputs", message: "total inputs are 0, so the SROI ratio cannot be simulated")
             ])
         }
         self.inputs = inputs
@@ -67,11 +91,15 @@ public struct CompiledScenario: Sendable {
             if let table = scenario.optimismBias, let grade = outcome.confidence {
                 optimism = table.reductions[grade.value]?.value
             }
-            func share(_ kind: DeductionKind, _ k: Int) -> Double { outcome.deduction(kind)?.value.share(inOutcomeYear: k) ?? 0 }
+            func share(_ kind: DeductionKind, _ k: Int) -> Double {
+                outcome.deduction(kind)?.value.share(inOutcomeYear: k) ?? 0
+            }
             let byYear = DeductionKind.allCases.contains { outcome.deduction($0)?.value.isByYear == true }
             return CompiledOutcome(
-                quantity: outcome.quantity.value, proxy: outcome.proxy.value, indexBase: indexBase, indexYear: indexYear,
-                deadweight: share(.deadweight, 0), displacement: share(.displacement, 0), attribution: share(.attribution, 0),
+                quantity: outcome.quantity.value, proxy: outcome.proxy.value, indexBase: indexBase,
+                indexYear: indexYear,
+                deadweight: share(.deadweight, 0), displacement: share(.displacement, 0),
+                attribution: share(.attribution, 0),
                 optimismBias: optimism, dropOff: outcome.dropOff?.value ?? 0, duration: outcome.duration.value,
                 start: outcome.startYear.value,
                 yearFactors: byYear
@@ -85,6 +113,35 @@ public struct CompiledScenario: Sendable {
             case .quantity(let id), .proxy(let id), .deduction(let id, _), .dropOff(let id), .duration(let id):
                 return Varied(parameter: parameter, outcomes: index[id] ?? [])
             }
+        }
+        for item in varied {
+            let parameter = item.parameter
+            let uncertainty = parameter.uncertainty
+            let target: DrawSpec.Target
+            switch parameter.kind {
+            case .quantity: target = .quantity
+            case .proxy: target = .proxy
+            case .deduction(_, .deadweight): target = .deadweight
+            case .deduction(_, .displacement): target = .displacement
+            case .deduction(_, .attribution): target = .attribution
+            case .dropOff: target = .dropOff
+            case .duration: target = .duration
+            case .discountRate: target = .rate
+            }
+            let low = uncertainty.low ?? parameter.domain.lowerBound
+            let high = uncertainty.high ?? parameter.domain.upperBound
+            let width = high - low
+            let alpha = width > 0 ? 1 + 4 * (parameter.base - low) / width : 1
+            let beta = width > 0 ? 1 + 4 * (high - parameter.base) / width : 1
+            specs.append(
+                DrawSpec(
+                    distribution: uncertainty.distribution!, target: target, centre: parameter.base, low: low,
+                    high: high,
+                    lower: max(low, parameter.domain.lowerBound), upper: min(high, parameter.domain.upperBound),
+                    alphaD: alpha - 1.0 / 3.0, alphaC: 1 / (9 * (alpha - 1.0 / 3.0)).squareRoot(),
+                    betaD: beta - 1.0 / 3.0, betaC: 1 / (9 * (beta - 1.0 / 3.0)).squareRoot(), first: targets.count,
+                    count: item.outcomes.count))
+            targets += item.outcomes
         }
     }
 
@@ -153,33 +210,47 @@ public struct CompiledScenario: Sendable {
     }
 
     /// Evaluates draw `draw` of the run with `seed`: draws every varied parameter, then the chain.
-    func draw(_ draw: UInt64, seed: UInt64, outcomes: inout [CompiledOutcome], factors: UnsafeMutableBufferPointer<Double>)
-        -> (ratio: Double, npv: Double)
-    {
+    /// `specs` and `targets` are this scenario's, passed as buffers so the loop retains nothing.
+    func draw(
+        _ draw: UInt64, seed: UInt64, outcomes: UnsafeMutableBufferPointer<CompiledOutcome>,
+        specs: UnsafeBufferPointer<DrawSpec>, targets: UnsafeBufferPointer<Int>,
+        factors: UnsafeMutableBufferPointer<Double>
+    ) -> (ratio: Double, npv: Double) {
         var generator = DrawGenerator(seed: seed, draw: draw)
         var rate: Double?
-        for varied in varied {
-            let parameter = varied.parameter
-            let uncertainty = parameter.uncertainty
-            var value = generator.sample(
-                uncertainty.distribution!, centre: parameter.base, low: uncertainty.low, high: uncertainty.high,
-                domain: parameter.domain)
-            if case .duration = parameter.kind { value = (value + 0.5).rounded(.down) }
-            if case .discountRate = parameter.kind { rate = value }
-            for outcome in varied.outcomes {
-                switch parameter.kind {
-                case .discountRate: break
+        for spec in specs {
+            var value: Double
+            switch spec.distribution {
+            case .uniform: value = spec.low + (spec.high - spec.low) * generator.uniform()
+            case .triangular: value = generator.triangular(low: spec.low, mode: spec.centre, high: spec.high)
+            case .pert:
+                let x = generator.gamma(d: spec.alphaD, c: spec.alphaC)
+                let y = generator.gamma(d: spec.betaD, c: spec.betaC)
+                value = spec.low + (spec.high - spec.low) * (x / (x + y))
+            case .normal(let deviation):
+                value = generator.truncatedNormal(
+                    mean: spec.centre, deviation: deviation, lower: spec.lower, upper: spec.upper)
+            }
+            if spec.target == .duration { value = (value + 0.5).rounded(.down) }
+            if spec.target == .rate { rate = value }
+            for position in spec.first..<(spec.first + spec.count) {
+                let outcome = targets[position]
+                switch spec.target {
                 case .quantity: outcomes[outcome].quantity = value
                 case .proxy: outcomes[outcome].proxy = value
-                case .deduction(_, .deadweight): outcomes[outcome].deadweight = value
-                case .deduction(_, .displacement): outcomes[outcome].displacement = value
-                case .deduction(_, .attribution): outcomes[outcome].attribution = value
+                case .deadweight: outcomes[outcome].deadweight = value
+                case .displacement: outcomes[outcome].displacement = value
+                case .attribution: outcomes[outcome].attribution = value
                 case .dropOff: outcomes[outcome].dropOff = value
                 case .duration: outcomes[outcome].duration = Int(value)
+                case .rate: break
                 }
             }
         }
-        return evaluate(&outcomes, rate: rate, factors: factors)
+        discountFactors(rate: rate, into: factors)
+        var total = 0.0
+        for index in outcomes.indices { total += Self.presentValue(outcomes[index], factors: factors) }
+        return (total / inputs, total - inputs)
     }
 }
 
@@ -239,15 +310,30 @@ public struct Simulation: Sendable {
                 let ratioOut = UnsafeMutableSendableBuffer(ratioBuffer)
                 let npvOut = UnsafeMutableSendableBuffer(npvBuffer)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    var outcomes = compiled.outcomes
+                    // Each worker owns copies of everything it touches, so threads share no reference counts.
+                    let outcomes = UnsafeMutableBufferPointer<CompiledScenario.CompiledOutcome>.allocate(
+                        capacity: compiled.outcomes.count)
+                    _ = outcomes.initialize(from: compiled.outcomes)
+                    let specs = UnsafeMutableBufferPointer<CompiledScenario.DrawSpec>.allocate(
+                        capacity: compiled.specs.count)
+                    _ = specs.initialize(from: compiled.specs)
+                    let targets = UnsafeMutableBufferPointer<Int>.allocate(capacity: compiled.targets.count)
+                    _ = targets.initialize(from: compiled.targets)
                     let factors = UnsafeMutableBufferPointer<Double>.allocate(capacity: compiled.years + 1)
-                    defer { factors.deallocate() }
+                    defer {
+                        outcomes.deinitialize().deallocate()
+                        specs.deinitialize().deallocate()
+                        targets.deallocate()
+                        factors.deallocate()
+                    }
                     var index = worker
                     while index < chunks {
                         let start = index * chunk
                         let end = min(start + chunk, draws)
                         for draw in start..<end {
-                            let result = compiled.draw(UInt64(draw), seed: seed, outcomes: &outcomes, factors: factors)
+                            let result = compiled.draw(
+                                UInt64(draw), seed: seed, outcomes: outcomes, specs: UnsafeBufferPointer(specs),
+                                targets: UnsafeBufferPointer(targets), factors: factors)
                             ratioOut.buffer[draw] = result.ratio
                             npvOut.buffer[draw] = result.npv
                         }

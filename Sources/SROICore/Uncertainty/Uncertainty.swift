@@ -30,7 +30,9 @@ public struct Uncertainty: Sendable, Equatable {
     public var distribution: Distribution?
     public var location: SourceLocation?
 
-    public init(low: Double? = nil, high: Double? = nil, distribution: Distribution? = nil, location: SourceLocation? = nil) {
+    public init(
+        low: Double? = nil, high: Double? = nil, distribution: Distribution? = nil, location: SourceLocation? = nil
+    ) {
         self.low = low
         self.high = high
         self.distribution = distribution
@@ -117,21 +119,26 @@ extension Scenario {
         }
         if let uncertainty = conventions.rateUncertainty, conventions.discounting.bands.count == 1 {
             parameters.append(
-                UncertainParameter(kind: .discountRate, base: conventions.discounting.bands[0].rate, uncertainty: uncertainty))
+                UncertainParameter(
+                    kind: .discountRate, base: conventions.discounting.bands[0].rate, uncertainty: uncertainty))
         }
         for outcome in outcomes {
             let id = outcome.declaredID
             if let uncertainty = outcome.quantity.uncertainty {
-                append(UncertainParameter(kind: .quantity(outcome: id), base: outcome.quantity.value, uncertainty: uncertainty))
+                append(
+                    UncertainParameter(
+                        kind: .quantity(outcome: id), base: outcome.quantity.value, uncertainty: uncertainty))
             }
             if let uncertainty = outcome.proxy.uncertainty {
-                append(UncertainParameter(kind: .proxy(outcome: id), base: outcome.proxy.value, uncertainty: uncertainty))
+                append(
+                    UncertainParameter(kind: .proxy(outcome: id), base: outcome.proxy.value, uncertainty: uncertainty))
             }
             for kind in DeductionKind.allCases {
                 if let deduction = outcome.deduction(kind), let uncertainty = deduction.uncertainty,
                     case .constant(let share) = deduction.value
                 {
-                    append(UncertainParameter(kind: .deduction(outcome: id, kind), base: share, uncertainty: uncertainty))
+                    append(
+                        UncertainParameter(kind: .deduction(outcome: id, kind), base: share, uncertainty: uncertainty))
                 }
             }
             if let dropOff = outcome.dropOff, let uncertainty = dropOff.uncertainty {
@@ -139,7 +146,8 @@ extension Scenario {
             }
             if let uncertainty = outcome.durationUncertainty {
                 append(
-                    UncertainParameter(kind: .duration(outcome: id), base: Double(outcome.duration.value), uncertainty: uncertainty))
+                    UncertainParameter(
+                        kind: .duration(outcome: id), base: Double(outcome.duration.value), uncertainty: uncertainty))
             }
         }
         return parameters

@@ -238,7 +238,8 @@ public struct ScenarioValidator: Sendable {
             }
             if case .normal(let deviation) = uncertainty.distribution, !(deviation > 0 && deviation.isFinite) {
                 report.error(
-                    uncertainty.location, "\(parameter.name).sd", "a normal distribution needs a standard deviation > 0",
+                    uncertainty.location, "\(parameter.name).sd",
+                    "a normal distribution needs a standard deviation > 0",
                     found: NumberFormat.shortest(deviation))
             }
             guard let low = uncertainty.low, let high = uncertainty.high else {
@@ -270,7 +271,9 @@ public struct ScenarioValidator: Sendable {
             } else if !(low...high).contains(parameter.base) {
                 report.error(
                     uncertainty.location, field, "the assumption's value must lie within its range",
-                    found: "value \(NumberFormat.shortest(parameter.base)) outside \(NumberFormat.shortest(low))…\(NumberFormat.shortest(high))")
+                    found:
+                        "value \(NumberFormat.shortest(parameter.base)) outside \(NumberFormat.shortest(low))…\(NumberFormat.shortest(high))"
+                )
             }
             if case .duration(let id) = parameter.kind, let outcome = scenario.outcomes.first(where: { $0.id == id }),
                 outcome.startYear.value + Int(high) - 1 > scenario.analysisYears.value

@@ -77,7 +77,9 @@ struct ScenarioBuilder {
         if let node = fields.optional("sensitivity"),
             let settings = reader.mapping(node, "sensitivity", allowed: ["target_ratio", "tolerance"])
         {
-            if let target = settings.optional("target_ratio").flatMap({ reader.number($0, settings.path("target_ratio")) }) {
+            if let target = settings.optional("target_ratio").flatMap({
+                reader.number($0, settings.path("target_ratio"))
+            }) {
                 scenario.sensitivity.targetRatio = target
             }
             if let tolerance = settings.optional("tolerance").flatMap({
@@ -308,7 +310,8 @@ struct ScenarioBuilder {
         var deductions: [DeductionKind: Assumption<Deduction>] = [:]
         for kind in DeductionKind.allCases {
             if let node = fields.optional(kind.rawValue),
-                let deduction = reader.assumption(node, "\(path).\(kind.rawValue)", uncertain: true, read: reader.deduction)
+                let deduction = reader.assumption(
+                    node, "\(path).\(kind.rawValue)", uncertain: true, read: reader.deduction)
             {
                 if deduction.uncertainty != nil, deduction.value.isByYear {
                     reader.error(
@@ -320,12 +323,16 @@ struct ScenarioBuilder {
         }
         let dropOff = fields.optional("drop_off").flatMap { node in
             reader.assumption(
-                node, "\(path).drop_off", uncertain: true, read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
+                node, "\(path).drop_off", uncertain: true,
+                read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
         }
         var durationUncertainty: Uncertainty?
-        let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration") {
+        let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration")
+        {
             node, field -> Int? in
-            guard case .mapping = node else { return reader.integer(node, field, allowed: "a whole number of years ≥ 1") }
+            guard case .mapping = node else {
+                return reader.integer(node, field, allowed: "a whole number of years ≥ 1")
+            }
             let assumption = reader.assumption(
                 node, field, uncertain: true, read: { reader.integer($0, $1, allowed: "a whole number of years ≥ 1") })
             durationUncertainty = assumption?.uncertainty
@@ -525,7 +532,8 @@ struct ScenarioBuilder {
         guard
             let fields = reader.mapping(
                 node, path,
-                allowed: ["model", "value", "currency", "per", "price_year", "source", "rationale"] + DocumentReader.uncertaintyKeys)
+                allowed: ["model", "value", "currency", "per", "price_year", "source", "rationale"]
+                    + DocumentReader.uncertaintyKeys)
         else { return nil }
         let uncertainty = reader.uncertainty(fields)
         if let modelNode = fields.optional("model") {

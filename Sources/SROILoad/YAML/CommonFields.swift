@@ -60,7 +60,9 @@ extension DocumentReader {
             uncertainty.low = range.required("low").flatMap { number($0, range.path("low")) }
             uncertainty.high = range.required("high").flatMap { number($0, range.path("high")) }
         }
-        let deviation = fields.optional("sd").flatMap { number($0, fields.path("sd"), allowed: "a standard deviation > 0") }
+        let deviation = fields.optional("sd").flatMap {
+            number($0, fields.path("sd"), allowed: "a standard deviation > 0")
+        }
         if let node = fields.optional("distribution"), let name = string(node, fields.path("distribution")) {
             switch name {
             case "uniform": uncertainty.distribution = .uniform
@@ -70,7 +72,9 @@ extension DocumentReader {
                 if let deviation {
                     uncertainty.distribution = .normal(standardDeviation: deviation)
                 } else {
-                    error(location(node), fields.path("sd"), "a normal distribution needs sd", allowed: "a standard deviation > 0")
+                    error(
+                        location(node), fields.path("sd"), "a normal distribution needs sd",
+                        allowed: "a standard deviation > 0")
                 }
             default:
                 error(
@@ -79,7 +83,9 @@ extension DocumentReader {
             }
         }
         if deviation != nil, uncertainty.distribution?.name != "normal" {
-            error(fields.keyLocation("sd"), fields.path("sd"), "sd belongs to a normal distribution", allowed: "distribution: normal")
+            error(
+                fields.keyLocation("sd"), fields.path("sd"), "sd belongs to a normal distribution",
+                allowed: "distribution: normal")
         }
         return uncertainty
     }
