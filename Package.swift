@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "SROICore", "SROILoad", "SROIData", "SROIReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

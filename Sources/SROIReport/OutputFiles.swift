@@ -11,6 +11,11 @@ public enum OutputFiles {
 
     /// Writes every file, or none: all are staged first, then renamed into place.
     public static func write(_ files: [(name: String, contents: String)], to directory: String) throws(WriteError) {
+        try write(files.map { (name: $0.name, data: Data($0.contents.utf8)) }, to: directory)
+    }
+
+    /// Writes every file's bytes, or none.
+    public static func write(_ files: [(name: String, data: Data)], to directory: String) throws(WriteError) {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -22,7 +27,7 @@ public enum OutputFiles {
             let final = (directory as NSString).appendingPathComponent(file.name)
             let temporary = (directory as NSString).appendingPathComponent(
                 ".\(file.name).\(ProcessInfo.processInfo.processIdentifier).tmp")
-            guard manager.createFile(atPath: temporary, contents: Data(file.contents.utf8)) else {
+            guard manager.createFile(atPath: temporary, contents: file.data) else {
                 for item in staged { try? manager.removeItem(atPath: item.temporary) }
                 throw WriteError(path: final, reason: "the file cannot be created")
             }

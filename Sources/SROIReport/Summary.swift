@@ -25,6 +25,12 @@ public enum Display {
         return (negative && scaled != 0 ? "-" : "") + grouped
     }
 
+    /// A count or amount as a person reads it: at most two decimals, none when whole.
+    public static func quantity(_ value: Double) -> String {
+        let text = fixed(value)
+        return text.hasSuffix(".00") ? String(text.dropLast(3)) : text
+    }
+
     /// A figure as a person reads it: money with its currency, ratios as `1.52 : 1`.
     public static func figure(_ figure: Figure, currency: Currency) -> String {
         switch figure.value {

@@ -20,7 +20,8 @@ struct SROICommand: ParsableCommand {
             """,
         version: Engine.version,
         subcommands: [
-            Check.self, Run.self, Explain.self, Sensitivity.self, Simulate.self, Conformance.self, DataCommand.self,
+            Check.self, Run.self, Explain.self, Sensitivity.self, Simulate.self, Report.self, Compare.self, Bundle.self,
+            Verify.self, Conformance.self, DataCommand.self,
             Bench.self,
         ]
     )
@@ -28,6 +29,13 @@ struct SROICommand: ParsableCommand {
 
 /// The scenario file and recorded data every evaluating command takes.
 struct ScenarioArgument: ParsableArguments {
+    init() {}
+
+    init(scenario: String, data: String?) {
+        self.scenario = scenario
+        self.data = data
+    }
+
     @Argument(help: "The scenario file (YAML, schema sroi-scenario/1).")
     var scenario: String
 

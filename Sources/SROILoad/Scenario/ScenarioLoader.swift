@@ -30,7 +30,13 @@ public struct LoadedScenario: Sendable {
 
 /// Turns a scenario file and the value models it uses into a validated ``Scenario``.
 public struct ScenarioLoader: Sendable {
-    public init() {}
+    /// A directory that relative paths are read from, while being named as given; `nil` for the
+    /// working directory. An audit bundle is read this way, so its figures name its own files.
+    public var root: String?
+
+    public init(root: String? = nil) {
+        self.root = root
+    }
 
     /// Loads and validates. Throws ``ValidationFailure`` with every problem found in the
     /// scenario and its models; nothing is returned unless the whole scenario is sound.
@@ -119,7 +125,8 @@ public struct ScenarioLoader: Sendable {
     }
 
     private func readFile(_ path: String, role: InputFile.Role, into files: inout [InputFile]) -> Data? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let actual = root.map { path.hasPrefix("/") ? path : ($0 as NSString).appendingPathComponent(path) } ?? path
+        guard let data = FileManager.default.contents(atPath: actual) else { return nil }
         files.append(InputFile(path: path, role: role, sha256: FileDigest.sha256(data)))
         return data
     }

@@ -1,0 +1,142 @@
+import SROICore
+
+/// Charts drawn as inline SVG: no scripts, no fonts fetched, printable.
+enum Charts {
+    struct Bar {
+        var label: String
+        var value: Double
+        var text: String
+    }
+
+    /// Horizontal bars from zero, one per row, labelled on the left, values on the right.
+    static func horizontalBars(_ bars: [Bar], title: String, id: String) -> String {
+        let rowHeight = 26.0
+        let labelWidth = 340.0
+        let barWidth = 340.0
+        let valueWidth = 150.0
+        let height = Double(bars.count) * rowHeight + 40
+        let maximum = bars.map { abs($0.value) }.max() ?? 0
+        let minimum = bars.map(\.value).min() ?? 0
+        let hasNegative = minimum < 0
+        let zero = hasNegative ? labelWidth + barWidth * (abs(minimum) / (maximum + abs(minimum))) : labelWidth
+        let scale = maximum > 0 ? (hasNegative ? barWidth * maximum / (maximum + abs(minimum)) : barWidth) / maximum : 0
+        var svg = open(width: labelWidth + barWidth + valueWidth, height: height, title: title, id: id)
+        for (index, bar) in bars.enumerated() {
+            let y = 30 + Double(index) * rowHeight
+            let length = abs(bar.value) * scale
+            let x = bar.value < 0 ? zero - length : zero
+            svg +=
+                "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(HTML.escape(short(bar.label)))</text>"
+            svg +=
+                "<rect class=\"bar\(bar.value < 0 ? " negative" : "")\" x=\"\(f(x))\" y=\"\(f(y + 4))\" width=\"\(f(max(length, 0.5)))\" height=\"\(f(rowHeight - 8))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+            svg += "<text x=\"\(f(labelWidth + barWidth + 8))\" y=\"\(f(y + 16))\">\(HTML.escape(bar.text))</text>"
+        }
+        svg += "<line class=\"axis\" x1=\"\(f(zero))\" y1=\"26\" x2=\"\(f(zero))\" y2=\"\(f(height - 10))\"/>"
+        return svg + "</svg>"
+    }
+
+    /// Vertical columns, one per category, labelled beneath.
+    static func columns(_ bars: [Bar], title: String, id: String, caption: String? = nil) -> String {
+        let width = 860.0
+        let plotHeight = 220.0
+        let top = 30.0
+        let count = Double(max(bars.count, 1))
+        let slot = (width - 80) / count
+        let maximum = bars.map(\.value).max() ?? 0
+        let minimum = min(bars.map(\.value).min() ?? 0, 0)
+        let span = maximum - minimum
+        let scale = span > 0 ? plotHeight / span : 0
+        let zero = top + maximum * scale
+        var svg = open(width: width, height: top + plotHeight + 50, title: title, id: id)
+        for (index, bar) in bars.enumerated() {
+            let x = 60 + Double(index) * slot
+            let length = abs(bar.value) * scale
+            let y = bar.value >= 0 ? zero - length : zero
+            svg +=
+                "<rect class=\"bar\(bar.value < 0 ? " negative" : "")\" x=\"\(f(x + slot * 0.1))\" y=\"\(f(y))\" width=\"\(f(slot * 0.8))\" height=\"\(f(max(length, 0.5)))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+            if bars.count <= 24 || index % max(1, bars.count / 12) == 0 {
+                svg +=
+                    "<text class=\"tick\" x=\"\(f(x + slot / 2))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(HTML.escape(bar.label))</text>"
+            }
+        }
+        svg += "<line class=\"axis\" x1=\"55\" y1=\"\(f(zero))\" x2=\"\(f(width - 20))\" y2=\"\(f(zero))\"/>"
+        if let caption {
+            svg +=
+                "<text class=\"tick\" x=\"\(f(width / 2))\" y=\"\(f(top + plotHeight + 42))\" text-anchor=\"middle\">\(HTML.escape(caption))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    struct Swing {
+        var label: String
+        var low: Double
+        var high: Double
+        var lowText: String
+        var highText: String
+    }
+
+    /// A tornado: for each assumption a bar from the ratio at one end of its range to the other,
+    /// around a line at the base ratio.
+    static func tornado(_ swings: [Swing], base: Double, title: String, id: String) -> String {
+        let rowHeight = 26.0
+        let labelWidth = 330.0
+        let plotWidth = 420.0
+        let height = Double(swings.count) * rowHeight + 50
+        let values = swings.flatMap { [$0.low, $0.high] } + [base]
+        let minimum = values.min() ?? 0
+        let maximum = values.max() ?? 1
+        let span = maximum > minimum ? maximum - minimum : 1
+        func x(_ value: Double) -> Double { labelWidth + 40 + (value - minimum) / span * (plotWidth - 80) }
+        var svg = open(width: labelWidth + plotWidth + 20, height: height, title: title, id: id)
+        for (index, swing) in swings.enumerated() {
+            let y = 30 + Double(index) * rowHeight
+            let left = min(x(swing.low), x(swing.high))
+            let right = max(x(swing.low), x(swing.high))
+            svg +=
+                "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(HTML.escape(short(swing.label)))</text>"
+            svg +=
+                "<rect class=\"bar\" x=\"\(f(left))\" y=\"\(f(y + 4))\" width=\"\(f(max(right - left, 0.5)))\" height=\"\(f(rowHeight - 8))\"><title>\(HTML.escape(swing.label)): \(HTML.escape(swing.lowText)) to \(HTML.escape(swing.highText))</title></rect>"
+            svg +=
+                "<text class=\"tick\" x=\"\(f(left - 4))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(HTML.escape(x(swing.low) <= x(swing.high) ? swing.lowText : swing.highText))</text>"
+            svg +=
+                "<text class=\"tick\" x=\"\(f(right + 4))\" y=\"\(f(y + 16))\">\(HTML.escape(x(swing.low) <= x(swing.high) ? swing.highText : swing.lowText))</text>"
+        }
+        svg += "<line class=\"base\" x1=\"\(f(x(base)))\" y1=\"24\" x2=\"\(f(x(base)))\" y2=\"\(f(height - 18))\"/>"
+        svg +=
+            "<text class=\"tick\" x=\"\(f(x(base)))\" y=\"\(f(height - 4))\" text-anchor=\"middle\">base \(HTML.escape(Display.fixed(base)))</text>"
+        return svg + "</svg>"
+    }
+
+    /// A label short enough for its column; the full text stays in the bar's tooltip.
+    static func short(_ label: String, limit: Int = 46) -> String {
+        label.count <= limit ? label : String(label.prefix(limit - 1)) + "…"
+    }
+
+    private static func open(width: Double, height: Double, title: String, id: String) -> String {
+        "<svg class=\"chart\" id=\"\(id)\" role=\"img\" aria-label=\"\(HTML.escape(title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\" xmlns=\"http://www.w3.org/2000/svg\"><title>\(HTML.escape(title))</title><text class=\"chart-title\" x=\"0\" y=\"16\">\(HTML.escape(title))</text>"
+    }
+
+    /// Coordinates to one decimal: enough for a screen, and the same text run after run.
+    static func f(_ value: Double) -> String {
+        Display.fixed(value, decimals: 1).replacingOccurrences(of: ",", with: "")
+    }
+}
+
+/// HTML text escaping.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

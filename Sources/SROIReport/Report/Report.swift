@@ -1,0 +1,171 @@
+import SROICore
+
+/// What a report shows: the evaluation, and sensitivity and simulation results when they exist.
+public struct ReportInput: Sendable {
+    public var scenario: Scenario
+    public var evaluation: Evaluation
+    public var provenance: Provenance
+    public var sensitivity: SensitivityAnalysis?
+    public var simulation: Simulation?
+
+    public init(
+        scenario: Scenario, evaluation: Evaluation, provenance: Provenance, sensitivity: SensitivityAnalysis? = nil,
+        simulation: Simulation? = nil
+    ) {
+        self.scenario = scenario
+        self.evaluation = evaluation
+        self.provenance = provenance
+        self.sensitivity = sensitivity
+        self.simulation = simulation
+    }
+
+    var currency: Currency { evaluation.results.currency }
+
+    func show(_ figure: Figure) -> String { Display.figure(figure, currency: currency) }
+
+    func stakeholderName(_ id: String) -> String {
+        scenario.stakeholders.first { $0.id == id }.map { $0.name ?? $0.id } ?? id
+    }
+
+    /// The headline figures, in the order of the terminal summary.
+    var headline: [(String, Figure)] {
+        let results = evaluation.results
+        return [
+            ("Total present value", results.totalPresentValue), ("Total inputs", results.totalInputs),
+            ("Net present value", results.netPresentValue), ("SROI ratio", results.sroiRatio),
+            ("Net SROI ratio", results.netSROIRatio), ("Payback", results.paybackMonths),
+        ]
+    }
+
+    /// One row of the impact map per outcome (or cohort), in the SROI Guide's column order.
+    struct ImpactRow {
+        var stakeholder: String
+        var change: String
+        var inputs: String
+        var inputsValue: String
+        var outputs: String
+        var outcome: String
+        var indicator: String
+        var indicatorSource: String
+        var quantity: String
+        var duration: String
+        var proxy: String
+        var proxyValue: String
+        var proxySource: String
+        var deadweight: String
+        var displacement: String
+        var attribution: String
+        var dropOff: String
+        var impact: String
+        var presentValue: String
+    }
+
+    static let impactColumns = [
+        "Stakeholder", "Intended/unintended changes", "Inputs", "Inputs value", "Outputs", "Outcome (what changes)",
+        "Indicator", "Indicator source", "Quantity", "Duration (years)", "Financial proxy", "Value of proxy",
+        "Proxy source",
+        "Deadweight %", "Displacement %", "Attribution %", "Drop-off %", "Impact (year one)", "Present value",
+    ]
+
+    var impactRows: [ImpactRow] {
+        let trace = evaluation.trace
+        return zip(scenario.outcomes, evaluation.results.outcomes).map { outcome, result in
+            let stakeholderInputs = scenario.inputs.filter { $0.stakeholder?.value == outcome.stakeholder.value }
+            let inputsValue = evaluation.results.inputs.filter { input in
+                stakeholderInputs.contains { $0.id == input.id }
+            }
+            .compactMap(\.amount.value.number).reduce(0, +)
+            func percent(_ kind: DeductionKind) -> String {
+                guard let deduction = outcome.deduction(kind) else { return "0" }
+                return deduction.value.shares.map { Display.fixed($0 * 100, decimals: 1) }.joined(separator: " / ")
+            }
+            let quantityNode = trace["\(FigureID.outcome(outcome.id)).quantity"]
+            let source: String
+            if case .records(let records) = quantityNode?.origin {
+                source = "recorded: \(records.declaration) (\(records.rowsMatched) records)"
+            } else {
+                source = outcome.quantity.source?.summary ?? outcome.quantity.rationale ?? ""
+            }
+            let proxyName = outcome.proxy.model.map { "\($0.reference)" } ?? (outcome.proxy.rationale ?? "")
+            return ImpactRow(
+                stakeholder: stakeholderName(outcome.stakeholder.value), change: outcome.summary ?? "",
+                inputs: stakeholderInputs.map { $0.summary ?? $0.id }.joined(separator: "; "),
+                inputsValue: stakeholderInputs.isEmpty ? "" : Display.fixed(inputsValue), outputs: "",
+                outcome: outcome.id, indicator: outcome.indicator ?? "", indicatorSource: source,
+                quantity: "\(Display.quantity(outcome.quantity.value)) \(quantityNode?.unit ?? "")",
+                duration: String(outcome.duration.value), proxy: proxyName,
+                proxyValue: "\(Display.fixed(outcome.proxy.value)) \(outcome.proxy.currency.code)"
+                    + (outcome.proxy.per.map { " per \($0)" } ?? "")
+                    + (outcome.proxy.priceYear.map { " (\($0) prices)" } ?? ""),
+                proxySource: outcome.proxy.citation?.summary ?? "", deadweight: percent(.deadweight),
+                displacement: percent(.displacement), attribution: percent(.attribution),
+                dropOff: Display.fixed((outcome.dropOff?.value ?? 0) * 100, decimals: 1),
+                impact: show(result.impactYear1), presentValue: show(result.presentValue))
+        }
+    }
+
+    /// Every judgement with its value, reason and evidence, for the assumptions section.
+    struct AssumptionRow {
+        var outcome: String
+        var name: String
+        var value: String
+        var rationale: String
+        var source: String
+        var location: String
+    }
+
+    var assumptions: [AssumptionRow] {
+        var rows: [AssumptionRow] = []
+        var seen: Set<String> = []
+        // Cohorts of a quantity read by year share their outcome's judgements: list them once.
+        for outcome in scenario.outcomes where seen.insert(outcome.declaredID).inserted {
+            let id = outcome.declaredID
+            rows.append(
+                AssumptionRow(
+                    outcome: id, name: "quantity",
+                    value: outcome.recorded?.summary ?? NumberFormat.shortest(outcome.quantity.value),
+                    rationale: outcome.quantity.rationale ?? "", source: outcome.quantity.source?.summary ?? "",
+                    location: outcome.quantity.location?.description ?? ""))
+            rows.append(
+                AssumptionRow(
+                    outcome: id, name: "financial proxy",
+                    value: "\(NumberFormat.shortest(outcome.proxy.value)) \(outcome.proxy.currency.code)"
+                        + (outcome.proxy.per.map { "/\($0)" } ?? ""),
+                    rationale: outcome.proxy.rationale ?? "", source: outcome.proxy.citation?.summary ?? "",
+                    location: (outcome.proxy.model?.location ?? outcome.proxy.location)?.description ?? ""))
+            for kind in DeductionKind.allCases {
+                guard let deduction = outcome.deduction(kind) else { continue }
+                rows.append(
+                    AssumptionRow(
+                        outcome: id, name: kind.rawValue,
+                        value: deduction.value.shares.map { NumberFormat.shortest($0) }.joined(separator: ", "),
+                        rationale: deduction.rationale ?? "", source: deduction.source?.summary ?? "",
+                        location: deduction.location?.description ?? ""))
+            }
+            if let dropOff = outcome.dropOff {
+                rows.append(
+                    AssumptionRow(
+                        outcome: id, name: "drop_off", value: NumberFormat.shortest(dropOff.value),
+                        rationale: dropOff.rationale ?? "", source: dropOff.source?.summary ?? "",
+                        location: dropOff.location?.description ?? ""))
+            }
+        }
+        return rows
+    }
+
+    var conventions: [(String, String)] {
+        let conventions = scenario.conventions
+        var rows: [(String, String)] = [
+            ("discount_from", conventions.discountFrom.value.rawValue),
+            ("discounting", Summary.discounting(scenario)),
+            ("discount_inputs", conventions.discountInputs.value ? "true" : "false"),
+        ]
+        if let base = scenario.priceBaseYear { rows.append(("price_base_year", base.value.label)) }
+        if let index = scenario.priceIndex { rows.append(("price_index", index.name ?? "declared in the scenario")) }
+        if let table = scenario.optimismBias {
+            rows.append(("optimism_bias", table.name ?? "declared in the scenario"))
+        }
+        rows.append(("report_currency", currency.code))
+        return rows
+    }
+}

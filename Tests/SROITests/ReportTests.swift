@@ -1,0 +1,249 @@
+import Foundation
+import SROICore
+import SROILoad
+import SROIReport
+import Testing
+
+/// Reports, comparisons and audit bundles, as the evaluation officer, the trust and the funder use them.
+@Suite struct ReportTests {
+    private func exampleReport(draws: Int? = 2000) throws -> (directory: String, data: String) {
+        let data = try Support.sampleStore()
+        let out = try Support.temporaryDirectory()
+        var arguments = ["report", Support.exampleScenario, "--data", data, "--out", out]
+        if let draws { arguments += ["--draws", String(draws)] }
+        let result = try Support.sroi(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return (out, data)
+    }
+
+    @Test func htmlHoldsEveryFigureAsTheSummaryPrintsIt() throws {
+        let (out, data) = try exampleReport()
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let scenario = try Support.loadExample()
+        let results = try Evaluator().evaluate(scenario).results
+        var figures = [
+            results.totalPresentValue, results.totalInputs, results.netPresentValue, results.sroiRatio,
+            results.netSROIRatio, results.paybackMonths,
+        ]
+        figures +=
+            results.byStakeholder.map(\.figure) + results.byValueType.map(\.figure) + results.byYear.map(\.figure)
+        figures += results.outcomes.map(\.presentValue)
+        let summary = try Support.sroi(["run", Support.exampleScenario, "--data", data]).stdout
+        for figure in figures {
+            let printed = Display.figure(figure, currency: results.currency)
+            let escaped = printed.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+                of: "'", with: "&#39;")
+            #expect(html.contains(escaped), "\(figure.node): \(printed) is not in the report")
+            if !figure.node.hasPrefix("outcome.") {
+                #expect(summary.contains(printed), "\(figure.node): \(printed) is not in the summary")
+            }
+        }
+        #expect(results.outcomes.count > 5)
+    }
+
+    @Test func reportIsSelfContained() throws {
+        let (out, _) = try exampleReport(draws: nil)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        for forbidden in ["<script src", "<link", "@import", "url(", "<img", "@font-face"] {
+            #expect(!html.contains(forbidden), "the report refers outside itself: \(forbidden)")
+        }
+        #expect(html.contains("@media print"))
+        for chart in ["chart-stakeholders", "chart-years", "chart-tornado"] {
+            #expect(html.contains("id=\"\(chart)\""))
+        }
+        #expect(!html.contains("chart-histogram"), "no simulation was asked for")
+    }
+
+    @Test func markdownAndImpactMapCSV() throws {
+        let (out, _) = try exampleReport(draws: nil)
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        #expect(markdown.hasPrefix("# USE-IT! Overseas health professionals into NHS work"))
+        #expect(markdown.contains("| SROI ratio | 5.71 : 1 |"))
+        #expect(markdown.contains("sroi_ratio: SROI = PV_total / Inputs"))
+        let csv = try String(contentsOfFile: out + "/impact-map.csv", encoding: .utf8)
+        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(
+            lines.first?.hasPrefix(
+                "Stakeholder,Intended/unintended changes,Inputs,Inputs value,Outputs,Outcome (what changes),Indicator")
+                == true)
+        let scenario = try Support.loadExample()
+        #expect(lines.count == scenario.outcomes.count + 1)
+        #expect(csv.filter { $0 == "\"" }.count % 2 == 0)
+    }
+
+    @Test func comparingAScenarioWithItselfShowsNoDifference() throws {
+        let file = "Scenarios/use-it/trust-recruited-staff.yaml"
+        let result = try Support.sroi(["compare", file, file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("no assumption differs"))
+        let scenario = try ScenarioLoader().load(path: Support.packageRoot.appendingPathComponent(file).path).scenario
+        let comparison = try ScenarioComparison(baseline: scenario, other: scenario)
+        #expect(comparison.differences.isEmpty)
+        #expect(comparison.remainder == 0)
+    }
+
+    @Test func oneChangedAssumptionCarriesTheWholeDifference() throws {
+        let a = try Support.load(Support.scenario(outcome: Support.outcomeLines + ["deadweight: 0.2"])).scenario
+        let b = try Support.load(Support.scenario(outcome: Support.outcomeLines + ["deadweight: 0.35"])).scenario
+        let comparison = try ScenarioComparison(baseline: a, other: b)
+        #expect(comparison.differences.map(\.name) == ["outcomes[jobs].deadweight"])
+        let difference = try #require(comparison.differences.first)
+        #expect(difference.baseline == "0.2")
+        #expect(difference.other == "0.35")
+        #expect(difference.baselineLocation?.line == 19)
+        let pvA = try #require(comparison.baseline.results.totalPresentValue.value.number)
+        let pvB = try #require(comparison.other.results.totalPresentValue.value.number)
+        // 10 × 1000 a year for 3 years, deadweight 0.2 → 0.35: PV falls by 15% of the gross PV.
+        #expect(abs(difference.presentValueEffect - (pvB - pvA)) < 1e-9)
+        #expect(abs(difference.presentValueEffect / (pvA / 0.8) + 0.15) < 1e-12)
+        #expect(comparison.remainder == 0)
+    }
+
+    @Test func compareWritesJSONAndHTML() throws {
+        let out = try Support.temporaryDirectory()
+        let result = try Support.sroi([
+            "compare", "Scenarios/use-it/trust-agency-cover.yaml", "Scenarios/use-it/trust-recruited-staff.yaml",
+            "--out", out,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("outcomes[agency-hours-avoided].quantity"))
+        #expect(result.stdout.contains("Cashable savings (PV)"))
+        let json = try String(contentsOfFile: out + "/comparison.json", encoding: .utf8)
+        #expect(json.contains("\"name\": \"inputs[recruitment-support].amount\""))
+        #expect(FileManager.default.fileExists(atPath: out + "/comparison.html"))
+    }
+
+    private func bundle() throws -> (directory: String, archive: String) {
+        let data = try Support.sampleStore()
+        let parent = try Support.temporaryDirectory()
+        let out = (parent as NSString).appendingPathComponent("bundle")
+        let result = try Support.sroi(["bundle", Support.exampleScenario, "--data", data, "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        return (out, out + ".tar")
+    }
+
+    @Test func freshBundleVerifies() throws {
+        let (directory, archive) = try bundle()
+        for target in [directory, archive] {
+            let result = try Support.sroi(["verify", target])
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("every one matches, bit for bit"))
+        }
+    }
+
+    @Test(arguments: [
+        "inputs/Scenarios/use-it/health-professionals.yaml", "inputs/Models/proxies/nhs-workforce.yaml",
+        "data/outcomes.sqlite", "results/results.json", "results/trace.json", "results/report.html",
+        "results/report.md", "results/impact-map.csv", "results/sensitivity.json", "manifest.json",
+    ])
+    func oneChangedByteIsFoundAndNamed(_ file: String) throws {
+        let (directory, _) = try bundle()
+        let path = (directory as NSString).appendingPathComponent(file)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let position = bytes.count / 2
+        bytes[position] = bytes[position] == UInt8(ascii: "7") ? UInt8(ascii: "8") : UInt8(ascii: "7")
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let result = try Support.sroi(["verify", directory])
+        #expect(result.status == 1, "\(file): \(result.stdout)")
+        #expect(result.stdout.contains("CHANGED \(file)"), "\(file): \(result.stdout)")
+    }
+
+    @Test func changedArchiveIsFound() throws {
+        let (directory, archive) = try bundle()
+        // Change a byte of the trace inside the archive, then check the archive.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
+        let trace = try Data(contentsOf: URL(fileURLWithPath: directory + "/results/trace.json"))
+        let marker = Data("\"total_present_value\": {".utf8)
+        let range = try #require(bytes.range(of: marker, in: bytes.startIndex..<bytes.endIndex))
+        bytes[range.lowerBound + 2] = UInt8(ascii: "T")
+        try bytes.write(to: URL(fileURLWithPath: archive))
+        let result = try Support.sroi(["verify", archive])
+        #expect(result.status == 1)
+        #expect(!trace.isEmpty)
+        #expect(result.stdout.contains("CHANGED results/"), "\(result.stdout)")
+    }
+
+    @Test func addedFileIsFound() throws {
+        let (directory, _) = try bundle()
+        try "extra".write(toFile: directory + "/results/extra.txt", atomically: true, encoding: .utf8)
+        let result = try Support.sroi(["verify", directory])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("EXTRA results/extra.txt"))
+    }
+}
+
+/// The report in a real browser: Chromium from the system's packages, headless.
+@Suite struct BrowserTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// In CI the browser must be there (the test set-up installs it); elsewhere its absence is said and the test skipped.
+    static var available: Bool {
+        if chromium != nil { return true }
+        if ProcessInfo.processInfo.environment["CI"] != nil { return true }
+        print("note: Chromium is not installed (scripts/test installs it), so the browser tests are skipped")
+        return false
+    }
+
+    private func browse(_ url: String, arguments: [String]) throws -> (dom: String, log: String) {
+        let browser = try #require(Self.chromium, "Chromium is not installed")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: browser)
+        process.arguments =
+            ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run"] + arguments + [
+                url
+            ]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let dom = out.fileHandleForReading.readDataToEndOfFile()
+        let log = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: dom, as: UTF8.self), String(decoding: log, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: BrowserTests.available, "Chromium is not installed"))
+    func reportLoadsChartsShowAndTheTraceExpands() throws {
+        let data = try Support.sampleStore()
+        let out = try Support.temporaryDirectory()
+        let made = try Support.sroi([
+            "report", Support.exampleScenario, "--data", data, "--draws", "2000", "--out", out,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let url = URL(fileURLWithPath: out + "/report.html").absoluteString
+
+        let collapsed = try browse(url, arguments: ["--dump-dom"])
+        #expect(collapsed.dom.contains("data-ready=\"yes\""), "the page's script did not run")
+        #expect(!collapsed.dom.contains("data-errors=\""), "the page reported an error")
+        #expect(!collapsed.log.contains("Uncaught"), "\(collapsed.log)")
+        for chart in ["chart-stakeholders", "chart-value-types", "chart-years", "chart-tornado", "chart-histogram"] {
+            #expect(collapsed.dom.contains("<svg class=\"chart\" id=\"\(chart)\""), "\(chart) is missing")
+        }
+        let details = collapsed.dom.components(separatedBy: "<details").count - 1
+        let openAtFirst = collapsed.dom.components(separatedBy: "<details").dropFirst().filter {
+            $0.hasPrefix(" id=\"node-") && $0.prefix(200).contains(" open")
+        }.count
+        #expect(details > 50)
+        #expect(openAtFirst == 3, "only the three roots start open")
+
+        let expanded = try browse(url + "#open-all", arguments: ["--dump-dom"])
+        let openExpanded = expanded.dom.components(separatedBy: "<details").dropFirst().filter {
+            $0.prefix(200).contains(" open")
+        }.count
+        #expect(openExpanded == details, "expanding opened \(openExpanded) of \(details)")
+        #expect(expanded.dom.contains("cites The Green Book"))
+
+        // A screenshot of the expanded report, kept as a test artefact.
+        let artefacts = Support.packageRoot.appendingPathComponent(".build/test-artifacts").path
+        try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+        let shot = artefacts + "/report.png"
+        try? FileManager.default.removeItem(atPath: shot)
+        _ = try browse(url + "#open-all", arguments: ["--screenshot=\(shot)", "--window-size=1280,2400"])
+        let png = try Data(contentsOf: URL(fileURLWithPath: shot))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "the screenshot is not a PNG")
+        #expect(png.count > 20_000)
+    }
+}
