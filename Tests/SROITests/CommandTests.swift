@@ -206,9 +206,11 @@ import Testing
     }
 
     @Test func helpShowsAnExample() throws {
-        for command in [
-            ["--help"], ["run", "--help"], ["check", "--help"], ["explain", "--help"], ["conformance", "--help"],
-        ] {
+        let commands = [
+            "run", "check", "explain", "sensitivity", "simulate", "report", "compare", "bundle", "verify", "conformance",
+            "data import", "data status", "bench records", "bench simulation",
+        ]
+        for command in [["--help"]] + commands.map({ $0.split(separator: " ").map(String.init) + ["--help"] }) {
             let result = try Support.sroi(command)
             #expect(result.stdout.contains("Example"), "\(command)")
         }
