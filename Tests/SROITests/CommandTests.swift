@@ -207,7 +207,8 @@ import Testing
 
     @Test func helpShowsAnExample() throws {
         let commands = [
-            "run", "check", "explain", "sensitivity", "simulate", "report", "compare", "bundle", "verify", "conformance",
+            "run", "check", "explain", "sensitivity", "simulate", "report", "compare", "bundle", "verify",
+            "conformance",
             "data import", "data status", "bench records", "bench simulation",
         ]
         for command in [["--help"]] + commands.map({ $0.split(separator: " ").map(String.init) + ["--help"] }) {

@@ -106,7 +106,7 @@ import Testing
             "--out", out,
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("outcomes[agency-hours-avoided].quantity"))
+        #expect(result.stdout.contains("values.share_otherwise_agency"))
         #expect(result.stdout.contains("Cashable savings (PV)"))
         let json = try String(contentsOfFile: out + "/comparison.json", encoding: .utf8)
         #expect(json.contains("\"name\": \"inputs[recruitment-support].amount\""))

@@ -12,6 +12,7 @@ public struct ScenarioComparison: Sendable {
         public enum Change: Sendable {
             case parameter(UncertainParameter.Kind, Double)
             case input(id: String, Double)
+            case value(name: String, Double)
             /// Not changeable on its own: attributed with the remainder.
             case other
         }
@@ -53,6 +54,7 @@ public struct ScenarioComparison: Sendable {
             switch found[index].change {
             case .parameter(let kind, let value): next = current.setting(kind, to: value)
             case .input(let id, let value): next = current.settingInput(id, to: value)
+            case .value(let name, let value): next = current.settingValue(name, to: value)
             case .other: continue
             }
             let results = try Evaluator().evaluate(next).results
@@ -118,6 +120,31 @@ public struct ScenarioComparison: Sendable {
         note(
             "analysis_period.years", String(a.analysisYears.value), String(b.analysisYears.value),
             a.analysisYears.location, b.analysisYears.location)
+
+        // Named values, by name.
+        for value in a.values {
+            let name = "values.\(value.name)"
+            guard let match = b.values.first(where: { $0.name == value.name }) else {
+                note(name, "declared", "absent", value.location, nil)
+                continue
+            }
+            switch (value.definition, match.definition) {
+            case (.given(let x), .given(let y)) where value.unit == match.unit:
+                note(name, text(x), text(y), value.location, match.location, .value(name: value.name, y))
+            case (.formula(_, let x), .formula(_, let y)):
+                note(name, x, y, value.formulaLocation, match.formulaLocation)
+            case (.records(let x), .records(let y)):
+                note(name, x.summary, y.summary, value.location, match.location)
+            default:
+                note(name, "one definition", "another definition", value.location, match.location)
+            }
+            note(
+                "\(name).unit", value.unit?.description ?? "", match.unit?.description ?? "", value.location,
+                match.location)
+        }
+        for value in b.values where !a.values.contains(where: { $0.name == value.name }) {
+            note("values.\(value.name)", "absent", "declared", nil, value.location)
+        }
 
         // Inputs, by id.
         for input in a.inputs {
@@ -222,6 +249,15 @@ public struct ScenarioComparison: Sendable {
 }
 
 extension Scenario {
+    /// The scenario with one given named value set to another number.
+    public func settingValue(_ name: String, to number: Double) -> Scenario {
+        var changed = self
+        for index in changed.values.indices where changed.values[index].name == name {
+            changed.values[index].definition = .given(number)
+        }
+        return changed
+    }
+
     /// The scenario with one money input set to another amount.
     public func settingInput(_ id: String, to amount: Double) -> Scenario {
         var changed = self

@@ -235,10 +235,20 @@ private struct Run {
                 step: "in_kind_valuation", .product, [h, r], unit: money)
         }
         var counted = amount
+        if input.currency.value != scenario.reportCurrency.value,
+            let conversion = scenario.conversion(from: input.currency.value, to: scenario.reportCurrency.value)
+        {
+            trace.relabel(amount, unit: input.currency.value.code)
+            counted = computed(
+                "\(base).amount_in_\(money)", "In_\(input.id)_\(money)",
+                "Input \(input.id) converted from \(input.currency.value.code) to \(money)",
+                step: "currency_conversion",
+                .product, [amount, conversionNode(conversion)], unit: money)
+        }
         if scenario.conventions.discountInputs.value, let factor = factors[input.year.value] {
             counted = computed(
                 "\(base).present_value", "PV_In_\(input.id)", "Input \(input.id) discounted to the present",
-                step: "discounting", .product, [amount, factor], unit: money, convention: "discount_inputs: true")
+                step: "discounting", .product, [counted, factor], unit: money, convention: "discount_inputs: true")
         }
         return InputResult(id: input.id, year: input.year.value, amount: figure(amount), counted: figure(counted))
     }
@@ -257,11 +267,17 @@ private struct Run {
         let base = FigureID.outcome(outcome.id)
         let name = outcome.id
         let unitCounted = outcome.quantityUnit?.value ?? outcome.proxy.per ?? "unit"
-        let quantity = given(
-            "\(base).quantity", "Q", "Quantity: \(outcome.indicator ?? name)", step: "quantity",
-            value: outcome.quantity.value, unit: unitCounted,
-            origin: outcome.quantityOrigin.map(Origin.records) ?? .written(outcome.quantity.location),
-            rationale: outcome.quantity.rationale, source: outcome.quantity.source)
+        let quantity: String
+        if let formula = outcome.quantityFormula {
+            quantity = formulaNode(
+                "\(base).quantity", "Q", "Quantity: \(outcome.indicator ?? name)", step: "quantity", formula)
+        } else {
+            quantity = given(
+                "\(base).quantity", "Q", "Quantity: \(outcome.indicator ?? name)", step: "quantity",
+                value: outcome.quantity.value, unit: unitCounted,
+                origin: outcome.quantityOrigin.map(Origin.records) ?? .written(outcome.quantity.location),
+                rationale: outcome.quantity.rationale, source: outcome.quantity.source)
+        }
         let proxy = recordProxy(outcome, base: base, unitCounted: unitCounted)
         let gross = computed(
             "\(base).gross_value", "G", "Gross value of \(name)", step: "gross_value", .product, [quantity, proxy],
@@ -345,36 +361,125 @@ private struct Run {
 
     /// The proxy in the price base (SROI-METHOD step 1): its leaf, and the uplift when needed.
     mutating func recordProxy(_ outcome: Outcome, base: String, unitCounted: String) -> String {
+        if let formula = outcome.proxyFormula {
+            return formulaNode(
+                "\(base).proxy", "P", "Financial proxy for \(outcome.id)", step: "financial_proxy", formula)
+        }
         let proxy = outcome.proxy
         let origin: Origin = proxy.model.map(Origin.model) ?? .written(proxy.location)
         let priced = proxy.priceYear.map { " (\($0) prices)" } ?? ""
-        let leaf = given(
+        let currency = proxy.currency.code
+        var current = given(
             "\(base).proxy", "P", "Financial proxy for \(outcome.id)\(priced)", step: "financial_proxy",
-            value: proxy.value, unit: "\(money)/\(unitCounted)", origin: origin, rationale: proxy.rationale,
+            value: proxy.value, unit: "\(currency)/\(unitCounted)", origin: origin, rationale: proxy.rationale,
             source: proxy.model == nil ? proxy.citation : nil)
-        guard let year = proxy.priceYear, let baseYear = scenario.priceBaseYear?.value, year != baseYear,
-            let index = scenario.priceIndex
-        else { return leaf }
+        if let year = proxy.priceYear {
+            current = uplift(
+                current, from: year, id: "\(base).proxy_in_base_prices", symbol: "P'",
+                label: "Proxy for \(outcome.id)", unit: "\(currency)/\(unitCounted)")
+        }
+        if proxy.currency != scenario.reportCurrency.value,
+            let conversion = scenario.conversion(from: proxy.currency, to: scenario.reportCurrency.value)
+        {
+            current = computed(
+                "\(base).proxy_in_\(money)", "P_\(money)",
+                "Proxy for \(outcome.id) converted from \(currency) to \(money)",
+                step: "currency_conversion", .product, [current, conversionNode(conversion)],
+                unit: "\(money)/\(unitCounted)")
+        }
+        return current
+    }
+
+    /// The price-base uplift of a money figure priced in `year` (SROI-METHOD step 1); the
+    /// figure itself when no uplift applies.
+    mutating func uplift(
+        _ figure: String, from year: PriceYear, id: String, symbol: String, label: String, unit: String
+    ) -> String {
+        guard let baseYear = scenario.priceBaseYear?.value, year != baseYear, let index = scenario.priceIndex else {
+            return figure
+        }
         let indexOrigin: (PriceIndex.Point) -> Origin = { point in Self.origin(model: index.model, at: point.location) }
         let indexName = index.name.map { "\($0) " } ?? ""
-        let baseID = "price_index.\(baseYear)"
-        if trace[baseID] == nil {
-            let point = index.points[baseYear]!
+        for point in [baseYear, year] where trace["price_index.\(point)"] == nil {
+            let entry = index.points[point]!
             given(
-                baseID, "idx_\(baseYear)", "Price index \(indexName)for \(baseYear)", step: "price_index",
-                value: point.value, unit: "index", origin: indexOrigin(point))
-        }
-        let yearID = "price_index.\(year)"
-        if trace[yearID] == nil {
-            let point = index.points[year]!
-            given(
-                yearID, "idx_\(year)", "Price index \(indexName)for \(year)", step: "price_index", value: point.value,
-                unit: "index", origin: indexOrigin(point))
+                "price_index.\(point)", "idx_\(point)", "Price index \(indexName)for \(point)", step: "price_index",
+                value: entry.value, unit: "index", origin: indexOrigin(entry))
         }
         return computed(
-            "\(base).proxy_in_base_prices", "P'", "Proxy for \(outcome.id) uplifted from \(year) to \(baseYear) prices",
-            step: "price_base_uplift", .rebase, [leaf, baseID, yearID], unit: "\(money)/\(unitCounted)",
+            id, symbol, "\(label) uplifted from \(year) to \(baseYear) prices", step: "price_base_uplift", .rebase,
+            [figure, "price_index.\(baseYear)", "price_index.\(year)"], unit: unit,
             convention: "price_base_year: \(baseYear)")
+    }
+
+    /// The declared exchange rate, as a figure of the trace.
+    mutating func conversionNode(_ conversion: CurrencyConversion) -> String {
+        let id = conversion.nodeID
+        if trace[id] == nil {
+            given(
+                id, "rate_\(conversion.from.code)_\(conversion.to.code)",
+                "Exchange rate from \(conversion.from.code) to \(conversion.to.code) on \(conversion.date)",
+                step: "currency_conversion", value: conversion.rate,
+                unit: "\(conversion.to.code)/\(conversion.from.code)",
+                origin: .written(conversion.location), rationale: "rate of \(conversion.date)",
+                source: conversion.source)
+        }
+        return id
+    }
+
+    /// A formula's node: its references become nodes first, then the formula over them.
+    mutating func formulaNode(_ id: String, _ symbol: String, _ label: String, step: String, _ formula: FormulaUse)
+        -> String
+    {
+        let inputs = formula.expression.references.map { referenceNode($0) }
+        let unit =
+            inputs.count == 1 && formula.expression.references.count == 1 && formula.unit == nil
+            ? trace[inputs[0]]!.unit : (formula.unit?.description ?? unitOf(formula.expression))
+        return computed(id, symbol, label, step: step, .formula(formula.text), inputs, unit: unit)
+    }
+
+    /// The unit of a formula, from its references' nodes.
+    func unitOf(_ expression: Expression) -> String {
+        var checker = FormulaChecker(scenario: scenario, report: ScenarioValidator.Report())
+        return checker.infer(expression, start: nil, field: "").map(\.description) ?? "1"
+    }
+
+    /// The node for a value, model entry or rate a formula refers to, created once.
+    mutating func referenceNode(_ reference: Expression.Reference) -> String {
+        switch reference {
+        case .rate(let from, let to):
+            return conversionNode(scenario.conversion(from: Currency(code: from)!, to: Currency(code: to)!)!)
+        case .value, .model:
+            let value = FormulaChecker.named(reference, in: scenario)!
+            let id = value.model == nil && !value.name.contains("/") ? "value.\(value.name)" : "model.\(value.name)"
+            if trace[id] != nil { return trace[id + ".in_base_prices"] != nil ? id + ".in_base_prices" : id }
+            let symbol = value.name.split(separator: "/").last.map(String.init) ?? value.name
+            let label = value.rationale.map { "\(value.name): \($0)" } ?? value.name
+            let origin: Origin = value.model.map { Origin.model($0) } ?? .written(value.location)
+            var unit = value.unit?.description ?? "1"
+            switch value.definition {
+            case .given(let number):
+                given(
+                    id, symbol, label, step: "value", value: number, unit: unit, origin: origin,
+                    rationale: value.rationale, source: value.model == nil ? value.source : nil)
+            case .records:
+                given(
+                    id, symbol, label, step: "value", value: value.resolved ?? .nan, unit: unit,
+                    origin: value.recordsOrigin.map(Origin.records) ?? origin, rationale: value.rationale,
+                    source: value.source)
+            case .formula(let expression, _):
+                var use = FormulaUse(expression: expression, location: value.formulaLocation, unit: value.unit)
+                use.text = NamedValue.canonical(expression)
+                unit = value.unit?.description ?? unitOf(expression)
+                use.unit = Unit(parsing: unit)
+                return formulaNode(id, symbol, label, step: "formula", use)
+            }
+            if let year = value.priceYear, let parsed = value.unit, !parsed.currencies.isEmpty {
+                return uplift(
+                    id, from: year, id: id + ".in_base_prices", symbol: symbol + "'", label: value.name, unit: unit)
+            }
+            return id
+        }
     }
 
     /// Deadweight, displacement, attribution and optimism bias for one year `k` of an outcome

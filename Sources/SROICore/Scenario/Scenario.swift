@@ -30,6 +30,17 @@ public struct Scenario: Sendable {
     public var recordSource: RecordSource?
     /// How sensitivity analysis is run.
     public var sensitivity = SensitivitySettings()
+    /// Named values for formulas: the scenario's own, and replacements of model entries.
+    public var values: [NamedValue] = []
+    /// Values of the models the scenario uses, by `model-id/entry`.
+    public var modelValues: [String: NamedValue] = [:]
+    /// Declared exchange rates.
+    public var conversions: [CurrencyConversion] = []
+
+    /// The declared rate from one currency to another.
+    public func conversion(from: Currency, to: Currency) -> CurrencyConversion? {
+        conversions.first { $0.from == from && $0.to == to }
+    }
 
     public init(
         title: String, organisation: String? = nil, summary: String? = nil, illustrativeNote: String? = nil,
@@ -201,6 +212,9 @@ public struct Outcome: Sendable {
     public var quantityOrigin: RecordsOrigin?
     /// The range of whole years the benefit period may take.
     public var durationUncertainty: Uncertainty?
+    /// Set when the quantity, or the proxy, is a formula over named values.
+    public var quantityFormula: FormulaUse?
+    public var proxyFormula: FormulaUse?
 
     public init(
         id: String, stakeholder: Located<String>, summary: String? = nil, indicator: String? = nil,

@@ -39,6 +39,8 @@ public enum Arithmetic: Hashable, Sendable {
     case halfDiscountStep
     /// `a / (b / 12)`: payback in months.
     case monthsToRecover
+    /// A formula over the inputs, which stand for its references in order of first appearance.
+    case formula(String)
 
     /// The machine-readable name written in the trace.
     public var code: String {
@@ -55,6 +57,7 @@ public enum Arithmetic: Hashable, Sendable {
         case .discountStep: return "a/(1+b)"
         case .halfDiscountStep: return "a/(1+b)^0.5"
         case .monthsToRecover: return "a/(b/12)"
+        case .formula(let text): return "formula: \(text)"
         }
     }
 
@@ -84,12 +87,18 @@ public enum Arithmetic: Hashable, Sendable {
                 return .undefined(reason: "the year-one impact of outcomes starting in year 1 is not positive")
             }
             return .number(x[0] / perMonth)
+        case .formula(let text):
+            guard let expression = try? FormulaParser.parse(text) else { return nil }
+            let references = expression.references
+            guard references.count == x.count else { return nil }
+            let value = expression.evaluate { reference in x[references.firstIndex(of: reference)!] }
+            return value.isFinite ? .number(value) : .undefined(reason: "the formula gives no finite value")
         }
     }
 
     /// The formula with the inputs' symbols or values in place of `a, b, …`.
     public func render(_ operands: [String]) -> String {
-        func at(_ i: Int) -> String { i < operands.count ? operands[i] : "?" }
+        func at(_ i: Int) -> String { i >= 0 && i < operands.count ? operands[i] : "?" }
         switch self {
         case .given: return operands.first ?? ""
         case .copy: return at(0)
@@ -103,6 +112,10 @@ public enum Arithmetic: Hashable, Sendable {
         case .discountStep: return "\(at(0)) / (1 + \(at(1)))"
         case .halfDiscountStep: return "\(at(0)) / (1 + \(at(1)))^½"
         case .monthsToRecover: return "\(at(0)) / (\(at(1)) / 12)"
+        case .formula(let text):
+            guard let expression = try? FormulaParser.parse(text) else { return text }
+            let references = expression.references
+            return expression.render { reference in at(references.firstIndex(of: reference) ?? -1) }
         }
     }
 }
@@ -160,6 +173,12 @@ public struct Trace: Sendable {
         precondition(positions[node.id] == nil, "duplicate trace id \(node.id)")
         positions[node.id] = nodes.count
         nodes.append(node)
+    }
+
+    /// Sets the unit of a node just recorded (a figure in another currency before conversion).
+    mutating func relabel(_ id: String, unit: String) {
+        guard let position = positions[id] else { return }
+        nodes[position].unit = unit
     }
 
     /// Overwrites one node's value, as a reader of a stored trace might find it altered.

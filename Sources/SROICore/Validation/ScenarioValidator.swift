@@ -18,6 +18,9 @@ public struct ScenarioValidator: Sendable {
         checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkRecords(scenario, into: &report)
         checkUncertainty(scenario, into: &report)
+        var formulas = FormulaChecker(scenario: scenario, report: report)
+        formulas.checkAll()
+        report = formulas.report
         return report.diagnostics
     }
 
@@ -146,7 +149,9 @@ public struct ScenarioValidator: Sendable {
                 report.range(
                     rate.value, rate.location, "\(path).in_kind.rate_per_hour", minimum: 0, allowed: "a rate ≥ 0")
             }
-            if input.currency.value != scenario.reportCurrency.value {
+            if input.currency.value != scenario.reportCurrency.value,
+                scenario.conversion(from: input.currency.value, to: scenario.reportCurrency.value) == nil
+            {
                 report.error(
                     input.currency.location, "\(path).currency",
                     "money in \(input.currency.value) cannot be added to the report currency without a declared conversion",
@@ -331,19 +336,24 @@ public struct ScenarioValidator: Sendable {
             report.error(
                 proxy.location, "\(field).value", "is not a finite number", found: NumberFormat.shortest(proxy.value))
         }
-        if proxy.currency != scenario.reportCurrency.value {
+        if outcome.proxyFormula == nil, proxy.currency != scenario.reportCurrency.value,
+            scenario.conversion(from: proxy.currency, to: scenario.reportCurrency.value) == nil
+        {
             report.error(
                 proxy.location, "\(field).currency",
                 "a proxy in \(proxy.currency) cannot be used in a \(scenario.reportCurrency.value) scenario without a declared conversion",
                 found: proxy.currency.code, allowed: scenario.reportCurrency.value.code)
         }
-        if let unit = outcome.quantityUnit, let per = proxy.per, unit.value != per {
+        if outcome.quantityFormula == nil, outcome.proxyFormula == nil, let unit = outcome.quantityUnit,
+            let per = proxy.per,
+            unit.value != per
+        {
             report.error(
                 unit.location, "\(path).quantity.unit",
                 "the quantity counts '\(unit.value)' but the proxy values one '\(per)'", found: unit.value,
                 allowed: per)
         }
-        guard let priceYear = proxy.priceYear else { return }
+        guard outcome.proxyFormula == nil, let priceYear = proxy.priceYear else { return }
         guard let base = scenario.priceBaseYear else {
             report.error(
                 proxy.location, "\(field).price_year",

@@ -38,6 +38,31 @@ public struct RecordResolver {
                 outcome, recorded, scenario: scenario, datasets: datasets, diagnostics: &diagnostics)
         }
         resolved.outcomes = outcomes
+        for index in resolved.values.indices {
+            guard case .records(let recorded) = resolved.values[index].definition else { continue }
+            let value = resolved.values[index]
+            if let byYear = recorded.byYear {
+                diagnostics.append(
+                    Diagnostic(
+                        at: byYear.location, field: "values.\(value.name).records.by_year",
+                        message: "a named value is one figure; group by year in an outcome's quantity instead"))
+                continue
+            }
+            // A value read from records is resolved exactly as an outcome's quantity is.
+            let carrier = Outcome(
+                id: value.name, stakeholder: Located(""), quantity: Assumption(0, at: recorded.location),
+                proxy: FinancialProxy(value: 0, currency: scenario.reportCurrency.value), duration: Located(1),
+                valueType: Located(.social))
+            var withRecords = carrier
+            withRecords.recorded = recorded
+            let read = resolveOutcome(
+                withRecords, recorded, scenario: scenario, datasets: datasets, diagnostics: &diagnostics,
+                field: "values.\(value.name).records")
+            if let first = read.first, let origin = first.quantityOrigin {
+                resolved.values[index].resolved = first.quantity.value
+                resolved.values[index].recordsOrigin = origin
+            }
+        }
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
         do {
             resolved.recordSource = RecordSource(database: databaseName, fingerprint: try store.fingerprint())
@@ -72,9 +97,9 @@ public struct RecordResolver {
 
     private func resolveOutcome(
         _ outcome: Outcome, _ recorded: RecordedQuantity, scenario: Scenario, datasets: [String: StoredDataset],
-        diagnostics: inout [Diagnostic]
+        diagnostics: inout [Diagnostic], field declaredField: String? = nil
     ) -> [Outcome] {
-        let field = "outcomes[\(outcome.id)].quantity.records"
+        let field = declaredField ?? "outcomes[\(outcome.id)].quantity.records"
         guard
             let stored = dataset(
                 recorded.dataset, field: "\(field).dataset", datasets: datasets, diagnostics: &diagnostics)

@@ -7,6 +7,8 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case discountSchedules = "discount_schedules"
     case priceIndices = "price_indices"
     case optimismBias = "optimism_bias"
+    /// Named values and formulas, such as a reusable calculation a trust fills in with its own rates.
+    case values
 }
 
 /// Value models loaded from `Models/` files, addressable as `model-id/entry-id`.
@@ -25,6 +27,9 @@ public struct ModelLibrary: Sendable {
     public internal(set) var schedules: [String: DiscountSchedule] = [:]
     public internal(set) var priceIndices: [String: PriceIndex] = [:]
     public internal(set) var optimismTables: [String: OptimismBiasTable] = [:]
+    /// Values formulas can use, by `model-id/entry`: the entries of values models, and every
+    /// financial proxy as a value in its currency per its unit.
+    public internal(set) var values: [String: NamedValue] = [:]
 
     public init() {}
 }
@@ -75,6 +80,24 @@ struct ModelFileReader {
             case .financialProxies:
                 if let proxy = readProxy(entry.value, path, origin: origin, inherited: citation) {
                     library.proxies[origin.reference] = proxy
+                    library.values[origin.reference] = NamedValue(
+                        name: origin.reference, definition: .given(proxy.value),
+                        unit: Unit.currency(proxy.currency) / (proxy.per.map(Unit.base) ?? .number),
+                        priceYear: proxy.priceYear,
+                        rationale: proxy.rationale, source: proxy.citation, location: origin.location,
+                        model: proxy.model)
+                }
+            case .values:
+                if let value = reader.namedValue(
+                    entry.value, name: origin.reference, path: path, model: origin, inherited: citation)
+                {
+                    var value = value
+                    value.model?.citation = value.source
+                    if case .formula(let expression, _) = value.definition {
+                        let qualified = expression.qualified(by: id)
+                        value.definition = .formula(qualified, text: NamedValue.canonical(qualified))
+                    }
+                    library.values[origin.reference] = value
                 }
             case .discountSchedules:
                 if let schedule = readSchedule(entry.value, path, origin: origin, inherited: citation) {

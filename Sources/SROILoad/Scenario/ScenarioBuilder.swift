@@ -9,6 +9,7 @@ struct ScenarioBuilder {
     static let topKeys = [
         "schema", "title", "organisation", "description", "illustrative", "analysis_period", "report_currency",
         "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes", "integrity", "sensitivity",
+        "values", "conversions",
     ]
 
     struct Header {
@@ -63,7 +64,7 @@ struct ScenarioBuilder {
             readInput(node, path, currency: currency?.value)
         }
         let outcomes = readList(fields.required("outcomes"), "outcomes") { node, path in
-            readOutcome(node, path, library: library)
+            readOutcome(node, path, library: library, currency: currency?.value)
         }
         let rules = readList(fields.optional("integrity"), "integrity", read: readIntegrityRule)
         guard let title, let years, let currency, let conventions else { return nil }
@@ -74,6 +75,36 @@ struct ScenarioBuilder {
             priceIndex: conventions.priceIndex, optimismBias: conventions.optimismBias, stakeholders: stakeholders,
             inputs: inputs, outcomes: outcomes)
         scenario.integrityRules = rules
+        scenario.modelValues = library.values
+        if let node = fields.optional("values"), let entries = reader.dictionary(node, "values") {
+            for entry in entries {
+                let path = "values.\(entry.key)"
+                let isOverride = entry.key.contains("/")
+                guard isOverride || DocumentReader.isFormulaName(entry.key) else {
+                    reader.error(
+                        reader.location(entry.keyNode), path, "is not a valid value name", found: "'\(entry.key)'",
+                        allowed:
+                            "letters, digits and '_', starting with a letter; or model-id/entry to replace a model's value"
+                    )
+                    continue
+                }
+                if isOverride, library.values[entry.key] == nil {
+                    reader.error(
+                        reader.location(entry.keyNode), path,
+                        "replaces a model entry that no model under uses: declares",
+                        found: entry.key,
+                        allowed: library.values.keys.sorted().joined(separator: ", ").isEmpty
+                            ? "a model-id/entry" : library.values.keys.sorted().joined(separator: ", "))
+                    continue
+                }
+                if let value = reader.namedValue(entry.value, name: entry.key, path: path, readRecords: readRecords) {
+                    scenario.values.append(value)
+                }
+            }
+        }
+        scenario.conversions = readList(fields.optional("conversions"), "conversions") { node, path in
+            reader.conversion(node, path)
+        }
         if let node = fields.optional("sensitivity"),
             let settings = reader.mapping(node, "sensitivity", allowed: ["target_ratio", "tolerance"])
         {
@@ -276,13 +307,14 @@ struct ScenarioBuilder {
         "attribution", "drop_off", "duration", "start_year", "value_type", "confidence",
     ]
 
-    private func readOutcome(_ node: Node, _ path: String, library: ModelLibrary) -> Outcome? {
+    private func readOutcome(_ node: Node, _ path: String, library: ModelLibrary, currency: Currency?) -> Outcome? {
         guard let fields = reader.mapping(node, path, allowed: Self.outcomeKeys) else { return nil }
         guard let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }) else { return nil }
         let path = "outcomes[\(id)]"
         let stakeholder = located(fields.required("stakeholder"), "\(path).stakeholder", reader.identifier)
         var quantityUnit: Located<String>?
         var recorded: RecordedQuantity?
+        var quantityFormula: FormulaUse?
         let quantity = fields.required("quantity").flatMap { node -> Assumption<Double>? in
             if case .mapping(let mapping) = node, mapping["records"] != nil {
                 guard
@@ -299,6 +331,24 @@ struct ScenarioBuilder {
                         reader.citation($0, quantityFields.path("source"))
                     })
             }
+            if case .mapping(let mapping) = node, mapping["formula"] != nil {
+                guard
+                    let quantityFields = reader.mapping(
+                        node, "\(path).quantity", allowed: ["formula", "unit", "rationale", "source"])
+                else { return nil }
+                let unit = quantityFields.optional("unit").flatMap { reader.unit($0, quantityFields.path("unit")) }
+                guard
+                    let parsed = quantityFields.optional("formula").flatMap({
+                        reader.formula($0, quantityFields.path("formula"))
+                    })
+                else { return nil }
+                quantityFormula = FormulaUse(expression: parsed.expression, location: parsed.location, unit: unit)
+                return Assumption(
+                    0, at: parsed.location, rationale: quantityFields.string("rationale"),
+                    source: quantityFields.optional("source").flatMap {
+                        reader.citation($0, quantityFields.path("source"))
+                    })
+            }
             return reader.assumption(
                 node, "\(path).quantity", extraKeys: ["unit"], uncertain: true,
                 read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
@@ -306,7 +356,28 @@ struct ScenarioBuilder {
                     quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
                 })
         }
-        let proxy = fields.required("proxy").flatMap { readProxy($0, "\(path).proxy", library: library) }
+        var proxyFormula: FormulaUse?
+        let proxy = fields.required("proxy").flatMap { node -> FinancialProxy? in
+            if case .mapping(let mapping) = node, mapping["formula"] != nil {
+                guard
+                    let proxyFields = reader.mapping(
+                        node, "\(path).proxy", allowed: ["formula", "unit", "rationale", "source"])
+                else { return nil }
+                let unit = proxyFields.optional("unit").flatMap { reader.unit($0, proxyFields.path("unit")) }
+                guard
+                    let parsed = proxyFields.optional("formula").flatMap({
+                        reader.formula($0, proxyFields.path("formula"))
+                    })
+                else { return nil }
+                proxyFormula = FormulaUse(expression: parsed.expression, location: parsed.location, unit: unit)
+                return FinancialProxy(
+                    value: 0, currency: currency ?? .gbp,
+                    citation: proxyFields.optional("source").flatMap {
+                        reader.citation($0, proxyFields.path("source"))
+                    }, rationale: proxyFields.string("rationale"), location: parsed.location)
+            }
+            return readProxy(node, "\(path).proxy", library: library)
+        }
         var deductions: [DeductionKind: Assumption<Deduction>] = [:]
         for kind in DeductionKind.allCases {
             if let node = fields.optional(kind.rawValue),
@@ -360,6 +431,8 @@ struct ScenarioBuilder {
             location: reader.location(node))
         outcome.recorded = recorded
         outcome.durationUncertainty = durationUncertainty
+        outcome.quantityFormula = quantityFormula
+        outcome.proxyFormula = proxyFormula
         return outcome
     }
 

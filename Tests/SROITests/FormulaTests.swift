@@ -1,0 +1,190 @@
+import Foundation
+import SROICore
+import SROILoad
+import Testing
+
+/// Formulas, units and currencies, against arithmetic worked by hand.
+@Suite struct FormulaTests {
+    /// A scenario with `values` lines, and one outcome whose quantity and proxy are given.
+    private func scenario(values: [String], quantity: String, proxy: String, top: [String] = []) -> String {
+        Support.scenario(
+            discount: "discount_rate: 0",
+            outcome: ["quantity: \(quantity)", "proxy: \(proxy)", "duration: 1", "value_type: fiscal_cashable"],
+            top: top + ["values:"] + values.map { "  " + $0 })
+    }
+
+    private func errors(_ yaml: String) -> [Diagnostic] {
+        do {
+            _ = try Support.load(yaml)
+            return []
+        } catch {
+            return error.errors
+        }
+    }
+
+    @Test func parserReadsPrecedenceAndFunctions() throws {
+        let expression = try FormulaParser.parse("1 + 2 * 3 - min(4, 8) / 2")
+        #expect(expression.evaluate { _ in 0 } == 5)
+        #expect(try FormulaParser.parse("if(2 >= 3, 1, -1)").evaluate { _ in 0 } == -1)
+        #expect(try FormulaParser.parse("round(2.345, 2)").evaluate { _ in 0 } == 2.35)
+        #expect(
+            try FormulaParser.parse("max(a, b) * rate(EUR, GBP)").references == [
+                .value("a"), .value("b"), .rate(from: "EUR", to: "GBP"),
+            ])
+        do {
+            _ = try FormulaParser.parse("hours * (rate + 2")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.offset == 17)
+            #expect(error.message.hasPrefix("expected ')'"))
+        }
+    }
+
+    @Test func syntaxErrorNamesTheColumnInsideTheFormula() {
+        let yaml = scenario(
+            values: ["hours: {value: 10, unit: hour}", "rate: {formula: \"hours * * 2\"}"], quantity: "1",
+            proxy: "{value: 1, currency: GBP, source: T}")
+        let error = errors(yaml).first { $0.field == "values.rate.formula" }
+        // `values:` is line 5, so `rate: {formula: "hours * * 2"}` is line 7; the text starts at
+        // column 20, the second `*` 8 further on.
+        #expect(error?.location?.line == 7)
+        #expect(error?.location?.column == 28)
+        #expect(error?.message == "the formula cannot be read: unexpected '*'")
+    }
+
+    @Test func addingPoundsToHoursIsRefusedWithBothUnits() {
+        let yaml = scenario(
+            values: [
+                "hours: {value: 10, unit: hour}", "pay: {value: 12, unit: GBP/hour}",
+                "wrong: {formula: \"hours + pay\"}",
+            ],
+            quantity: "1", proxy: "{value: 1, currency: GBP, source: T}")
+        let error = errors(yaml).first { $0.field == "values.wrong.formula" }
+        #expect(error?.message == "cannot add GBP/hour to hour")
+        #expect(error?.found == "hour + GBP/hour")
+        // The `+` of `"hours + pay"`: the text starts at column 21 of line 8, the `+` 6 further on.
+        #expect(error?.location?.line == 8)
+        #expect(error?.location?.column == 27)
+    }
+
+    @Test func hoursTimesADayRateIsRefused() {
+        let yaml = scenario(
+            values: ["hours: {value: 100, unit: hour}", "day_rate: {value: 180, unit: GBP/day}"],
+            quantity: "{formula: hours, unit: hour}", proxy: "{formula: day_rate}")
+        let error = errors(yaml).first { $0.field == "outcomes[jobs].proxy" }
+        #expect(error?.message == "quantity × proxy comes out in GBP*hour/day (hour × GBP/day), not in GBP")
+    }
+
+    @Test func poundsAndEurosDoNotMixWithoutARate() {
+        let yaml = scenario(
+            values: [
+                "grant_eur: {value: 1000, unit: EUR}", "match_gbp: {value: 500, unit: GBP}",
+                "total: {formula: \"match_gbp + grant_eur\"}",
+            ],
+            quantity: "1", proxy: "{value: 1, currency: GBP, source: T}")
+        let error = errors(yaml).first { $0.field == "values.total.formula" }
+        #expect(error?.message == "cannot add EUR to GBP; convert with rate(EUR, GBP)")
+        let undeclared = scenario(
+            values: ["grant_eur: {value: 1000, unit: EUR}", "grant: {formula: \"grant_eur * rate(EUR, GBP)\"}"],
+            quantity: "1",
+            proxy: "{value: 1, currency: GBP, source: T}")
+        #expect(errors(undeclared).first?.message == "no rate from EUR to GBP is declared")
+    }
+
+    @Test func currencyConversionByHand() throws {
+        // 1,000 EUR at 0.8467 GBP per EUR is 846.70 GBP; 10 people × (846.70 GBP / 10 person) = 846.70 GBP.
+        let yaml = scenario(
+            values: [
+                "grant_eur: {value: 1000, unit: EUR}", "people: {value: 10, unit: person}",
+                "per_person: {formula: \"grant_eur * rate(EUR, GBP) / people\"}",
+            ],
+            quantity: "{formula: people, unit: person}", proxy: "{formula: per_person}",
+            top: [
+                "conversions:",
+                "  - {from: EUR, to: GBP, rate: 0.8467, date: 2024-06-28, source: {publication: \"Euro foreign exchange reference rates\", publisher: European Central Bank}}",
+            ])
+        let evaluation = try Support.evaluate(yaml)
+        let gross = try #require(evaluation.trace["outcome.jobs.gross_value"]?.value.number)
+        #expect(abs(gross - 846.7) < 1e-9)
+        let rate = try #require(evaluation.trace["conversion.EUR.GBP"])
+        #expect(rate.value == .number(0.8467))
+        #expect(rate.unit == "GBP/EUR")
+        #expect(rate.rationale == "rate of 2024-06-28")
+        #expect(evaluation.trace["value.per_person"]?.unit == "GBP/person")
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+    }
+
+    @Test func aProxyInEurosIsConvertedAndTheTraceShowsIt() throws {
+        // 10 × 100 EUR × 0.85 = 850 GBP.
+        let yaml = Support.scenario(
+            discount: "discount_rate: 0",
+            outcome: [
+                "quantity: 10", "proxy: {value: 100, currency: EUR, source: T}", "duration: 1", "value_type: social",
+            ],
+            top: ["conversions:", "  - {from: EUR, to: GBP, rate: 0.85, date: 2024-01-02, source: Test rate}"])
+        let evaluation = try Support.evaluate(yaml)
+        #expect(evaluation.trace["outcome.jobs.proxy_in_GBP"]?.step == "currency_conversion")
+        #expect(abs(try #require(evaluation.results.totalPresentValue.value.number) - 850) < 1e-9)
+    }
+
+    @Test func cycleIsRefusedWithItsMembers() {
+        let yaml = scenario(
+            values: ["a: {formula: \"b + 1\"}", "b: {formula: \"c * 2\"}", "c: {formula: \"a - 1\"}"], quantity: "1",
+            proxy: "{value: 1, currency: GBP, source: T}")
+        let messages = errors(yaml).map(\.message)
+        #expect(messages.contains("refers to itself through a cycle: a → b → c → a"), "\(messages)")
+    }
+
+    @Test func unknownReferenceIsNamed() {
+        let yaml = scenario(
+            values: ["a: {formula: \"hourz * 2\"}", "hours: {value: 1, unit: hour}"], quantity: "1",
+            proxy: "{value: 1, currency: GBP, source: T}")
+        let error = errors(yaml).first { $0.field == "values.a.formula" }
+        #expect(error?.message == "refers to a value that is not declared")
+        #expect(error?.found == "hourz")
+    }
+
+    @Test func agencySavingByHand() throws {
+        // 1,000 hours; agency 60 GBP/hour capped at 50; substantive 30 GBP/hour: 20 GBP saved per hour.
+        // Impact = 1,000 × 20 × (1 − 0.2) × (1 − 0.25) = 12,000; no discounting, one year.
+        let yaml = Support.scenario(
+            discount: "discount_rate: 0",
+            outcome: [
+                "quantity: {formula: hours, unit: hour}", "proxy: {formula: \"min(agency, cap) - substantive\"}",
+                "deadweight: 0.2", "attribution: 0.25", "duration: 1", "value_type: fiscal_cashable",
+            ],
+            top: [
+                "values:", "  hours: {value: 1000, unit: hour}", "  agency: {value: 60, unit: GBP/hour}",
+                "  cap: {value: 50, unit: GBP/hour}", "  substantive: {value: 30, unit: GBP/hour}",
+            ])
+        let evaluation = try Support.evaluate(yaml)
+        #expect(evaluation.trace["outcome.jobs.proxy"]?.value == .number(20))
+        #expect(evaluation.trace["outcome.jobs.proxy"]?.unit == "GBP/hour")
+        #expect(evaluation.results.outcomes[0].impactYear1.value == .number(12000))
+        #expect(
+            evaluation.trace.symbolicFormula(of: evaluation.trace["outcome.jobs.proxy"]!)
+                == "P = min(agency, cap) − substantive")
+        #expect(evaluation.trace.substitutedFormula(of: evaluation.trace["outcome.jobs.proxy"]!) == "min(60, 50) − 30")
+    }
+
+    @Test func trustSavingIsExplainedDownToPSSRUAndTheAgencyCap() throws {
+        let result = try Support.sroi([
+            "explain", "Scenarios/use-it/trust-recruited-staff.yaml", "outcome.agency-hours-avoided.present_value",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("cites Regulators reveal new hourly pay rates for agency nurses"))
+        #expect(result.stdout.contains("Unit Costs of Health and Social Care 2024"))
+        #expect(result.stdout.contains("price_base_uplift"))
+        let scenario = try ScenarioLoader().load(
+            path: Support.packageRoot.appendingPathComponent("Scenarios/use-it/trust-recruited-staff.yaml").path
+        ).scenario
+        let evaluation = try Evaluator().evaluate(scenario)
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+        // Hand check of the capped saving: min(52.23 × 126.7387 / 121.502, 22.32 × 126.7387 / 100.4) − 25.39 × 126.7387 / 121.502.
+        let agency = 52.23 * 126.7387 / 121.502
+        let cap = 22.32 * 126.7387 / 100.4
+        let bank = 25.39 * 126.7387 / 121.502
+        let saving = try #require(evaluation.trace["outcome.agency-hours-avoided.proxy"]?.value.number)
+        #expect(abs(saving - (min(agency, cap) - bank)) < 1e-12)
+    }
+}
