@@ -1,5 +1,6 @@
 import Foundation
 import SROICore
+import SROIData
 import SROILoad
 import Testing
 
@@ -186,5 +187,48 @@ import Testing
         let bank = 25.39 * 126.7387 / 121.502
         let saving = try #require(evaluation.trace["outcome.agency-hours-avoided.proxy"]?.value.number)
         #expect(abs(saving - (min(agency, cap) - bank)) < 1e-12)
+    }
+
+    static let bundledScenarios = [
+        "health-professionals", "social-enterprise", "community-researchers", "programme", "trust-agency-cover",
+        "trust-recruited-staff",
+    ]
+
+    @Test(arguments: bundledScenarios)
+    func bundledScenarioRunsWithAUnitForEveryFigure(_ name: String) throws {
+        let data = try Support.sampleStore()
+        let file = "Scenarios/use-it/\(name).yaml"
+        let check = try Support.sroi(["check", file, "--data", data])
+        #expect(check.status == 0, "\(check.stderr)")
+        let loaded = try ScenarioLoader().load(path: Support.packageRoot.appendingPathComponent(file).path)
+        let store = try RecordStore.openForReading(path: data)
+        let scenario = try RecordResolver(store: store, databaseName: "outcomes.sqlite").resolve(loaded.scenario)
+        let evaluation = try Evaluator().evaluate(scenario)
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+        for node in evaluation.trace.nodes {
+            #expect(!node.unit.isEmpty && node.unit != "1" || node.step == "value", "\(name): \(node.id) has no unit")
+        }
+        // Every money figure of the summary carries its currency, every ratio its ": 1".
+        let summary = try Support.sroi(["run", file, "--data", data]).stdout
+        for line in summary.split(separator: "\n") where line.hasPrefix("Total") || line.hasPrefix("Net present") {
+            #expect(line.contains("GBP "), "\(name): \(line)")
+        }
+        for line in summary.split(separator: "\n") where line.hasPrefix("SROI ratio") || line.hasPrefix("Net SROI") {
+            #expect(line.contains(": 1") || line.contains("undefined"), "\(name): \(line)")
+        }
+    }
+
+    @Test func missingUserSuppliedModelNamesTheEntriesAndWhereTheyComeFrom() throws {
+        let data = try Support.sampleStore()
+        let result = try Support.sroi([
+            "check", "Scenarios/use-it/community-researchers-volunteering.yaml", "--data", data,
+        ])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains(
+                "needs entry 'regular-volunteering' of model 'hact-svb', which you supply (HACT Social Value Bank values"
+            ))
+        #expect(result.stderr.contains("needs entry 'high-confidence-adult' of model 'hact-svb'"))
+        #expect(result.stderr.contains("it was not found at Scenarios/use-it/hact-social-value-bank.yaml"))
     }
 }

@@ -28,7 +28,10 @@ enum Support {
     }
 
     static let exampleScenario = "Scenarios/use-it/health-professionals.yaml"
-    static let sampleData = ["Scenarios/use-it/data/participants.csv", "Scenarios/use-it/data/shifts.csv"]
+    static let sampleData = [
+        "Scenarios/use-it/data/entrepreneurs.csv", "Scenarios/use-it/data/participants.csv",
+        "Scenarios/use-it/data/researchers.csv", "Scenarios/use-it/data/shifts.csv",
+    ]
 
     /// A new record store holding the bundled sample records.
     static func sampleStore() throws -> String {

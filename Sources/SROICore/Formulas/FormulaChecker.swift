@@ -128,6 +128,13 @@ struct FormulaChecker {
             return unit(of: value)
         case .model(let entry):
             if let value = Self.named(reference, in: scenario) { return unit(of: value) }
+            let modelID = entry.split(separator: "/").first.map(String.init) ?? entry
+            if let missing = scenario.missingModels[modelID] {
+                report.error(
+                    location, field, missing.explanation(entry: String(entry.dropFirst(modelID.count + 1))),
+                    found: "model(\"\(entry)\")", allowed: "a model file with id \(modelID) at \(missing.path)")
+                return nil
+            }
             report.error(
                 location, field, "refers to a model entry that no model under uses: declares",
                 found: "model(\"\(entry)\")",

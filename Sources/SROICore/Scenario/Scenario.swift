@@ -36,6 +36,8 @@ public struct Scenario: Sendable {
     public var modelValues: [String: NamedValue] = [:]
     /// Declared exchange rates.
     public var conversions: [CurrencyConversion] = []
+    /// Models the user supplies (their licence forbids bundling them) that were not found, by id.
+    public var missingModels: [String: MissingModel] = [:]
 
     /// The declared rate from one currency to another.
     public func conversion(from: Currency, to: Currency) -> CurrencyConversion? {
@@ -62,6 +64,28 @@ public struct Scenario: Sendable {
         self.stakeholders = stakeholders
         self.inputs = inputs
         self.outcomes = outcomes
+    }
+}
+
+/// A model a scenario uses that its user must supply, and that was not found.
+public struct MissingModel: Sendable, Equatable {
+    public var id: String
+    /// Where the file was looked for.
+    public var path: String
+    /// Where to obtain it and on what terms, as the scenario says.
+    public var note: String
+    public var location: SourceLocation?
+
+    public init(id: String, path: String, note: String, location: SourceLocation?) {
+        self.id = id
+        self.path = path
+        self.note = note
+        self.location = location
+    }
+
+    /// What to tell a user who references `entry` of this model.
+    public func explanation(entry: String) -> String {
+        "needs entry '\(entry)' of model '\(id)', which you supply (\(note)); it was not found at \(path)"
     }
 }
 

@@ -30,6 +30,8 @@ public struct ModelLibrary: Sendable {
     /// Values formulas can use, by `model-id/entry`: the entries of values models, and every
     /// financial proxy as a value in its currency per its unit.
     public internal(set) var values: [String: NamedValue] = [:]
+    /// Models the user supplies that were not found, by model id.
+    public internal(set) var missing: [String: MissingModel] = [:]
 
     public init() {}
 }

@@ -12,9 +12,16 @@ struct ScenarioBuilder {
         "values", "conversions",
     ]
 
+    /// A model file the scenario uses; one the user supplies names its model id and where to get it.
+    struct ModelUse {
+        var path: Located<String>
+        var suppliedModel: String?
+        var note: String?
+    }
+
     struct Header {
         var fields: Fields
-        var uses: [Located<String>]
+        var uses: [ModelUse]
     }
 
     /// The schema check and the model files used; `nil` when the file cannot be read further.
@@ -29,11 +36,23 @@ struct ScenarioBuilder {
                 allowed: scenarioSchema)
             return nil
         }
-        var uses: [Located<String>] = []
+        var uses: [ModelUse] = []
         if let node = fields.optional("uses"), let items = reader.sequence(node, "uses") {
             for (index, item) in items.enumerated() {
-                if let path = reader.string(item, "uses[\(index)]") {
-                    uses.append(Located(path, at: reader.location(item)))
+                let path = "uses[\(index)]"
+                if case .mapping = item {
+                    guard let use = reader.mapping(item, path, allowed: ["path", "model", "supplied_by_user"]),
+                        let file = use.required("path").flatMap({ reader.string($0, use.path("path")) }),
+                        let model = use.required("model").flatMap({ reader.identifier($0, use.path("model")) }),
+                        let note = use.required(
+                            "supplied_by_user", allowed: "where to obtain the model and on what terms"
+                        )
+                        .flatMap({ reader.string($0, use.path("supplied_by_user")) })
+                    else { continue }
+                    uses.append(
+                        ModelUse(path: Located(file, at: reader.location(item)), suppliedModel: model, note: note))
+                } else if let file = reader.string(item, path) {
+                    uses.append(ModelUse(path: Located(file, at: reader.location(item))))
                 }
             }
         }
@@ -76,6 +95,7 @@ struct ScenarioBuilder {
             inputs: inputs, outcomes: outcomes)
         scenario.integrityRules = rules
         scenario.modelValues = library.values
+        scenario.missingModels = library.missing
         if let node = fields.optional("values"), let entries = reader.dictionary(node, "values") {
             for entry in entries {
                 let path = "values.\(entry.key)"
@@ -227,6 +247,12 @@ struct ScenarioBuilder {
         guard let reference = reader.string(node, path) else { return nil }
         if let found = table[reference] { return found }
         let model = reference.split(separator: "/").first.map(String.init) ?? reference
+        if let missing = library.missing[model] {
+            reader.error(
+                reader.location(node), path, missing.explanation(entry: String(reference.dropFirst(model.count + 1))),
+                found: "'\(reference)'", allowed: "a model file with id \(model) at \(missing.path)")
+            return nil
+        }
         let known = table.keys.sorted()
         let message: String
         if library.models[model] == nil {

@@ -88,12 +88,18 @@ public struct ScenarioLoader: Sendable {
     }
 
     private func loadModel(
-        _ use: Located<String>, relativeTo directory: String, reader: DocumentReader, library: inout ModelLibrary,
-        files: inout [InputFile], diagnostics: inout [Diagnostic]
+        _ declared: ScenarioBuilder.ModelUse, relativeTo directory: String, reader: DocumentReader,
+        library: inout ModelLibrary, files: inout [InputFile], diagnostics: inout [Diagnostic]
     ) {
+        let use = declared.path
         let path = directory.isEmpty ? use.value : (directory as NSString).appendingPathComponent(use.value)
         let display = Self.normalized(path)
         guard let data = readFile(display, role: .model, into: &files) else {
+            if let model = declared.suppliedModel, let note = declared.note {
+                // Reported where its entries are used, so the user sees exactly what is needed.
+                library.missing[model] = MissingModel(id: model, path: display, note: note, location: use.location)
+                return
+            }
             reader.error(
                 use.location, "uses", "the model file cannot be read", found: display,
                 allowed: "a path relative to the scenario file")
