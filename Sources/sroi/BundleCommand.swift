@@ -217,7 +217,9 @@ struct Verify: ParsableCommand {
                     let target = (directory as NSString).appendingPathComponent(file.path)
                     try FileManager.default.createDirectory(
                         atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                    FileManager.default.createFile(atPath: target, contents: file.data)
+                    guard FileManager.default.createFile(atPath: target, contents: file.data) else {
+                        throw CocoaError(.fileWriteUnknown)
+                    }
                 }
                 extracted = directory
                 root = directory

@@ -149,8 +149,7 @@ struct Run: ParsableCommand {
         let loaded = try scenario.load()
         let evaluation = try loaded.evaluate()
         Terminal.write(Summary.text(evaluation, scenario: loaded.scenario))
-        guard let out = output.out else { return }
-        _ = out
+        guard output.out != nil else { return }
         let results = ResultsDocument.results(evaluation, scenario: loaded.scenario, provenance: loaded.provenance)
         let trace = ResultsDocument.trace(evaluation, provenance: loaded.provenance)
         try output.write([("results.json", results.rendered()), ("trace.json", trace.rendered())])

@@ -27,7 +27,7 @@ struct Sensitivity: ParsableCommand {
             throw ExitCode.failure
         }
         Terminal.write(UncertaintyDocuments.sensitivityTable(analysis))
-        guard let out = output.out else { return }
+        guard output.out != nil else { return }
         let document = UncertaintyDocuments.sensitivity(
             analysis, scenario: loaded.scenario, provenance: loaded.provenance)
         try output.write([("sensitivity.json", document.rendered())])
