@@ -289,56 +289,40 @@ private struct Run {
         let optimism = recordOptimismBias(outcome, base: base)
         let dropOff = recordDropOff(outcome, base: base)
 
+        // With a deduction given by year, each year has its own impact I_k and drop-off compounds
+        // as (1 − DO)^k; otherwise each year's value is the previous year's after drop-off.
+        let impacts: [String] =
+            perYear
+            ? (0..<duration).map { k in
+                recordImpact(
+                    outcome, base: "\(base).year\(start + k)", gross: gross, outcomeYear: k, optimism: optimism)
+            } : [recordImpact(outcome, base: base, gross: gross, outcomeYear: 0, optimism: optimism)]
+        let impactYear1 = computed(
+            "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impacts[0]],
+            unit: money)
         var yearNodes: [(year: Int, value: String, presentValue: String)] = []
-        let impactYear1: String
-        if perYear {
-            var impacts: [String] = []
-            for k in 0..<duration {
-                impacts.append(
-                    recordImpact(
-                        outcome, base: "\(base).year\(start + k)", gross: gross, outcomeYear: k, optimism: optimism))
+        var previous = impactYear1
+        for k in 0..<duration {
+            let t = start + k
+            let id = "\(base).value.year\(t)"
+            let value: String
+            if k == 0 {
+                value = computed(
+                    id, "V_\(t)", "Value of \(name) in analysis year \(t)", step: "value_in_year", .copy, [impactYear1],
+                    unit: money)
+            } else if perYear {
+                value = computed(
+                    id, "V_\(t)", "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
+                    step: "drop_off",
+                    .complementPower(k), [impacts[k], dropOff], unit: money)
+            } else {
+                value = computed(
+                    id, "V_\(t)", "Value of \(name) in analysis year \(t), after drop-off", step: "drop_off",
+                    .complement,
+                    [previous, dropOff], unit: money)
             }
-            impactYear1 = computed(
-                "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impacts[0]],
-                unit: money)
-            for k in 0..<duration {
-                let t = start + k
-                let value: String
-                if k == 0 {
-                    value = computed(
-                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)",
-                        step: "value_in_year",
-                        .copy, [impactYear1], unit: money)
-                } else {
-                    value = computed(
-                        "\(base).value.year\(t)", "V_\(t)",
-                        "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
-                        step: "drop_off", .complementPower(k), [impacts[k], dropOff], unit: money)
-                }
-                yearNodes.append((t, value, ""))
-            }
-        } else {
-            let impact = recordImpact(outcome, base: base, gross: gross, outcomeYear: 0, optimism: optimism)
-            impactYear1 = computed(
-                "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impact],
-                unit: money)
-            var previous = impactYear1
-            for k in 0..<duration {
-                let t = start + k
-                let value: String
-                if k == 0 {
-                    value = computed(
-                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t)",
-                        step: "value_in_year",
-                        .copy, [impactYear1], unit: money)
-                } else {
-                    value = computed(
-                        "\(base).value.year\(t)", "V_\(t)", "Value of \(name) in analysis year \(t), after drop-off",
-                        step: "drop_off", .complement, [previous, dropOff], unit: money)
-                }
-                previous = value
-                yearNodes.append((t, value, ""))
-            }
+            previous = value
+            yearNodes.append((t, value, ""))
         }
         for index in yearNodes.indices {
             let t = yearNodes[index].year

@@ -60,6 +60,33 @@ public struct ReportInput: Sendable {
         var presentValue: String
     }
 
+    /// The row's cells in the order of ``impactColumns``.
+    static func cells(_ row: ImpactRow) -> [String] {
+        [
+            row.stakeholder, row.change, row.inputs, row.inputsValue, row.outputs, row.outcome, row.indicator,
+            row.indicatorSource, row.quantity, row.duration, row.proxy, row.proxyValue, row.proxySource, row.deadweight,
+            row.displacement, row.attribution, row.dropOff, row.impact, row.presentValue,
+        ]
+    }
+
+    /// The sensitivity table's header and rows, shared by the HTML and Markdown reports.
+    static func sensitivityTable(_ sensitivity: SensitivityAnalysis) -> (header: [String], rows: [[String]]) {
+        (
+            [
+                "Assumption", "Range", "Ratio at low", "Ratio at high",
+                "Ratio \(NumberFormat.shortest(sensitivity.targetRatio)) at",
+            ],
+            sensitivity.entries.map { entry in
+                [
+                    entry.parameter.name, "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))",
+                    entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
+                    entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
+                    entry.switchingValue.value.map { NumberFormat.shortest($0) } ?? "not reachable in range",
+                ]
+            }
+        )
+    }
+
     static let impactColumns = [
         "Stakeholder", "Intended/unintended changes", "Inputs", "Inputs value", "Outputs", "Outcome (what changes)",
         "Indicator", "Indicator source", "Quantity", "Duration (years)", "Financial proxy", "Value of proxy",

@@ -67,14 +67,7 @@ public enum ReportDocuments {
         }
 
         body += section("impact-map", "Impact map") {
-            let rows = input.impactRows.map { row in
-                [
-                    row.stakeholder, row.change, row.inputs, row.inputsValue, row.outputs, row.outcome, row.indicator,
-                    row.indicatorSource, row.quantity, row.duration, row.proxy, row.proxyValue, row.proxySource,
-                    row.deadweight,
-                    row.displacement, row.attribution, row.dropOff, row.impact, row.presentValue,
-                ]
-            }
+            let rows = input.impactRows.map(ReportInput.cells)
             return "<div class=\"wide\">"
                 + table(ReportInput.impactColumns, rows, numericFrom: nil, id: "impact-map-table") + "</div>"
                 + table(
@@ -130,20 +123,9 @@ public enum ReportDocuments {
                                 highText: Display.fixed(high))
                         }, base: base, title: "SROI ratio at each end of each range", id: "chart-tornado")
                 }
+                let tornado = ReportInput.sensitivityTable(sensitivity)
                 text += table(
-                    [
-                        "Assumption", "Range", "Ratio at low", "Ratio at high",
-                        "Ratio \(NumberFormat.shortest(sensitivity.targetRatio)) at",
-                    ],
-                    sensitivity.entries.map { entry in
-                        [
-                            entry.parameter.name,
-                            "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))",
-                            entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
-                            entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
-                            entry.switchingValue.value.map { NumberFormat.shortest($0) } ?? "not reachable in range",
-                        ]
-                    }, numericFrom: 2)
+                    tornado.header, tornado.rows, numericFrom: 2)
                 return text
             }
         }
@@ -345,14 +327,7 @@ public enum ReportDocuments {
             ["## Impact map", ""]
             + markdownTable(
                 ReportInput.impactColumns,
-                input.impactRows.map { row in
-                    [
-                        row.stakeholder, row.change, row.inputs, row.inputsValue, row.outputs, row.outcome,
-                        row.indicator,
-                        row.indicatorSource, row.quantity, row.duration, row.proxy, row.proxyValue, row.proxySource,
-                        row.deadweight, row.displacement, row.attribution, row.dropOff, row.impact, row.presentValue,
-                    ]
-                }) + [""]
+                input.impactRows.map(ReportInput.cells)) + [""]
         lines +=
             ["## Assumptions and their sources", ""]
             + markdownTable(
@@ -378,20 +353,7 @@ public enum ReportDocuments {
         if let sensitivity = input.sensitivity, !sensitivity.entries.isEmpty {
             lines +=
                 ["## Sensitivity", ""]
-                + markdownTable(
-                    [
-                        "Assumption", "Range", "Ratio at low", "Ratio at high",
-                        "Ratio \(NumberFormat.shortest(sensitivity.targetRatio)) at",
-                    ],
-                    sensitivity.entries.map { entry in
-                        [
-                            entry.parameter.name,
-                            "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))",
-                            entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
-                            entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
-                            entry.switchingValue.value.map { NumberFormat.shortest($0) } ?? "not reachable in range",
-                        ]
-                    }) + [""]
+                + markdownTable(ReportInput.sensitivityTable(sensitivity)) + [""]
         }
         if let simulation = input.simulation {
             let ratio = simulation.ratio
@@ -417,6 +379,10 @@ public enum ReportDocuments {
         return lines.joined(separator: "\n")
     }
 
+    static func markdownTable(_ table: (header: [String], rows: [[String]])) -> [String] {
+        markdownTable(table.header, table.rows)
+    }
+
     static func markdownTable(_ header: [String], _ rows: [[String]]) -> [String] {
         func cell(_ text: String) -> String {
             text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
@@ -435,13 +401,7 @@ public enum ReportDocuments {
         }
         var lines = [ReportInput.impactColumns.map(field).joined(separator: ",")]
         for row in input.impactRows {
-            lines.append(
-                [
-                    row.stakeholder, row.change, row.inputs, row.inputsValue, row.outputs, row.outcome, row.indicator,
-                    row.indicatorSource, row.quantity, row.duration, row.proxy, row.proxyValue, row.proxySource,
-                    row.deadweight,
-                    row.displacement, row.attribution, row.dropOff, row.impact, row.presentValue,
-                ].map(field).joined(separator: ","))
+            lines.append(ReportInput.cells(row).map(field).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
