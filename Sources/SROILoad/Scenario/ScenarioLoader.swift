@@ -92,7 +92,8 @@ public struct ScenarioLoader: Sendable {
         library: inout ModelLibrary, files: inout [InputFile], diagnostics: inout [Diagnostic]
     ) {
         let use = declared.path
-        let path = directory.isEmpty ? use.value : (directory as NSString).appendingPathComponent(use.value)
+        let path =
+            directory.isEmpty || use.value.hasPrefix("/") ? use.value : (directory as NSString).appendingPathComponent(use.value)
         let display = Self.normalized(path)
         guard let data = readFile(display, role: .model, into: &files) else {
             if let model = declared.suppliedModel, let note = declared.note {
