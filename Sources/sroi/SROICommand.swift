@@ -126,7 +126,16 @@ struct Check: ParsableCommand {
     func run() throws {
         let loaded = try scenario.load()
         for warning in loaded.warnings { Terminal.error("\(warning)") }
-        if scenario.data != nil { _ = try loaded.evaluate() }
+        if scenario.data != nil {
+            _ = try loaded.evaluate()
+        } else {
+            let recorded = loaded.scenario.outcomes.filter { $0.recorded != nil }.count
+                + loaded.scenario.values.filter { if case .records = $0.definition { return true } else { return false } }.count
+            if recorded > 0 {
+                Terminal.error(
+                    "note: \(recorded) quantit\(recorded == 1 ? "y comes" : "ies come") from recorded data; add --data DB to read and check \(recorded == 1 ? "it" : "them")")
+            }
+        }
         let s = loaded.scenario
         Terminal.write(
             "\(scenario.scenario): ok: \(s.stakeholders.count) stakeholders, \(s.inputs.count) inputs, \(s.outcomes.count) outcomes, \(loaded.files.count - 1) model files\n"
