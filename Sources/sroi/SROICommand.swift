@@ -129,11 +129,15 @@ struct Check: ParsableCommand {
         if scenario.data != nil {
             _ = try loaded.evaluate()
         } else {
-            let recorded = loaded.scenario.outcomes.filter { $0.recorded != nil }.count
-                + loaded.scenario.values.filter { if case .records = $0.definition { return true } else { return false } }.count
+            let recorded =
+                loaded.scenario.outcomes.filter { $0.recorded != nil }.count
+                + loaded.scenario.values.filter {
+                    if case .records = $0.definition { return true } else { return false }
+                }.count
             if recorded > 0 {
                 Terminal.error(
-                    "note: \(recorded) quantit\(recorded == 1 ? "y comes" : "ies come") from recorded data; add --data DB to read and check \(recorded == 1 ? "it" : "them")")
+                    "note: \(recorded) quantit\(recorded == 1 ? "y comes" : "ies come") from recorded data; add --data DB to read and check \(recorded == 1 ? "it" : "them")"
+                )
             }
         }
         let s = loaded.scenario

@@ -93,7 +93,8 @@ public struct ScenarioLoader: Sendable {
     ) {
         let use = declared.path
         let path =
-            directory.isEmpty || use.value.hasPrefix("/") ? use.value : (directory as NSString).appendingPathComponent(use.value)
+            directory.isEmpty || use.value.hasPrefix("/")
+            ? use.value : (directory as NSString).appendingPathComponent(use.value)
         let display = Self.normalized(path)
         guard let data = readFile(display, role: .model, into: &files) else {
             if let model = declared.suppliedModel, let note = declared.note {
