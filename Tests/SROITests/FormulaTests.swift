@@ -231,4 +231,23 @@ import Testing
         #expect(result.stderr.contains("needs entry 'high-confidence-adult' of model 'hact-svb'"))
         #expect(result.stderr.contains("it was not found at Scenarios/use-it/hact-social-value-bank.yaml"))
     }
+
+    @Test func modelsListedByAbsolutePathAreRead() throws {
+        let models = Support.packageRoot.appendingPathComponent("Models").path
+        // Agency spend 3.02bn (2023-24) against 3.46bn (2022-23) uplifted by 126.7387 / 121.502: a real-terms share.
+        let yaml = Support.scenario(
+            discount: "discount_rate: 0\n  price_index: nhs-cost-inflation/pay-and-prices",
+            outcome: [
+                "quantity: {formula: \"model(\\\"nhs-agency-spending/spend-2023-24\\\") / model(\\\"nhs-agency-spending/spend-2022-23\\\")\"}",
+                "proxy: {value: 1, currency: GBP, source: T}", "duration: 1", "value_type: social",
+            ],
+            top: [
+                "price_base_year: 2023-24", "uses:", "  - \(models)/formulas/nhs-agency-spending.yaml",
+                "  - \(models)/price-indices/nhs-cost-inflation.yaml",
+            ])
+        let evaluation = try Support.evaluate(yaml)
+        let share = try #require(evaluation.trace["outcome.jobs.quantity"]?.value.number)
+        #expect(abs(share - 3.02e9 / (3.46e9 * 126.7387 / 121.502)) < 1e-12)
+        #expect(evaluation.trace["outcome.jobs.quantity"]?.unit == "1")
+    }
 }
