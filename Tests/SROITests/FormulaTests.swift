@@ -250,4 +250,19 @@ import Testing
         #expect(abs(share - 3.02e9 / (3.46e9 * 126.7387 / 121.502)) < 1e-12)
         #expect(evaluation.trace["outcome.jobs.quantity"]?.unit == "1")
     }
+
+    @Test func everyFormulaFormRecomputesFromItsTrace() throws {
+        // Each form once, so the trace's canonical text of every form must read back and recompute.
+        let yaml = scenario(
+            values: [
+                "a: {value: 3, unit: hour}", "b: {value: 5, unit: hour}",
+                "c: {formula: \"if(a <= b, max(a, b), min(a, b)) + if(a != b, 1, 0) * a - -a / 2\"}",
+                "d: {formula: \"round(c * 1.005e-1, 3) + if(a == b, a, b) + if(a >= b, a, b) + if(a > b, a, b) + if(a < b, a, b)\"}",
+            ], quantity: "{formula: \"d / a\"}", proxy: "{value: 1, currency: GBP, source: T}")
+        let evaluation = try Support.evaluate(yaml)
+        // c = 5 + 1 × 3 + 3 / 2 = 9.5 hours; d = round(0.95475, 3) + 5 + 5 + 5 + 3 = 18.955 hours.
+        #expect(evaluation.trace["value.c"]?.value == .number(9.5))
+        #expect(abs(try #require(evaluation.trace["value.d"]?.value.number) - 18.955) < 1e-12)
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+    }
 }

@@ -68,7 +68,7 @@ private struct Run {
         var value: FigureValue
         let numbers = values.compactMap(\.number)
         if numbers.count == values.count {
-            value = arithmetic.apply(numbers)!
+            value = arithmetic.apply(numbers) ?? .undefined(reason: "the step's arithmetic does not fit its inputs")
         } else {
             let undefined = zip(inputs, values).first { $0.1.number == nil }!.0
             value = .undefined(reason: "depends on \(undefined), which is undefined")

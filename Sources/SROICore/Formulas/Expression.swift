@@ -9,7 +9,7 @@
 public indirect enum Expression: Sendable, Equatable {
     public enum Operator: String, Sendable { case add = "+", subtract = "−", multiply = "×", divide = "/" }
     public enum Comparison: String, Sendable {
-        case less = "<", lessOrEqual = "≤", greater = ">", greaterOrEqual = "≥", equal = "=", notEqual = "≠"
+        case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", equal = "==", notEqual = "!="
     }
 
     case number(Double, at: Int)

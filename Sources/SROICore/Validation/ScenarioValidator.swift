@@ -248,7 +248,12 @@ public struct ScenarioValidator: Sendable {
                     found: NumberFormat.shortest(deviation))
             }
             guard let low = uncertainty.low, let high = uncertainty.high else {
-                if uncertainty.low != nil || uncertainty.high != nil {
+                if parameter.isWholeNumber {
+                    report.error(
+                        uncertainty.location, field,
+                        "a duration that varies needs a range, to keep within the analysis period",
+                        allowed: "range: {low, high}")
+                } else if uncertainty.low != nil || uncertainty.high != nil {
                     report.error(uncertainty.location, field, "a range needs both low and high")
                 } else if let distribution = uncertainty.distribution, distribution.name != "normal" {
                     report.error(
