@@ -84,7 +84,7 @@ struct DataCommand: ParsableCommand {
                 let store = try RecordStore.openForReading(path: database)
                 let datasets = try store.datasets()
                 Terminal.write(
-                    "\(database): \(datasets.count) dataset\(datasets.count == 1 ? "" : "s"), fingerprint \(try store.fingerprint())\n"
+                    "\(database): \(datasets.count) dataset\(datasets.count == 1 ? "" : "s"), fingerprint \(RecordStore.fingerprint(of: datasets))\n"
                 )
                 for dataset in datasets {
                     let definition = dataset.definition

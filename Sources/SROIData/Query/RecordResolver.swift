@@ -22,8 +22,11 @@ public struct RecordResolver {
     public func resolve(_ scenario: Scenario) throws(ValidationFailure) -> Scenario {
         var diagnostics: [Diagnostic] = []
         let datasets: [String: StoredDataset]
+        let fingerprint: String
         do {
-            datasets = Dictionary(uniqueKeysWithValues: try store.datasets().map { ($0.definition.name, $0) })
+            let stored = try store.datasets()
+            datasets = Dictionary(uniqueKeysWithValues: stored.map { ($0.definition.name, $0) })
+            fingerprint = RecordStore.fingerprint(of: stored)
         } catch {
             throw ValidationFailure([Diagnostic(at: nil, field: "--data", message: error.description)])
         }
@@ -64,11 +67,7 @@ public struct RecordResolver {
             }
         }
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
-        do {
-            resolved.recordSource = RecordSource(database: databaseName, fingerprint: try store.fingerprint())
-        } catch {
-            diagnostics.append(Diagnostic(at: nil, field: "--data", message: error.description))
-        }
+        resolved.recordSource = RecordSource(database: databaseName, fingerprint: fingerprint)
         if diagnostics.containsErrors { throw ValidationFailure(diagnostics) }
         return resolved
     }

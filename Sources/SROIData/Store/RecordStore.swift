@@ -40,8 +40,9 @@ public struct ImportRecord: Sendable, Equatable {
 /// A dataset as the store holds it.
 public struct StoredDataset: Sendable, Equatable {
     public var definition: DatasetDefinition
-    public var rows: Int
     public var imports: [ImportRecord]
+    /// Rows enter a dataset only by imports, each recorded with its row count.
+    public var rows: Int { imports.reduce(0) { $0 + $1.rows } }
     /// SHA-256 over the hashes of its imports, in import order.
     public var fingerprint: String
 }
@@ -125,7 +126,7 @@ public final class RecordStore: Sendable {
 
     // MARK: Reading the catalogue
 
-    /// Every dataset with its definition, row count and imports, by name.
+    /// Every dataset with its definition and imports, by name.
     public func datasets() throws(RecordStoreError) -> [StoredDataset] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT name, definition FROM dataset ORDER BY name")
@@ -134,9 +135,7 @@ public final class RecordStore: Sendable {
                 let definition = try DatasetDefinitionReader().read(
                     text: row["definition"], file: "\(self.path)#\(name)")
                 let imports = try Self.imports(of: name, db: db)
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(Self.table(name))\"") ?? 0
-                return StoredDataset(
-                    definition: definition, rows: count, imports: imports, fingerprint: Self.fingerprint(imports))
+                return StoredDataset(definition: definition, imports: imports, fingerprint: Self.fingerprint(imports))
             }
         }
     }
@@ -151,8 +150,15 @@ public final class RecordStore: Sendable {
 
     /// SHA-256 over every dataset's fingerprint, in name order: identifies the whole store's data.
     public func fingerprint() throws(RecordStoreError) -> String {
-        let lines = try datasets().map { "\($0.definition.name) \($0.fingerprint)" }
-        return Self.sha256(lines.joined(separator: "\n"))
+        Self.fingerprint(of: try datasets())
+    }
+
+    /// The store's fingerprint from datasets already read, in name order.
+    public static func fingerprint(of datasets: [StoredDataset]) -> String {
+        let lines = datasets.sorted { $0.definition.name < $1.definition.name }.map {
+            "\($0.definition.name) \($0.fingerprint)"
+        }
+        return sha256(lines.joined(separator: "\n"))
     }
 
     static func imports(of dataset: String, db: Database) throws -> [ImportRecord] {
