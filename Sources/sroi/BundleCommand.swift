@@ -45,19 +45,11 @@ enum AuditBundle {
 
     /// The outputs recomputed from the inputs inside `root`: results, trace and report files.
     static func outputs(root: String, scenario: String, data: String?) throws -> [(name: String, contents: String)] {
-        var loaded = try ScenarioLoader(root: root).load(path: scenario)
-        if let data {
-            let store = try RecordStore.openForReading(path: (root as NSString).appendingPathComponent(data))
-            loaded.scenario = try RecordResolver(store: store, databaseName: data).resolve(loaded.scenario)
-        }
+        let loaded = try ScenarioArgument.load(scenario, data: data, root: root)
         let evaluation = try Evaluator().evaluate(loaded.scenario)
-        let provenance = Provenance(
-            files: loaded.files.map { Provenance.File(path: $0.path, role: $0.role.rawValue, sha256: $0.sha256) })
-        let sensitivity =
-            loaded.scenario.uncertainParameters.contains { $0.uncertainty.hasRange }
-            ? try SensitivityAnalysis.run(loaded.scenario) : nil
-        let input = ReportInput(
-            scenario: loaded.scenario, evaluation: evaluation, provenance: provenance, sensitivity: sensitivity)
+        let provenance = loaded.provenance
+        let input = try ReportInput.prepare(loaded.scenario, evaluation: evaluation, provenance: provenance)
+        let sensitivity = input.sensitivity
         var files: [(name: String, contents: String)] = [
             (
                 "results/results.json",

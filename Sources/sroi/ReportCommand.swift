@@ -33,33 +33,18 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let loaded = try scenario.load()
-        let input = try ReportCommandSupport.input(loaded, draws: draws, seed: seed)
+        let evaluation = try loaded.evaluate()
+        let input: ReportInput
+        do {
+            input = try ReportInput.prepare(
+                loaded.scenario, evaluation: evaluation, provenance: loaded.provenance, draws: draws, seed: seed)
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode.failure
+        }
         try output.write([
             ("report.html", ReportDocuments.html(input)), ("report.md", ReportDocuments.markdown(input)),
             ("impact-map.csv", ReportDocuments.impactMapCSV(input)),
         ])
-    }
-}
-
-enum ReportCommandSupport {
-    /// Evaluates, and runs sensitivity (when ranges exist) and simulation (when asked for).
-    static func input(_ loaded: LoadedScenario, draws: Int?, seed: UInt64) throws -> ReportInput {
-        let evaluation = try loaded.evaluate()
-        do {
-            let sensitivity =
-                loaded.scenario.uncertainParameters.contains { $0.uncertainty.hasRange }
-                ? try SensitivityAnalysis.run(loaded.scenario) : nil
-            let simulation = try draws.map {
-                try Simulation.run(
-                    loaded.scenario, draws: $0, seed: seed, threads: ProcessInfo.processInfo.activeProcessorCount)
-            }
-            return ReportInput(
-                scenario: loaded.scenario, evaluation: evaluation, provenance: loaded.provenance,
-                sensitivity: sensitivity,
-                simulation: simulation)
-        } catch let failure as ValidationFailure {
-            Terminal.error(failure.description)
-            throw ExitCode.failure
-        }
     }
 }

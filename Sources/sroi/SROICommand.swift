@@ -48,22 +48,26 @@ struct ScenarioArgument: ParsableArguments {
     /// and exits 1 on errors.
     func load() throws -> LoadedScenario {
         do {
-            var loaded = try ScenarioLoader().load(path: scenario)
-            if let data {
-                let store: RecordStore
-                do {
-                    store = try RecordStore.openForReading(path: data)
-                } catch {
-                    Terminal.error("error: --data \(error)")
-                    throw ExitCode.failure
-                }
-                loaded.scenario = try RecordResolver(store: store, databaseName: data).resolve(loaded.scenario)
-            }
-            return loaded
+            return try Self.load(scenario, data: data)
         } catch let failure as ValidationFailure {
             Terminal.error(failure.description)
             throw ExitCode.failure
+        } catch let error as RecordStoreError {
+            Terminal.error("error: --data \(error)")
+            throw ExitCode.failure
         }
+    }
+
+    /// Loads a scenario and reads its recorded quantities from `data`. With `root`, both paths
+    /// are read below it but named as given (an audit bundle names its own files).
+    static func load(_ scenario: String, data: String?, root: String? = nil) throws -> LoadedScenario {
+        var loaded = try ScenarioLoader(root: root).load(path: scenario)
+        if let data {
+            let path = root.map { ($0 as NSString).appendingPathComponent(data) } ?? data
+            let store = try RecordStore.openForReading(path: path)
+            loaded.scenario = try RecordResolver(store: store, databaseName: data).resolve(loaded.scenario)
+        }
+        return loaded
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SROICore
 
 /// What a report shows: the evaluation, and sensitivity and simulation results when they exist.
@@ -17,6 +18,24 @@ public struct ReportInput: Sendable {
         self.provenance = provenance
         self.sensitivity = sensitivity
         self.simulation = simulation
+    }
+
+    /// The report's content for an evaluated scenario: with the sensitivity analysis when the
+    /// scenario declares ranges, and a simulation of `draws` draws when asked for.
+    public static func prepare(
+        _ scenario: Scenario, evaluation: Evaluation, provenance: Provenance, draws: Int? = nil, seed: UInt64 = 42
+    ) throws(ValidationFailure) -> ReportInput {
+        let sensitivity =
+            scenario.uncertainParameters.contains { $0.uncertainty.hasRange }
+            ? try SensitivityAnalysis.run(scenario) : nil
+        var simulation: Simulation?
+        if let draws {
+            simulation = try Simulation.run(
+                scenario, draws: draws, seed: seed, threads: ProcessInfo.processInfo.activeProcessorCount)
+        }
+        return ReportInput(
+            scenario: scenario, evaluation: evaluation, provenance: provenance, sensitivity: sensitivity,
+            simulation: simulation)
     }
 
     var currency: Currency { evaluation.results.currency }
