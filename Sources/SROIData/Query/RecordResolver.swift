@@ -51,19 +51,12 @@ public struct RecordResolver {
                         message: "a named value is one figure; group by year in an outcome's quantity instead"))
                 continue
             }
-            // A value read from records is resolved exactly as an outcome's quantity is.
-            let carrier = Outcome(
-                id: value.name, stakeholder: Located(""), quantity: Assumption(0, at: recorded.location),
-                proxy: FinancialProxy(value: 0, currency: scenario.reportCurrency.value), duration: Located(1),
-                valueType: Located(.social))
-            var withRecords = carrier
-            withRecords.recorded = recorded
-            let read = resolveOutcome(
-                withRecords, recorded, scenario: scenario, datasets: datasets, diagnostics: &diagnostics,
-                field: "values.\(value.name).records")
-            if let first = read.first, let origin = first.quantityOrigin {
-                resolved.values[index].resolved = first.quantity.value
-                resolved.values[index].recordsOrigin = origin
+            if let reading = read(
+                recorded, field: "values.\(value.name).records", scenario: scenario, datasets: datasets,
+                diagnostics: &diagnostics)?.first
+            {
+                resolved.values[index].resolved = reading.value
+                resolved.values[index].recordsOrigin = reading.origin
             }
         }
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
@@ -94,15 +87,52 @@ public struct RecordResolver {
         return stored
     }
 
+    /// An outcome whose quantity is read from records: the outcome with its quantity, or one
+    /// cohort per analysis year with records when the quantity is grouped by year.
     private func resolveOutcome(
         _ outcome: Outcome, _ recorded: RecordedQuantity, scenario: Scenario, datasets: [String: StoredDataset],
-        diagnostics: inout [Diagnostic], field declaredField: String? = nil
+        diagnostics: inout [Diagnostic]
     ) -> [Outcome] {
-        let field = declaredField ?? "outcomes[\(outcome.id)].quantity.records"
+        if recorded.byYear != nil, outcome.startYear.location != nil {
+            diagnostics.append(
+                Diagnostic(
+                    at: outcome.startYear.location, field: "outcomes[\(outcome.id)].start_year",
+                    message: "each cohort of a by_year quantity starts in its own year; remove start_year"))
+            return [outcome]
+        }
+        guard
+            let readings = read(
+                recorded, field: "outcomes[\(outcome.id)].quantity.records", scenario: scenario, datasets: datasets,
+                diagnostics: &diagnostics)
+        else { return [outcome] }
+        return readings.map { reading in
+            var result = outcome
+            result.quantity.value = reading.value
+            result.quantityOrigin = reading.origin
+            if let year = reading.analysisYear {
+                result.id = "\(outcome.id)@year\(year)"
+                result.startYear = Located(year, at: recorded.byYear?.location)
+            }
+            return result
+        }
+    }
+
+    /// One figure read from records, or one per analysis year when grouped by year.
+    private struct Reading {
+        var analysisYear: Int?
+        var value: Double
+        var origin: RecordsOrigin
+    }
+
+    /// Compiles a declaration to parameterised SQL and runs it; `nil` after a diagnostic.
+    private func read(
+        _ recorded: RecordedQuantity, field: String, scenario: Scenario, datasets: [String: StoredDataset],
+        diagnostics: inout [Diagnostic]
+    ) -> [Reading]? {
         guard
             let stored = dataset(
                 recorded.dataset, field: "\(field).dataset", datasets: datasets, diagnostics: &diagnostics)
-        else { return [outcome] }
+        else { return nil }
         var compiler = QueryCompiler(definition: stored.definition)
         var aggregate = "COUNT(*)"
         if let name = recorded.column, let column = compiler.column(name, field: "\(field).column") {
@@ -145,15 +175,9 @@ public struct RecordResolver {
                         at: byYear.location, field: "\(field).by_year",
                         message: "placing records in analysis years needs analysis_period.first_year"))
             }
-            if outcome.startYear.location != nil {
-                compiler.diagnostics.append(
-                    Diagnostic(
-                        at: outcome.startYear.location, field: "outcomes[\(outcome.id)].start_year",
-                        message: "each cohort of a by_year quantity starts in its own year; remove start_year"))
-            }
         }
         diagnostics += compiler.diagnostics
-        guard compiler.diagnostics.isEmpty else { return [outcome] }
+        guard compiler.diagnostics.isEmpty else { return nil }
 
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let query: CompiledQuery
@@ -174,7 +198,7 @@ public struct RecordResolver {
             }
         } catch {
             diagnostics.append(Diagnostic(at: recorded.location, field: field, message: error.description))
-            return [outcome]
+            return nil
         }
         func origin(matched: Int, suffix: String = "") -> RecordsOrigin {
             RecordsOrigin(
@@ -194,32 +218,26 @@ public struct RecordResolver {
         guard yearColumn != nil else {
             let row = rows[0]
             let matched: Int = row["matched"]
-            guard let value = quantity(row, matched) else { return [outcome] }
-            var result = outcome
-            result.quantity.value = value
-            result.quantityOrigin = origin(matched: matched)
-            return [result]
+            guard let value = quantity(row, matched) else { return nil }
+            return [Reading(analysisYear: nil, value: value, origin: origin(matched: matched))]
         }
         let first = scenario.firstCalendarYear!
-        var cohorts: [Outcome] = []
+        var readings: [Reading] = []
         for row in rows {
             let calendarYear: Int = row["year"]
             let matched: Int = row["matched"]
             guard let value = quantity(row, matched) else { continue }
-            let year = calendarYear - first + 1
-            var cohort = outcome
-            cohort.id = "\(outcome.id)@year\(year)"
-            cohort.startYear = Located(year, at: recorded.byYear?.location)
-            cohort.quantity.value = value
-            cohort.quantityOrigin = origin(matched: matched, suffix: " — records of \(calendarYear)")
-            cohorts.append(cohort)
+            readings.append(
+                Reading(
+                    analysisYear: calendarYear - first + 1, value: value,
+                    origin: origin(matched: matched, suffix: " — records of \(calendarYear)")))
         }
-        if cohorts.isEmpty {
+        if readings.isEmpty {
             diagnostics.append(
                 Diagnostic(at: recorded.location, field: field, message: "no records fall within the analysis period"))
-            return [outcome]
+            return nil
         }
-        return cohorts
+        return readings
     }
 
     // MARK: Integrity rules
