@@ -54,19 +54,45 @@ public enum ComparisonDocuments {
                     + comparison.differences.map { difference in
                         [
                             "  " + difference.name, difference.baseline, difference.other,
-                            attributed(difference) ? Display.fixed(difference.presentValueEffect) : "in remainder",
-                            difference.ratioEffect.map { Display.fixed($0, decimals: 4) } ?? "",
+                            effect(difference.presentValueEffect), effect(difference.ratioEffect, decimals: 4),
                         ]
                     })
-            if abs(comparison.remainder) > 0 || comparison.differences.contains(where: { !attributed($0) }) {
-                lines.append(
-                    "  not attributed one at a time (remainder): \(currency) \(Display.fixed(comparison.remainder))")
-            }
+            lines += remainderLines(comparison, currency: currency).map { "  " + $0 }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     static func attributed(_ difference: ScenarioComparison.Difference) -> Bool { difference.isAttributedAlone }
+
+    /// An effect as people read it: the number, "undefined" with why, or "in remainder".
+    static func effect(_ value: FigureValue?, decimals: Int = 2) -> String {
+        switch value {
+        case .number(let number)?: return Display.fixed(number, decimals: decimals)
+        case .undefined(let reason)?: return "undefined (\(reason))"
+        case nil: return "in remainder"
+        }
+    }
+
+    /// The total difference and what the differences one at a time leave unexplained.
+    static func remainderLines(_ comparison: ScenarioComparison, currency: String) -> [String] {
+        var lines = [
+            "Total difference in present value: \(currency) \(effect(comparison.presentValueDifference)); "
+                + "in the SROI ratio: \(effect(comparison.ratioDifference, decimals: 4))."
+        ]
+        let alone = comparison.differences.filter { !$0.isAttributedAlone }
+        var remainder =
+            "Each effect above is that difference applied alone to the baseline. The remainder, "
+            + "\(currency) \(effect(comparison.remainder)) (ratio \(effect(comparison.ratioRemainder, decimals: 4))), "
+        if alone.isEmpty {
+            remainder += "is what the changes do together beyond their separate effects (their interaction)."
+        } else {
+            remainder +=
+                "is their interaction together with the differences that cannot be applied alone: "
+                + alone.map { "\($0.name) (\($0.notAppliedAlone ?? "not applied alone"))" }.joined(separator: "; ") + "."
+        }
+        lines.append(remainder)
+        return lines
+    }
 
     public static func json(_ options: [Option], comparisons: [ScenarioComparison], provenance: [Provenance]) -> JSON {
         .object([
@@ -107,12 +133,22 @@ public enum ComparisonDocuments {
                                             ("baseline_at", .text(difference.baselineLocation?.description)),
                                             ("option_at", .text(difference.otherLocation?.description)),
                                             ("attributed", .bool(attributed(difference))),
-                                            ("present_value_effect", .number(difference.presentValueEffect)),
-                                            ("sroi_ratio_effect", difference.ratioEffect.map(JSON.number)),
+                                            (
+                                                "present_value_effect",
+                                                difference.presentValueEffect.map(ResultsDocument.value)
+                                            ),
+                                            (
+                                                "sroi_ratio_effect",
+                                                difference.ratioEffect.map(ResultsDocument.value)
+                                            ),
+                                            ("not_applied_alone", difference.notAppliedAlone.map(JSON.string)),
                                         ])
                                     })
                             ),
-                            ("remainder", .number(comparison.remainder)),
+                            ("present_value_difference", ResultsDocument.value(comparison.presentValueDifference)),
+                            ("sroi_ratio_difference", ResultsDocument.value(comparison.ratioDifference)),
+                            ("remainder", ResultsDocument.value(comparison.remainder)),
+                            ("sroi_ratio_remainder", ResultsDocument.value(comparison.ratioRemainder)),
                         ])
                     })
             ),
@@ -127,7 +163,7 @@ public enum ComparisonDocuments {
         body += Charts.horizontalBars(
             options.map { option in
                 Charts.Bar(
-                    label: option.scenario.title, value: option.evaluation.results.totalPresentValue.value.number ?? 0,
+                    label: option.scenario.title, value: option.evaluation.results.totalPresentValue.value.number,
                     text: Display.figure(
                         option.evaluation.results.totalPresentValue, currency: option.evaluation.results.currency))
             }, title: "Total present value", id: "chart-options")
@@ -145,11 +181,11 @@ public enum ComparisonDocuments {
                         difference.name, difference.baseline, difference.other,
                         [difference.baselineLocation, difference.otherLocation].compactMap { $0?.description }.joined(
                             separator: " / "),
-                        attributed(difference) ? Display.fixed(difference.presentValueEffect) : "in remainder",
-                        difference.ratioEffect.map { Display.fixed($0, decimals: 4) } ?? "",
+                        effect(difference.presentValueEffect), effect(difference.ratioEffect, decimals: 4),
                     ]
                 }, numericFrom: 4)
-            body += "<p>Not attributed one at a time (remainder): \(Display.fixed(comparison.remainder)).</p>"
+            let currency = option.evaluation.results.currency.code
+            body += remainderLines(comparison, currency: currency).map { "<p>\(HTML.escape($0))</p>" }.joined()
         }
         return """
             <!DOCTYPE html>

@@ -42,7 +42,7 @@ public enum UncertaintyDocuments {
                                 ("sroi_ratio_at_high", value(entry.ratioAtHigh)),
                                 ("net_present_value_at_low", value(entry.npvAtLow)),
                                 ("net_present_value_at_high", value(entry.npvAtHigh)),
-                                ("swing", .number(entry.swing)),
+                                ("swing", entry.swing.map(JSON.number) ?? .null),
                                 (
                                     "switching_value",
                                     .members([
@@ -72,7 +72,7 @@ public enum UncertaintyDocuments {
             let value = switching.value.map { NumberFormat.shortest($0) } ?? "not reachable in range"
             return [
                 entry.parameter.name, "\(NumberFormat.shortest(entry.low))…\(NumberFormat.shortest(entry.high))",
-                ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), Display.fixed(entry.swing), value,
+                ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), entry.swing.map { Display.fixed($0) } ?? "undefined", value,
             ]
         }
         let header = [

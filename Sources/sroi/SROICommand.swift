@@ -134,7 +134,7 @@ struct Check: ParsableCommand {
             _ = try loaded.evaluate()
         } else {
             let recorded =
-                loaded.scenario.outcomes.filter { $0.recorded != nil }.count
+                loaded.scenario.outcomes.filter { $0.quantity.recorded != nil }.count
                 + loaded.scenario.values.filter {
                     if case .records = $0.definition { return true } else { return false }
                 }.count

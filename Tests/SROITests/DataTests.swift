@@ -423,7 +423,7 @@ private enum People {
         #expect(result.status == 1)
         #expect(
             result.stderr.contains(
-                "comes from recorded data, which has not been read (allowed: run with --data DATABASE)"))
+                "comes from recorded data, which has not been read (allowed: run with --data DB"))
     }
 
     @Test func resultsNameTheDatabaseAndItsFingerprint() throws {

@@ -1,272 +1,400 @@
-/// Two scenarios side by side: the assumptions that differ, and how much of the difference in
+/// Two scenarios side by side: every declared difference, and how much of the difference in
 /// value each one accounts for.
 ///
-/// The difference is attributed step by step: starting from the baseline, each differing
-/// assumption in turn takes the other scenario's value, and the change in total present value
-/// (and in the ratio) at that step is attributed to it. Whatever cannot be changed one value at
-/// a time (an outcome present in only one scenario, another discount schedule) is attributed
-/// together at the end, so the steps always add up to the whole difference. With interacting
-/// assumptions the split depends on the order, which is the order of the scenario file.
+/// Each difference is applied on its own to the baseline (the baseline with only that field
+/// taken from the other scenario) and evaluated through the evaluation plan; its effect is the
+/// change from the baseline's figures. The effects do not depend on the order of the file. What
+/// they do not add up to is the remainder: the interaction of the changes (two changes that
+/// multiply each other do more together than apart) and the differences that cannot be applied
+/// on their own (a formula that needs a value only the other scenario declares). It is shown and
+/// explained, never spread over the differences.
 public struct ScenarioComparison: Sendable {
     public struct Difference: Sendable {
-        public enum Change: Sendable {
-            case parameter(UncertainParameter.Kind, Double)
-            case input(id: String, Double)
-            case value(name: String, Double)
-            /// Not changeable on its own: attributed with the remainder.
-            case other
-        }
-
-        /// What differs, named as scenario files name it.
+        /// What differs, named as scenario files name it: `outcomes[jobs].quantity`.
         public var name: String
         public var baseline: String
         public var other: String
         public var baselineLocation: SourceLocation?
         public var otherLocation: SourceLocation?
-        var change: Change
-        /// Whether this difference was applied, and its effect measured, on its own.
-        public var isAttributedAlone: Bool {
-            if case .other = change { return false }
-            return true
-        }
+        /// The change in total present value when only this difference is applied to the baseline;
+        /// `nil` when it cannot be applied on its own.
+        public var presentValueEffect: FigureValue?
+        /// The change in the SROI ratio when only this difference is applied.
+        public var ratioEffect: FigureValue?
+        /// Why the difference was not applied on its own.
+        public var notAppliedAlone: String?
+        let apply: @Sendable (inout Scenario) -> Void
 
-        /// The change in total present value attributed to this difference.
-        public var presentValueEffect: Double = 0
-        /// The change in the SROI ratio attributed to this difference, when both ratios are defined.
-        public var ratioEffect: Double?
+        /// Whether this difference was applied, and its effect measured, on its own.
+        public var isAttributedAlone: Bool { presentValueEffect != nil }
     }
 
     public var baseline: Evaluation
     public var other: Evaluation
-    /// Differences in file order; those attributed one by one first, then the rest.
+    /// Differences in file order: conventions, named values, inputs, outcomes.
     public var differences: [Difference]
-    /// The part of the difference in present value not attributed one assumption at a time.
-    public var remainder: Double
+    /// Total present value of the other option less the baseline's.
+    public var presentValueDifference: FigureValue
+    /// SROI ratio of the other option less the baseline's.
+    public var ratioDifference: FigureValue
+    /// The part of ``presentValueDifference`` that the differences applied one at a time do not
+    /// account for: their interaction and the differences that cannot be applied alone.
+    public var remainder: FigureValue
+    /// The same for the ratio.
+    public var ratioRemainder: FigureValue
 
     public init(baseline a: Scenario, other b: Scenario) throws(ValidationFailure) {
+        guard a.reportCurrency.value == b.reportCurrency.value else {
+            throw ValidationFailure([
+                Diagnostic(
+                    at: b.reportCurrency.location, field: "report_currency",
+                    message: "options are compared in one currency, but the baseline reports in \(a.reportCurrency.value)",
+                    found: b.reportCurrency.value.code, allowed: a.reportCurrency.value.code)
+            ])
+        }
         baseline = try Evaluator().evaluate(a)
         other = try Evaluator().evaluate(b)
-        var found = Self.differences(a, b)
-        var current = a
-        var currentResults = baseline.results
+        let start = Headline(baseline.results)
+        let end = Headline(other.results)
+        presentValueDifference = start.totalPresentValue.minus(end.totalPresentValue, reversed: true)
+        ratioDifference = start.sroiRatio.minus(end.sroiRatio, reversed: true)
+        var finder = DifferenceFinder(a, b)
+        var found = finder.all()
+        var pvRemainder = presentValueDifference
+        var ratioRemainder = ratioDifference
         for index in found.indices {
-            let next: Scenario
-            switch found[index].change {
-            case .parameter(let kind, let value): next = current.setting(kind, to: value)
-            case .input(let id, let value): next = current.settingInput(id, to: value)
-            case .value(let name, let value): next = current.settingValue(name, to: value)
-            case .other: continue
+            var edited = a
+            found[index].apply(&edited)
+            do {
+                let headline = try EvaluationPlan(edited).headline()
+                let pv = headline.totalPresentValue.minus(start.totalPresentValue)
+                let ratio = headline.sroiRatio.minus(start.sroiRatio)
+                found[index].presentValueEffect = pv
+                found[index].ratioEffect = ratio
+                pvRemainder = pvRemainder.minus(pv)
+                ratioRemainder = ratioRemainder.minus(ratio)
+            } catch {
+                found[index].notAppliedAlone =
+                    "the baseline with only this change does not validate: "
+                    + (error.errors.first.map { "\($0.field): \($0.message)" } ?? "")
             }
-            let results = try Evaluator().evaluate(next).results
-            found[index].presentValueEffect =
-                (results.totalPresentValue.value.number ?? 0) - (currentResults.totalPresentValue.value.number ?? 0)
-            if let before = currentResults.sroiRatio.value.number, let after = results.sroiRatio.value.number {
-                found[index].ratioEffect = after - before
-            }
-            current = next
-            currentResults = results
         }
-        remainder =
-            (other.results.totalPresentValue.value.number ?? 0) - (currentResults.totalPresentValue.value.number ?? 0)
-        differences =
-            found.filter { if case .other = $0.change { return false } else { return true } }
-            + found.filter { if case .other = $0.change { return true } else { return false } }
+        differences = found
+        remainder = pvRemainder
+        self.ratioRemainder = ratioRemainder
     }
 
-    static func differences(_ a: Scenario, _ b: Scenario) -> [Difference] {
-        var found: [Difference] = []
-        var noted: Set<String> = []
-        func text(_ value: Double) -> String { NumberFormat.shortest(value) }
-        // Cohorts of one outcome share its assumptions: each difference is noted once.
-        func note(
-            _ name: String, _ x: String, _ y: String, _ lx: SourceLocation?, _ ly: SourceLocation?,
-            _ change: Difference.Change = .other
-        ) {
-            guard x != y, noted.insert(name).inserted else { return }
-            found.append(
-                Difference(name: name, baseline: x, other: y, baselineLocation: lx, otherLocation: ly, change: change))
-        }
-        // Conventions.
-        let ca = a.conventions
-        let cb = b.conventions
-        note(
-            "conventions.discount_from", ca.discountFrom.value.rawValue, cb.discountFrom.value.rawValue,
-            ca.discountFrom.location, cb.discountFrom.location)
-        if ca.discounting.bands.count == 1, cb.discounting.bands.count == 1, ca.discounting.name == cb.discounting.name
-        {
-            note(
-                "conventions.discount_rate", text(ca.discounting.bands[0].rate), text(cb.discounting.bands[0].rate),
-                ca.discounting.location, cb.discounting.location,
-                .parameter(.discountRate, cb.discounting.bands[0].rate))
-        } else {
-            func describe(_ schedule: DiscountSchedule) -> String {
-                schedule.name ?? schedule.bands.map { "\($0.fromYear): \(text($0.rate))" }.joined(separator: ", ")
-            }
-            note(
-                "conventions.discount_rate", describe(ca.discounting), describe(cb.discounting),
-                ca.discounting.location, cb.discounting.location)
-        }
-        note(
-            "conventions.discount_inputs", String(ca.discountInputs.value), String(cb.discountInputs.value),
-            ca.discountInputs.location,
-            cb.discountInputs.location)
-        note(
-            "price_base_year", a.priceBaseYear?.value.label ?? "none", b.priceBaseYear?.value.label ?? "none",
-            a.priceBaseYear?.location,
-            b.priceBaseYear?.location)
-        note(
-            "report_currency", a.reportCurrency.value.code, b.reportCurrency.value.code, a.reportCurrency.location,
-            b.reportCurrency.location)
-        note(
-            "analysis_period.years", String(a.analysisYears.value), String(b.analysisYears.value),
-            a.analysisYears.location, b.analysisYears.location)
+    /// The headline figures of results.
+    private struct Headline {
+        var totalPresentValue: FigureValue
+        var sroiRatio: FigureValue
 
-        // Named values, by name.
-        for value in a.values {
-            let name = "values.\(value.name)"
-            guard let match = b.values.first(where: { $0.name == value.name }) else {
-                note(name, "declared", "absent", value.location, nil)
-                continue
-            }
-            switch (value.definition, match.definition) {
-            case (.given(let x), .given(let y)) where value.unit == match.unit:
-                note(name, text(x), text(y), value.location, match.location, .value(name: value.name, y))
-            case (.formula(_, let x), .formula(_, let y)):
-                note(name, x, y, value.formulaLocation, match.formulaLocation)
-            case (.records(let x), .records(let y)):
-                note(name, x.summary, y.summary, value.location, match.location)
-            default:
-                note(name, "one definition", "another definition", value.location, match.location)
-            }
-            note(
-                "\(name).unit", value.unit?.description ?? "", match.unit?.description ?? "", value.location,
-                match.location)
+        init(_ results: Results) {
+            totalPresentValue = results.totalPresentValue.value
+            sroiRatio = results.sroiRatio.value
         }
-        for value in b.values where !a.values.contains(where: { $0.name == value.name }) {
-            note("values.\(value.name)", "absent", "declared", nil, value.location)
-        }
-
-        // Inputs, by id.
-        for input in a.inputs {
-            guard let match = b.inputs.first(where: { $0.id == input.id }) else {
-                note("inputs[\(input.id)]", "declared", "absent", input.location, nil)
-                continue
-            }
-            switch (input.valuation, match.valuation) {
-            case (.money(let x), .money(let y)):
-                note(
-                    "inputs[\(input.id)].amount", text(x.value), text(y.value), x.location, y.location,
-                    .input(id: input.id, y.value))
-            case (.inKindTime(let hx, let rx), .inKindTime(let hy, let ry)):
-                note("inputs[\(input.id)].in_kind.hours", text(hx.value), text(hy.value), hx.location, hy.location)
-                note(
-                    "inputs[\(input.id)].in_kind.rate_per_hour", text(rx.value), text(ry.value), rx.location,
-                    ry.location)
-            default:
-                note("inputs[\(input.id)]", "one valuation", "another valuation", input.location, match.location)
-            }
-            note(
-                "inputs[\(input.id)].year", String(input.year.value), String(match.year.value), input.year.location,
-                match.year.location)
-        }
-        for input in b.inputs where !a.inputs.contains(where: { $0.id == input.id }) {
-            note("inputs[\(input.id)]", "absent", "declared", nil, input.location)
-        }
-
-        // Outcomes, by id.
-        for outcome in a.outcomes {
-            guard let match = b.outcomes.first(where: { $0.id == outcome.id }) else {
-                note("outcomes[\(outcome.id)]", "declared", "absent", outcome.location, nil)
-                continue
-            }
-            let id = outcome.declaredID
-            let name = "outcomes[\(id)]"
-            if outcome.recorded == nil, match.recorded == nil {
-                note(
-                    "\(name).quantity", text(outcome.quantity.value), text(match.quantity.value),
-                    outcome.quantity.location,
-                    match.quantity.location, .parameter(.quantity(outcome: id), match.quantity.value))
-            } else {
-                note(
-                    "outcomes[\(outcome.id)].quantity", text(outcome.quantity.value), text(match.quantity.value),
-                    outcome.quantity.location, match.quantity.location)
-            }
-            let pa = outcome.proxy
-            let pb = match.proxy
-            if pa.currency == pb.currency, pa.priceYear == pb.priceYear {
-                note(
-                    "\(name).proxy", text(pa.value), text(pb.value), pa.model?.location ?? pa.location,
-                    pb.model?.location ?? pb.location,
-                    .parameter(.proxy(outcome: id), pb.value))
-            } else {
-                note(
-                    "\(name).proxy", "\(text(pa.value)) \(pa.currency) \(pa.priceYear?.label ?? "")",
-                    "\(text(pb.value)) \(pb.currency) \(pb.priceYear?.label ?? "")", pa.location, pb.location)
-            }
-            note(
-                "\(name).proxy.source", pa.model?.reference ?? pa.citation?.summary ?? "",
-                pb.model?.reference ?? pb.citation?.summary ?? "", pa.location, pb.location)
-            for kind in DeductionKind.allCases {
-                let x = outcome.deduction(kind)
-                let y = match.deduction(kind)
-                let xs = x?.value.shares.map(text).joined(separator: ", ") ?? "0"
-                let ys = y?.value.shares.map(text).joined(separator: ", ") ?? "0"
-                if case .constant(let value)? = y?.value, x?.value.isByYear != true {
-                    note(
-                        "\(name).\(kind.rawValue)", xs, ys, x?.location, y?.location,
-                        x == nil ? .other : .parameter(.deduction(outcome: id, kind), value))
-                } else {
-                    note("\(name).\(kind.rawValue)", xs, ys, x?.location, y?.location)
-                }
-            }
-            let da = outcome.dropOff?.value ?? 0
-            let db = match.dropOff?.value ?? 0
-            note(
-                "\(name).drop_off", text(da), text(db), outcome.dropOff?.location, match.dropOff?.location,
-                outcome.dropOff == nil ? .other : .parameter(.dropOff(outcome: id), db))
-            note(
-                "\(name).duration", String(outcome.duration.value), String(match.duration.value),
-                outcome.duration.location,
-                match.duration.location, .parameter(.duration(outcome: id), Double(match.duration.value)))
-            note(
-                "\(name).start_year", String(outcome.startYear.value), String(match.startYear.value),
-                outcome.startYear.location, match.startYear.location)
-            note(
-                "\(name).value_type", outcome.valueType.value.rawValue, match.valueType.value.rawValue,
-                outcome.valueType.location, match.valueType.location)
-            note(
-                "\(name).stakeholder", outcome.stakeholder.value, match.stakeholder.value, outcome.stakeholder.location,
-                match.stakeholder.location)
-            note(
-                "\(name).confidence", outcome.confidence?.value ?? "none", match.confidence?.value ?? "none",
-                outcome.confidence?.location, match.confidence?.location)
-        }
-        for outcome in b.outcomes where !a.outcomes.contains(where: { $0.id == outcome.id }) {
-            note("outcomes[\(outcome.id)]", "absent", "declared", nil, outcome.location)
-        }
-        return found
     }
 }
 
-extension Scenario {
-    /// The scenario with one given named value set to another number.
-    public func settingValue(_ name: String, to number: Double) -> Scenario {
-        var changed = self
-        for index in changed.values.indices where changed.values[index].name == name {
-            changed.values[index].definition = .given(number)
+extension FigureValue {
+    /// `self − other` (or `other − self` when `reversed`); undefined when either is.
+    func minus(_ other: FigureValue, reversed: Bool = false) -> FigureValue {
+        switch (self, other) {
+        case (.number(let a), .number(let b)): return .number(reversed ? b - a : a - b)
+        case (.undefined(let reason), _), (_, .undefined(let reason)): return .undefined(reason: reason)
         }
-        return changed
+    }
+}
+
+/// Lists every field in which two scenarios differ, with a way to apply each on its own.
+private struct DifferenceFinder {
+    typealias Difference = ScenarioComparison.Difference
+    let a: Scenario
+    let b: Scenario
+    var found: [Difference] = []
+    var noted: Set<String> = []
+
+    init(_ a: Scenario, _ b: Scenario) {
+        self.a = a
+        self.b = b
     }
 
-    /// The scenario with one money input set to another amount.
-    public func settingInput(_ id: String, to amount: Double) -> Scenario {
-        var changed = self
-        for index in changed.inputs.indices where changed.inputs[index].id == id {
-            if case .money(var assumption) = changed.inputs[index].valuation {
-                assumption.value = amount
-                changed.inputs[index].valuation = .money(assumption)
+    static func text(_ value: Double) -> String { NumberFormat.shortest(value) }
+
+    /// How a stated figure reads in a comparison: the number, the formula, or the records query.
+    static func describe(_ value: StatedValue) -> String {
+        var text: String
+        switch value.definition {
+        case .given(let number): text = Self.text(number)
+        case .formula(_, let formula): text = "formula \(formula)"
+        case .records(let declaration, let reading):
+            text = "records: \(declaration.summary)" + (reading.map { " = \(Self.text($0.value))" } ?? "")
+        }
+        if let unit = value.unit { text += " [\(unit)]" }
+        return text
+    }
+
+    static func describe(_ proxy: FinancialProxy) -> String {
+        var text = describe(proxy.amount)
+        if let price = proxy.price {
+            text += " \(price.currency.code)"
+            if let per = price.per { text += "/\(per)" }
+            if let year = price.priceYear { text += " (\(year) prices)" }
+            if let model = price.model { text += " from \(model.reference)" }
+        }
+        return text
+    }
+
+    static func describe(_ deduction: Assumption<Deduction>?) -> String {
+        deduction?.value.shares.map(text).joined(separator: ", ") ?? "none"
+    }
+
+    static func describe(_ value: NamedValue) -> String {
+        var text: String
+        switch value.definition {
+        case .given(let number): text = Self.text(number)
+        case .formula(_, let formula): text = "formula \(formula)"
+        case .records(let declaration, let reading):
+            text = "records: \(declaration.summary)" + (reading.map { " = \(Self.text($0.value))" } ?? "")
+        }
+        if let unit = value.unit { text += " [\(unit)]" }
+        if let year = value.priceYear { text += " (\(year) prices)" }
+        return text
+    }
+
+    static func describe(_ schedule: DiscountSchedule) -> String {
+        schedule.name ?? schedule.bands.map { "from year \($0.fromYear): \(text($0.rate))" }.joined(separator: ", ")
+    }
+
+    static func describe(_ input: Input) -> String {
+        switch input.valuation {
+        case .money(let amount): return "\(describe(amount)) \(input.currency.value.code)"
+        case .inKindTime(let hours, let rate):
+            return "\(describe(hours)) hours at \(describe(rate)) \(input.currency.value.code)/hour"
+        }
+    }
+
+    mutating func note(
+        _ name: String, _ x: String, _ y: String, _ lx: SourceLocation?, _ ly: SourceLocation?,
+        apply: @escaping @Sendable (inout Scenario) -> Void
+    ) {
+        guard x != y, noted.insert(name).inserted else { return }
+        found.append(
+            Difference(
+                name: name, baseline: x, other: y, baselineLocation: lx, otherLocation: ly, apply: apply))
+    }
+
+    mutating func all() -> [Difference] {
+        conventions()
+        values()
+        inputs()
+        outcomes()
+        return found
+    }
+
+    private mutating func conventions() {
+        let (ca, cb) = (a.conventions, b.conventions)
+        let other = b
+        note(
+            "conventions.discount_from", ca.discountFrom.value.rawValue, cb.discountFrom.value.rawValue,
+            ca.discountFrom.location, cb.discountFrom.location
+        ) { $0.conventions.discountFrom = other.conventions.discountFrom }
+        note(
+            "conventions.discount_rate", Self.describe(ca.discounting), Self.describe(cb.discounting),
+            ca.discounting.location, cb.discounting.location
+        ) { $0.conventions.discounting = other.conventions.discounting }
+        note(
+            "conventions.discount_inputs", String(ca.discountInputs.value), String(cb.discountInputs.value),
+            ca.discountInputs.location, cb.discountInputs.location
+        ) { $0.conventions.discountInputs = other.conventions.discountInputs }
+        note(
+            "price_base_year", a.priceBaseYear?.value.label ?? "none", b.priceBaseYear?.value.label ?? "none",
+            a.priceBaseYear?.location, b.priceBaseYear?.location
+        ) { $0.priceBaseYear = other.priceBaseYear }
+        func points(_ index: PriceIndex?) -> String {
+            guard let index else { return "none" }
+            return index.name
+                ?? index.points.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.text($0.value.value))" }
+                .joined(separator: ", ")
+        }
+        note(
+            "conventions.price_index", points(a.priceIndex), points(b.priceIndex), a.priceIndex?.location,
+            b.priceIndex?.location
+        ) { $0.priceIndex = other.priceIndex }
+        func grades(_ table: OptimismBiasTable?) -> String {
+            guard let table else { return "none" }
+            return table.reductions.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.text($0.value.value))" }
+                .joined(separator: ", ")
+        }
+        note(
+            "conventions.optimism_bias", grades(a.optimismBias), grades(b.optimismBias), a.optimismBias?.location,
+            b.optimismBias?.location
+        ) { $0.optimismBias = other.optimismBias }
+        note(
+            "analysis_period.years", String(a.analysisYears.value), String(b.analysisYears.value),
+            a.analysisYears.location, b.analysisYears.location
+        ) { $0.analysisYears = other.analysisYears }
+        for conversion in a.conversions {
+            let name = "conversions[\(conversion.from.code)-\(conversion.to.code)]"
+            let match = b.conversion(from: conversion.from, to: conversion.to)
+            note(
+                name, "\(Self.text(conversion.rate)) on \(conversion.date)",
+                match.map { "\(Self.text($0.rate)) on \($0.date)" } ?? "absent", conversion.location, match?.location
+            ) { scenario in
+                scenario.conversions.removeAll { $0.from == conversion.from && $0.to == conversion.to }
+                if let match { scenario.conversions.append(match) }
             }
         }
-        return changed
+        for conversion in b.conversions where a.conversion(from: conversion.from, to: conversion.to) == nil {
+            note(
+                "conversions[\(conversion.from.code)-\(conversion.to.code)]", "absent",
+                "\(Self.text(conversion.rate)) on \(conversion.date)", nil, conversion.location
+            ) { $0.conversions.append(conversion) }
+        }
+    }
+
+    private mutating func values() {
+        for value in a.values {
+            let name = "values.\(value.name)"
+            let match = b.values.first { $0.name == value.name }
+            note(
+                name, Self.describe(value), match.map(Self.describe) ?? "absent", value.formulaLocation ?? value.location,
+                match.map { $0.formulaLocation ?? $0.location } ?? nil
+            ) { scenario in
+                scenario.values.removeAll { $0.name == value.name }
+                if let match { scenario.values.append(match) }
+            }
+        }
+        for value in b.values where !a.values.contains(where: { $0.name == value.name }) {
+            note("values.\(value.name)", "absent", Self.describe(value), nil, value.formulaLocation ?? value.location) {
+                $0.values.append(value)
+            }
+        }
+    }
+
+    private mutating func inputs() {
+        for input in a.inputs {
+            let path = "inputs[\(input.id)]"
+            guard let match = b.inputs.first(where: { $0.id == input.id }) else {
+                note(path, Self.describe(input), "absent", input.location, nil) { scenario in
+                    scenario.inputs.removeAll { $0.id == input.id }
+                }
+                continue
+            }
+            func update(_ body: @escaping @Sendable (inout Input) -> Void) -> @Sendable (inout Scenario) -> Void {
+                { scenario in
+                    for index in scenario.inputs.indices where scenario.inputs[index].id == input.id {
+                        body(&scenario.inputs[index])
+                    }
+                }
+            }
+            let location: (Input) -> SourceLocation? = { input in
+                switch input.valuation {
+                case .money(let amount): return amount.location
+                case .inKindTime(let hours, _): return hours.location
+                }
+            }
+            note(
+                "\(path).amount", Self.describe(input), Self.describe(match), location(input), location(match),
+                apply: update {
+                    $0.valuation = match.valuation
+                    $0.currency = match.currency
+                })
+            note(
+                "\(path).year", String(input.year.value), String(match.year.value), input.year.location,
+                match.year.location, apply: update { $0.year = match.year })
+        }
+        for input in b.inputs where !a.inputs.contains(where: { $0.id == input.id }) {
+            note("inputs[\(input.id)]", "absent", Self.describe(input), nil, input.location) {
+                $0.inputs.append(input)
+            }
+        }
+    }
+
+    private mutating func outcomes() {
+        for outcome in a.outcomes {
+            guard let match = b.outcomes.first(where: { $0.id == outcome.id }) else {
+                note("outcomes[\(outcome.id)]", "declared", "absent", outcome.location, nil) { scenario in
+                    scenario.outcomes.removeAll { $0.id == outcome.id }
+                }
+                continue
+            }
+            // Cohorts of one outcome share its assumptions: each difference is noted, and applied, once.
+            let declared = outcome.declaredID
+            let name = "outcomes[\(declared)]"
+            let other = b
+            func field(
+                _ key: String, _ x: String, _ y: String, _ lx: SourceLocation?, _ ly: SourceLocation?,
+                _ body: @escaping @Sendable (inout Outcome, Outcome) -> Void
+            ) {
+                note("\(name).\(key)", x, y, lx, ly) { scenario in
+                    for index in scenario.outcomes.indices where scenario.outcomes[index].declaredID == declared {
+                        if let source = other.outcomes.first(where: { $0.id == scenario.outcomes[index].id }) {
+                            body(&scenario.outcomes[index], source)
+                        }
+                    }
+                }
+            }
+            // A quantity read by year differs by cohort: each cohort is its own figure.
+            let quantityName = outcome.quantity.recorded?.byYear != nil ? "outcomes[\(outcome.id)]" : name
+            note(
+                "\(quantityName).quantity", Self.describe(outcome.quantity), Self.describe(match.quantity),
+                outcome.quantity.location, match.quantity.location
+            ) { scenario in
+                for index in scenario.outcomes.indices where scenario.outcomes[index].id == outcome.id {
+                    scenario.outcomes[index].quantity = match.quantity
+                    scenario.outcomes[index].quantityUnit = match.quantityUnit
+                }
+            }
+            field(
+                "proxy", Self.describe(outcome.proxy), Self.describe(match.proxy), outcome.proxy.amount.location,
+                match.proxy.amount.location
+            ) { $0.proxy = $1.proxy }
+            for kind in DeductionKind.allCases {
+                field(
+                    kind.rawValue, Self.describe(outcome.deduction(kind)), Self.describe(match.deduction(kind)),
+                    outcome.deduction(kind)?.location, match.deduction(kind)?.location
+                ) { target, source in
+                    switch kind {
+                    case .deadweight: target.deadweight = source.deadweight
+                    case .displacement: target.displacement = source.displacement
+                    case .attribution: target.attribution = source.attribution
+                    }
+                }
+            }
+            field(
+                "drop_off", outcome.dropOff.map { Self.text($0.value) } ?? "none",
+                match.dropOff.map { Self.text($0.value) } ?? "none", outcome.dropOff?.location,
+                match.dropOff?.location
+            ) { $0.dropOff = $1.dropOff }
+            field(
+                "duration", String(outcome.duration.value), String(match.duration.value), outcome.duration.location,
+                match.duration.location
+            ) {
+                $0.duration = $1.duration
+                $0.durationUncertainty = $1.durationUncertainty
+            }
+            field(
+                "start_year", String(outcome.startYear.value), String(match.startYear.value),
+                outcome.startYear.location, match.startYear.location
+            ) { $0.startYear = $1.startYear }
+            field(
+                "value_type", outcome.valueType.value.rawValue, match.valueType.value.rawValue,
+                outcome.valueType.location, match.valueType.location
+            ) { $0.valueType = $1.valueType }
+            field(
+                "stakeholder", outcome.stakeholder.value, match.stakeholder.value, outcome.stakeholder.location,
+                match.stakeholder.location
+            ) { $0.stakeholder = $1.stakeholder }
+            field(
+                "confidence", outcome.confidence?.value ?? "none", match.confidence?.value ?? "none",
+                outcome.confidence?.location, match.confidence?.location
+            ) { $0.confidence = $1.confidence }
+        }
+        for outcome in b.outcomes where !a.outcomes.contains(where: { $0.id == outcome.id }) {
+            note("outcomes[\(outcome.id)]", "absent", "declared", nil, outcome.location) { scenario in
+                scenario.outcomes.append(outcome)
+            }
+        }
     }
 }

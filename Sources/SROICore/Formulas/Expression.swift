@@ -67,43 +67,33 @@ public indirect enum Expression: Sendable, Equatable {
 
     /// The value, with each reference's value from `lookup`.
     public func evaluate(_ lookup: (Reference) -> Double) -> Double {
-        switch self {
-        case .number(let value, _): return value
-        case .value(let name, _): return lookup(.value(name))
-        case .model(let entry, _): return lookup(.model(entry))
-        case .rate(let from, let to, _): return lookup(.rate(from: from, to: to))
-        case .negate(let inner, _): return -inner.evaluate(lookup)
-        case .binary(let op, let a, let b, _):
-            let x = a.evaluate(lookup)
-            let y = b.evaluate(lookup)
-            switch op {
-            case .add: return x + y
-            case .subtract: return x - y
-            case .multiply: return x * y
-            case .divide: return x / y
+        let references = self.references
+        let values = references.map(lookup)
+        return indexed(by: references).evaluate { values[$0] }
+    }
+
+    /// The expression with each reference replaced by its position in `references`, the form
+    /// in which the evaluation plan computes it.
+    public func indexed(by references: [Reference]) -> IndexedExpression {
+        func inner(_ expression: Expression) -> IndexedExpression {
+            switch expression {
+            case .number(let value, _): return .number(value)
+            case .value(let name, _): return .input(references.firstIndex(of: .value(name))!)
+            case .model(let entry, _): return .input(references.firstIndex(of: .model(entry))!)
+            case .rate(let from, let to, _): return .input(references.firstIndex(of: .rate(from: from, to: to))!)
+            case .negate(let value, _): return .negate(inner(value))
+            case .binary(let op, let a, let b, _): return .binary(op, inner(a), inner(b))
+            case .minimum(let items, _): return .minimum(items.map(inner))
+            case .maximum(let items, _): return .maximum(items.map(inner))
+            case .round(let value, let digits, _):
+                var scale = 1.0
+                for _ in 0..<digits { scale *= 10 }
+                return .round(inner(value), scale: scale)
+            case .choose(let comparison, let a, let b, let then, let otherwise, _):
+                return .choose(comparison, inner(a), inner(b), then: inner(then), otherwise: inner(otherwise))
             }
-        case .minimum(let items, _):
-            return items.dropFirst().reduce(items[0].evaluate(lookup)) { Swift.min($0, $1.evaluate(lookup)) }
-        case .maximum(let items, _):
-            return items.dropFirst().reduce(items[0].evaluate(lookup)) { Swift.max($0, $1.evaluate(lookup)) }
-        case .round(let inner, let digits, _):
-            var scale = 1.0
-            for _ in 0..<digits { scale *= 10 }
-            return (inner.evaluate(lookup) * scale).rounded(.toNearestOrAwayFromZero) / scale
-        case .choose(let comparison, let a, let b, let then, let otherwise, _):
-            let x = a.evaluate(lookup)
-            let y = b.evaluate(lookup)
-            let holds: Bool
-            switch comparison {
-            case .less: holds = x < y
-            case .lessOrEqual: holds = x <= y
-            case .greater: holds = x > y
-            case .greaterOrEqual: holds = x >= y
-            case .equal: holds = x == y
-            case .notEqual: holds = x != y
-            }
-            return holds ? then.evaluate(lookup) : otherwise.evaluate(lookup)
         }
+        return inner(self)
     }
 
     /// The formula written out, with each reference replaced by `name(reference)`.
@@ -128,6 +118,60 @@ public indirect enum Expression: Sendable, Equatable {
             }
         }
         return inner(self, 0)
+    }
+}
+
+/// A formula whose references are positions in a list of inputs: the one form in which formulas
+/// are computed, in the evaluation plan and when a trace is verified.
+public indirect enum IndexedExpression: Sendable {
+    case number(Double)
+    case input(Int)
+    case negate(IndexedExpression)
+    case binary(Expression.Operator, IndexedExpression, IndexedExpression)
+    case minimum([IndexedExpression])
+    case maximum([IndexedExpression])
+    /// Rounded half away from zero after multiplying by `scale` (10 to the number of decimals).
+    case round(IndexedExpression, scale: Double)
+    case choose(
+        Expression.Comparison, IndexedExpression, IndexedExpression, then: IndexedExpression,
+        otherwise: IndexedExpression)
+
+    /// The value, in binary64, in the order written; `input(i)` reads `input(i)`.
+    @inlinable
+    public func evaluate(_ input: (Int) -> Double) -> Double {
+        switch self {
+        case .number(let value): return value
+        case .input(let index): return input(index)
+        case .negate(let inner): return -inner.evaluate(input)
+        case .binary(let op, let a, let b):
+            let x = a.evaluate(input)
+            let y = b.evaluate(input)
+            switch op {
+            case .add: return x + y
+            case .subtract: return x - y
+            case .multiply: return x * y
+            case .divide: return x / y
+            }
+        case .minimum(let items):
+            return items.dropFirst().reduce(items[0].evaluate(input)) { Swift.min($0, $1.evaluate(input)) }
+        case .maximum(let items):
+            return items.dropFirst().reduce(items[0].evaluate(input)) { Swift.max($0, $1.evaluate(input)) }
+        case .round(let inner, let scale):
+            return (inner.evaluate(input) * scale).rounded(.toNearestOrAwayFromZero) / scale
+        case .choose(let comparison, let a, let b, let then, let otherwise):
+            let x = a.evaluate(input)
+            let y = b.evaluate(input)
+            let holds: Bool
+            switch comparison {
+            case .less: holds = x < y
+            case .lessOrEqual: holds = x <= y
+            case .greater: holds = x > y
+            case .greaterOrEqual: holds = x >= y
+            case .equal: holds = x == y
+            case .notEqual: holds = x != y
+            }
+            return holds ? then.evaluate(input) : otherwise.evaluate(input)
+        }
     }
 }
 

@@ -30,28 +30,36 @@ struct FormulaChecker {
     mutating func checkAll() {
         for value in scenario.values { _ = unit(of: value) }
         let money = Unit.currency(scenario.reportCurrency.value)
-        for outcome in scenario.outcomes where outcome.quantityFormula != nil || outcome.proxyFormula != nil {
-            let path = "outcomes[\(outcome.declaredID)]"
-            var quantityUnit: Unit? = outcome.quantityUnit.flatMap { Unit(parsing: $0.value) } ?? .number
-            if let formula = outcome.quantityFormula {
-                quantityUnit = infer(formula.expression, start: formula.location, field: "\(path).quantity.formula")
-                check(
-                    declared: formula.unit, inferred: quantityUnit, at: formula.location, field: "\(path).quantity.unit"
-                )
-            }
-            var proxyUnit: Unit? = Unit.currency(outcome.proxy.currency) / (outcome.proxy.per.map(Unit.base) ?? .number)
-            if let formula = outcome.proxyFormula {
-                proxyUnit = infer(formula.expression, start: formula.location, field: "\(path).proxy.formula")
-                check(declared: formula.unit, inferred: proxyUnit, at: formula.location, field: "\(path).proxy.unit")
-            }
-            if let quantityUnit, let proxyUnit {
-                let value = quantityUnit * proxyUnit
-                if value != money {
-                    report.error(
-                        outcome.proxyFormula?.location ?? outcome.quantityFormula?.location, "\(path).proxy",
-                        "quantity × proxy comes out in \(value) (\(quantityUnit) × \(proxyUnit)), not in \(money)",
-                        found: value.description, allowed: money.description)
-                }
+        for outcome in scenario.outcomes where outcome.quantity.isFormula || outcome.proxy.amount.isFormula {
+            checkOutcome(outcome, money: money)
+        }
+    }
+
+    /// An outcome with a formula quantity or proxy: each formula's unit, and quantity × proxy in money.
+    private mutating func checkOutcome(_ outcome: Outcome, money: Unit) {
+        let path = "outcomes[\(outcome.declaredID)]"
+        var quantityUnit: Unit? = outcome.quantityUnit.flatMap { Unit(parsing: $0.value) } ?? .number
+        var formulaLocation: SourceLocation?
+        if case .formula(let expression, _) = outcome.quantity.definition {
+            let location = outcome.quantity.location
+            formulaLocation = location
+            quantityUnit = infer(expression, start: location, field: "\(path).quantity.formula")
+            check(declared: outcome.quantity.unit, inferred: quantityUnit, at: location, field: "\(path).quantity.unit")
+        }
+        var proxyUnit: Unit? = outcome.proxy.unit
+        if case .formula(let expression, _) = outcome.proxy.amount.definition {
+            let location = outcome.proxy.amount.location
+            formulaLocation = location
+            proxyUnit = infer(expression, start: location, field: "\(path).proxy.formula")
+            check(declared: outcome.proxy.amount.unit, inferred: proxyUnit, at: location, field: "\(path).proxy.unit")
+        }
+        if let quantityUnit, let proxyUnit {
+            let value = quantityUnit * proxyUnit
+            if value != money {
+                report.error(
+                    formulaLocation, "\(path).proxy",
+                    "quantity × proxy comes out in \(value) (\(quantityUnit) × \(proxyUnit)), not in \(money)",
+                    found: value.description, allowed: money.description)
             }
         }
     }

@@ -1,12 +1,7 @@
 /// A value a scenario or model names, for formulas to use: a figure with its unit and source,
 /// a formula over other values, or an aggregate over recorded data.
 public struct NamedValue: Sendable {
-    public enum Definition: Sendable {
-        case given(Double)
-        /// A formula; `text` is its canonical form, which the trace stores and re-reads.
-        case formula(Expression, text: String)
-        case records(RecordedQuantity)
-    }
+    public typealias Definition = StatedValue.Definition
 
     /// `name` in a scenario, or `model-id/entry` for a model's entry (and for a scenario's
     /// replacement of a model's entry).
@@ -22,9 +17,6 @@ public struct NamedValue: Sendable {
     public var formulaLocation: SourceLocation?
     /// Set when the value is a model's entry.
     public var model: ModelEntryOrigin?
-    /// Set once a records definition has been read.
-    public var resolved: Double?
-    public var recordsOrigin: RecordsOrigin?
 
     public init(
         name: String, definition: Definition, unit: Unit? = nil, priceYear: PriceYear? = nil, rationale: String? = nil,
@@ -52,23 +44,6 @@ public struct NamedValue: Sendable {
             case .rate(let from, let to): return "rate(\(from), \(to))"
             }
         }
-    }
-}
-
-/// A formula used for an outcome's quantity or proxy.
-public struct FormulaUse: Sendable {
-    public var expression: Expression
-    public var text: String
-    /// Where the formula's text starts.
-    public var location: SourceLocation?
-    /// Declared unit, checked against the formula's.
-    public var unit: Unit?
-
-    public init(expression: Expression, location: SourceLocation?, unit: Unit? = nil) {
-        self.expression = expression
-        self.text = NamedValue.canonical(expression)
-        self.location = location
-        self.unit = unit
     }
 }
 

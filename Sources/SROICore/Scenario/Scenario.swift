@@ -134,9 +134,9 @@ public struct Stakeholder: Sendable {
 public struct Input: Sendable {
     public enum Valuation: Sendable {
         /// A money amount in ``currency``.
-        case money(Assumption<Double>)
+        case money(StatedValue)
         /// Hours given, valued at a rate per hour.
-        case inKindTime(hours: Assumption<Double>, ratePerHour: Assumption<Double>)
+        case inKindTime(hours: StatedValue, ratePerHour: StatedValue)
     }
 
     public var id: String
@@ -213,8 +213,8 @@ public struct Outcome: Sendable {
     public var stakeholder: Located<String>
     public var summary: String?
     public var indicator: String?
-    /// How many units experience the outcome.
-    public var quantity: Assumption<Double>
+    /// How many units experience the outcome: given, a formula, or read from records.
+    public var quantity: StatedValue
     /// What is counted (person, hour, shift); must match the proxy's unit when both are given.
     public var quantityUnit: Located<String>?
     public var proxy: FinancialProxy
@@ -230,19 +230,12 @@ public struct Outcome: Sendable {
     /// Evidence confidence grade, looked up in the optimism-bias table when one is declared.
     public var confidence: Located<String>?
     public var location: SourceLocation?
-    /// Set when the quantity is an aggregate over recorded data.
-    public var recorded: RecordedQuantity?
-    /// Set once ``recorded`` has been read: how the quantity was obtained.
-    public var quantityOrigin: RecordsOrigin?
     /// The range of whole years the benefit period may take.
     public var durationUncertainty: Uncertainty?
-    /// Set when the quantity, or the proxy, is a formula over named values.
-    public var quantityFormula: FormulaUse?
-    public var proxyFormula: FormulaUse?
 
     public init(
         id: String, stakeholder: Located<String>, summary: String? = nil, indicator: String? = nil,
-        quantity: Assumption<Double>, quantityUnit: Located<String>? = nil, proxy: FinancialProxy,
+        quantity: StatedValue, quantityUnit: Located<String>? = nil, proxy: FinancialProxy,
         deadweight: Assumption<Deduction>? = nil, displacement: Assumption<Deduction>? = nil,
         attribution: Assumption<Deduction>? = nil, dropOff: Assumption<Double>? = nil,
         duration: Located<Int>, startYear: Located<Int> = Located(1), valueType: Located<ValueType>,

@@ -19,34 +19,47 @@ public struct ModelEntryOrigin: Hashable, Sendable {
 
 /// The money value of one unit of an outcome.
 public struct FinancialProxy: Sendable {
-    public var value: Double
-    public var currency: Currency
-    /// The unit valued (hour, person, year of employment).
-    public var per: String?
-    /// The year whose prices ``value`` is in; `nil` when it is already in the price base.
-    public var priceYear: PriceYear?
-    public var citation: Citation?
-    public var rationale: String?
-    /// Where the value was written in the scenario (for a typed value, or the reference to a model).
-    public var location: SourceLocation?
-    /// Set when the value comes from a model entry.
-    public var model: ModelEntryOrigin?
-    /// The range and distribution the value may take.
-    public var uncertainty: Uncertainty?
+    /// What a typed or model amount is priced in. A formula's unit says it instead.
+    public struct Price: Sendable, Equatable {
+        public var currency: Currency
+        /// The unit valued (hour, person, year of employment).
+        public var per: String?
+        /// The year whose prices the amount is in; `nil` when it is already in the price base.
+        public var priceYear: PriceYear?
+        /// Set when the amount comes from a model entry.
+        public var model: ModelEntryOrigin?
 
+        public init(currency: Currency, per: String? = nil, priceYear: PriceYear? = nil, model: ModelEntryOrigin? = nil) {
+            self.currency = currency
+            self.per = per
+            self.priceYear = priceYear
+            self.model = model
+        }
+    }
+
+    /// The value of one unit: typed in the scenario, taken from a model, or a formula.
+    public var amount: StatedValue
+    /// Set for a typed or model amount; `nil` for a formula.
+    public var price: Price?
+
+    public init(amount: StatedValue, price: Price?) {
+        self.amount = amount
+        self.price = price
+    }
+
+    /// A typed or model amount in `currency` per `per`.
     public init(
         value: Double, currency: Currency, per: String? = nil, priceYear: PriceYear? = nil,
         citation: Citation? = nil, rationale: String? = nil, location: SourceLocation? = nil,
         model: ModelEntryOrigin? = nil
     ) {
-        self.value = value
-        self.currency = currency
-        self.per = per
-        self.priceYear = priceYear
-        self.citation = citation
-        self.rationale = rationale
-        self.location = location
-        self.model = model
+        self.amount = StatedValue(.given(value), at: location, rationale: rationale, source: citation)
+        self.price = Price(currency: currency, per: per, priceYear: priceYear, model: model)
+    }
+
+    /// The unit of a typed or model amount: `GBP/hour`.
+    public var unit: Unit? {
+        price.map { Unit.currency($0.currency) / ($0.per.map(Unit.base) ?? .number) }
     }
 }
 

@@ -41,6 +41,12 @@ public enum Arithmetic: Hashable, Sendable {
     case monthsToRecover
     /// A formula over the inputs, which stand for its references in order of first appearance.
     case formula(String)
+    /// `b + c + …`, the first `a` of them: an outcome's present value over a benefit period that
+    /// varies. Only plans that vary a duration use it; a trace never holds it.
+    case sumOfFirst
+    /// `b` while year `k` (from 0) of an outcome lies within its benefit period of `a` years, else
+    /// 0. Only plans that vary a duration use it.
+    case withinYears(Int)
 
     /// The machine-readable name written in the trace.
     public var code: String {
@@ -58,41 +64,8 @@ public enum Arithmetic: Hashable, Sendable {
         case .halfDiscountStep: return "a/(1+b)^0.5"
         case .monthsToRecover: return "a/(b/12)"
         case .formula(let text): return "formula: \(text)"
-        }
-    }
-
-    /// Applies the arithmetic; `nil` for a given value or a wrong number of inputs.
-    public func apply(_ x: [Double]) -> FigureValue? {
-        switch self {
-        case .given: return nil
-        case .copy: return x.count == 1 ? .number(x[0]) : nil
-        case .product:
-            guard let first = x.first else { return nil }
-            return .number(x.dropFirst().reduce(first, *))
-        case .sum: return .number(x.dropFirst().reduce(x.first ?? 0, +))
-        case .difference: return x.count == 2 ? .number(x[0] - x[1]) : nil
-        case .quotient:
-            guard x.count == 2 else { return nil }
-            return x[1] == 0 ? .undefined(reason: "the divisor is 0") : .number(x[0] / x[1])
-        case .rebase: return x.count == 3 ? .number(x[0] * x[1] / x[2]) : nil
-        case .complement: return x.count == 2 ? .number(x[0] * (1 - x[1])) : nil
-        case .complementPower(let k): return x.count == 2 ? .number(x[0] * Math.power(1 - x[1], Double(k))) : nil
-        case .discountStep: return x.count == 2 ? .number(x[0] / (1 + x[1])) : nil
-        case .halfDiscountStep: return x.count == 2 ? .number(x[0] / (1 + x[1]).squareRoot()) : nil
-        case .monthsToRecover:
-            guard x.count == 2 else { return nil }
-            let perMonth = x[1] / 12
-            if x[0] == 0 { return .undefined(reason: "there are no inputs to pay back") }
-            if perMonth <= 0 {
-                return .undefined(reason: "the year-one impact of outcomes starting in year 1 is not positive")
-            }
-            return .number(x[0] / perMonth)
-        case .formula(let text):
-            guard let expression = try? FormulaParser.parse(text) else { return nil }
-            let references = expression.references
-            guard references.count == x.count else { return nil }
-            let value = expression.evaluate { reference in x[references.firstIndex(of: reference)!] }
-            return value.isFinite ? .number(value) : .undefined(reason: "the formula gives no finite value")
+        case .sumOfFirst: return "b+c+... (first a)"
+        case .withinYears(let k): return "b if \(k) < a else 0"
         }
     }
 
@@ -116,6 +89,8 @@ public enum Arithmetic: Hashable, Sendable {
             guard let expression = try? FormulaParser.parse(text) else { return text }
             let references = expression.references
             return expression.render { reference in at(references.firstIndex(of: reference) ?? -1) }
+        case .sumOfFirst: return "the first \(at(0)) of " + operands.dropFirst().joined(separator: " + ")
+        case .withinYears(let k): return "\(at(1)) if \(k) < \(at(0)), else 0"
         }
     }
 }
@@ -166,6 +141,11 @@ public struct Trace: Sendable {
 
     public subscript(id: String) -> TraceNode? {
         positions[id].map { nodes[$0] }
+    }
+
+    mutating func reserveCapacity(_ count: Int) {
+        nodes.reserveCapacity(count)
+        positions.reserveCapacity(count)
     }
 
     /// Adds a node; ids are unique, so a second node with the same id is a programming error.

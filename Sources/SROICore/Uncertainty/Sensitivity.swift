@@ -1,7 +1,8 @@
 /// One-at-a-time sensitivity and switching values (SROI-METHOD, Sensitivity).
 ///
-/// Every figure here comes from a full evaluation of the scenario with one assumption changed,
-/// so each can be reproduced with `sroi run` on the scenario edited by hand.
+/// Every figure here comes from the scenario's evaluation plan with one assumption set to another
+/// value, recomputing only what that assumption reaches, so each equals what `sroi run` gives on
+/// the scenario edited by hand.
 public struct SensitivityAnalysis: Sendable {
     public struct SwitchingValue: Sendable, Equatable {
         public enum Method: String, Sendable {
@@ -30,8 +31,9 @@ public struct SensitivityAnalysis: Sendable {
         public var ratioAtHigh: FigureValue
         public var npvAtLow: FigureValue
         public var npvAtHigh: FigureValue
-        /// `|ratio at high − ratio at low|`: the width of the tornado's bar.
-        public var swing: Double
+        /// `|ratio at high − ratio at low|`: the width of the tornado's bar; `nil` when either
+        /// ratio is undefined.
+        public var swing: Double?
         public var switchingValue: SwitchingValue
     }
 
@@ -43,61 +45,57 @@ public struct SensitivityAnalysis: Sendable {
 
     /// Runs the analysis; the scenario must validate.
     public static func run(_ scenario: Scenario) throws(ValidationFailure) -> SensitivityAnalysis {
-        let base = try Evaluator().evaluate(scenario).results
+        let ranged = scenario.uncertainParameters.filter { $0.uncertainty.hasRange }
+        var workspace = Workspace(try EvaluationPlan(scenario, varying: ranged))
+        let base = workspace.baseHeadline
         let target = scenario.sensitivity.targetRatio
         var entries: [Entry] = []
-        for parameter in scenario.uncertainParameters {
+        for parameter in ranged {
             guard let low = parameter.uncertainty.low, let high = parameter.uncertainty.high else { continue }
-            let atLow = try Evaluator().evaluate(scenario.setting(parameter.kind, to: low)).results
-            let atHigh = try Evaluator().evaluate(scenario.setting(parameter.kind, to: high)).results
-            let swing: Double
-            if let a = atLow.sroiRatio.value.number, let b = atHigh.sroiRatio.value.number {
-                swing = abs(b - a)
-            } else {
-                swing = 0
-            }
-            let switching = try switchingValue(
+            let atLow = workspace.headline(setting: [(parameter.kind, low)])
+            let atHigh = workspace.headline(setting: [(parameter.kind, high)])
+            var swing: Double?
+            if let a = atLow.sroiRatio.number, let b = atHigh.sroiRatio.number { swing = abs(b - a) }
+            let switching = switchingValue(
                 parameter, low: low, high: high, target: target, tolerance: scenario.sensitivity.tolerance,
-                scenario: scenario,
-                ratioAtLow: atLow.sroiRatio.value.number, ratioAtHigh: atHigh.sroiRatio.value.number)
+                workspace: &workspace, ratioAtLow: atLow.sroiRatio.number, ratioAtHigh: atHigh.sroiRatio.number)
             entries.append(
                 Entry(
-                    parameter: parameter, low: low, high: high, ratioAtLow: atLow.sroiRatio.value,
-                    ratioAtHigh: atHigh.sroiRatio.value, npvAtLow: atLow.netPresentValue.value,
-                    npvAtHigh: atHigh.netPresentValue.value, swing: swing, switchingValue: switching))
+                    parameter: parameter, low: low, high: high, ratioAtLow: atLow.sroiRatio,
+                    ratioAtHigh: atHigh.sroiRatio, npvAtLow: atLow.netPresentValue,
+                    npvAtHigh: atHigh.netPresentValue, swing: swing, switchingValue: switching))
         }
-        // Widest first; ties keep file order, so the output is the same run after run.
+        // Widest first, undefined swings last; ties keep file order, so the output is the same run after run.
         let ordered = entries.enumerated().sorted { a, b in
-            a.element.swing != b.element.swing ? a.element.swing > b.element.swing : a.offset < b.offset
+            let x = a.element.swing ?? -1
+            let y = b.element.swing ?? -1
+            return x != y ? x > y : a.offset < b.offset
         }.map(\.element)
         return SensitivityAnalysis(
-            baseRatio: base.sroiRatio.value, baseNPV: base.netPresentValue.value, targetRatio: target, entries: ordered)
+            baseRatio: base.sroiRatio, baseNPV: base.netPresentValue, targetRatio: target, entries: ordered)
     }
 
-    static func ratio(_ scenario: Scenario, _ kind: UncertainParameter.Kind, _ value: Double) throws(ValidationFailure)
-        -> Double?
-    {
-        try Evaluator().evaluate(scenario.setting(kind, to: value)).results.sroiRatio.value.number
+    static func ratio(_ workspace: inout Workspace, _ kind: UncertainParameter.Kind, _ value: Double) -> Double? {
+        workspace.headline(setting: [(kind, value)]).sroiRatio.number
     }
 
     static func switchingValue(
         _ parameter: UncertainParameter, low: Double, high: Double, target: Double, tolerance: Double,
-        scenario: Scenario,
-        ratioAtLow: Double?, ratioAtHigh: Double?
-    ) throws(ValidationFailure) -> SwitchingValue {
+        workspace: inout Workspace, ratioAtLow: Double?, ratioAtHigh: Double?
+    ) -> SwitchingValue {
         guard let ratioAtLow, let ratioAtHigh else {
             return SwitchingValue(
                 value: nil, method: .bisection, ratioAtValue: nil, note: "the ratio is undefined (no inputs)")
         }
         let unreachable = "the ratio does not reach \(NumberFormat.shortest(target)) within the range"
         if parameter.isWholeNumber {
-            var previous = try ratio(scenario, parameter.kind, low)
+            var previous = ratio(&workspace, parameter.kind, low)
             if let previous, previous == target {
                 return SwitchingValue(value: low, method: .wholeNumberSearch, ratioAtValue: previous, note: nil)
             }
             var value = low + 1
             while value <= high {
-                let current = try ratio(scenario, parameter.kind, value)
+                let current = ratio(&workspace, parameter.kind, value)
                 if let before = previous, let current, (before - target) * (current - target) <= 0 {
                     return SwitchingValue(
                         value: value, method: .wholeNumberSearch, ratioAtValue: current,
@@ -124,7 +122,7 @@ public struct SensitivityAnalysis: Sendable {
                     note: unreachable + " (it would need \(NumberFormat.shortest(value)))")
             }
             return SwitchingValue(
-                value: value, method: .exactLinear, ratioAtValue: try ratio(scenario, parameter.kind, value), note: nil)
+                value: value, method: .exactLinear, ratioAtValue: ratio(&workspace, parameter.kind, value), note: nil)
         }
         guard (ratioAtLow - target) * (ratioAtHigh - target) <= 0 else {
             return SwitchingValue(value: nil, method: .bisection, ratioAtValue: nil, note: unreachable)
@@ -134,7 +132,7 @@ public struct SensitivityAnalysis: Sendable {
         let width = tolerance * max(high - low, .leastNormalMagnitude)
         for _ in 0..<200 where b - a > width {
             let middle = a + (b - a) / 2
-            guard let ratioMiddle = try ratio(scenario, parameter.kind, middle) else { break }
+            guard let ratioMiddle = ratio(&workspace, parameter.kind, middle) else { break }
             if (ratioA - target) * (ratioMiddle - target) <= 0 {
                 b = middle
             } else {
@@ -144,6 +142,6 @@ public struct SensitivityAnalysis: Sendable {
         }
         let value = a + (b - a) / 2
         return SwitchingValue(
-            value: value, method: .bisection, ratioAtValue: try ratio(scenario, parameter.kind, value), note: nil)
+            value: value, method: .bisection, ratioAtValue: ratio(&workspace, parameter.kind, value), note: nil)
     }
 }

@@ -124,14 +124,11 @@ extension Scenario {
         }
         for outcome in outcomes {
             let id = outcome.declaredID
-            if let uncertainty = outcome.quantity.uncertainty {
-                append(
-                    UncertainParameter(
-                        kind: .quantity(outcome: id), base: outcome.quantity.value, uncertainty: uncertainty))
+            if let uncertainty = outcome.quantity.uncertainty, let base = outcome.quantity.givenValue {
+                append(UncertainParameter(kind: .quantity(outcome: id), base: base, uncertainty: uncertainty))
             }
-            if let uncertainty = outcome.proxy.uncertainty {
-                append(
-                    UncertainParameter(kind: .proxy(outcome: id), base: outcome.proxy.value, uncertainty: uncertainty))
+            if let uncertainty = outcome.proxy.amount.uncertainty, let base = outcome.proxy.amount.givenValue {
+                append(UncertainParameter(kind: .proxy(outcome: id), base: base, uncertainty: uncertainty))
             }
             for kind in DeductionKind.allCases {
                 if let deduction = outcome.deduction(kind), let uncertainty = deduction.uncertainty,
@@ -163,8 +160,8 @@ extension Scenario {
         }
         switch kind {
         case .discountRate: changed.conventions.discounting.bands[0].rate = value
-        case .quantity(let id): update(id) { $0.quantity.value = value }
-        case .proxy(let id): update(id) { $0.proxy.value = value }
+        case .quantity(let id): update(id) { $0.quantity.definition = .given(value) }
+        case .proxy(let id): update(id) { $0.proxy.amount.definition = .given(value) }
         case .deduction(let id, .deadweight): update(id) { $0.deadweight?.value = .constant(value) }
         case .deduction(let id, .displacement): update(id) { $0.displacement?.value = .constant(value) }
         case .deduction(let id, .attribution): update(id) { $0.attribution?.value = .constant(value) }

@@ -47,6 +47,12 @@ public struct ScenarioValidator: Sendable {
             diagnostics.append(Diagnostic(.warning, at: location, field: field, message: message))
         }
 
+        /// A given figure within its range; a formula or records are checked when they are computed.
+        mutating func stated(_ value: StatedValue, _ field: String, minimum: Double, allowed: String) {
+            guard let number = value.givenValue else { return }
+            range(number, value.location, field, minimum: minimum, allowed: allowed)
+        }
+
         /// A finite number no lower than `minimum` (and no higher than `maximum` when given).
         mutating func range(
             _ value: Double, _ location: SourceLocation?, _ field: String, minimum: Double,
@@ -143,11 +149,10 @@ public struct ScenarioValidator: Sendable {
             }
             switch input.valuation {
             case .money(let amount):
-                report.range(amount.value, amount.location, "\(path).amount", minimum: 0, allowed: "an amount ≥ 0")
+                report.stated(amount, "\(path).amount", minimum: 0, allowed: "an amount ≥ 0")
             case .inKindTime(let hours, let rate):
-                report.range(hours.value, hours.location, "\(path).in_kind.hours", minimum: 0, allowed: "hours ≥ 0")
-                report.range(
-                    rate.value, rate.location, "\(path).in_kind.rate_per_hour", minimum: 0, allowed: "a rate ≥ 0")
+                report.stated(hours, "\(path).in_kind.hours", minimum: 0, allowed: "hours ≥ 0")
+                report.stated(rate, "\(path).in_kind.rate_per_hour", minimum: 0, allowed: "a rate ≥ 0")
             }
             if input.currency.value != scenario.reportCurrency.value,
                 scenario.conversion(from: input.currency.value, to: scenario.reportCurrency.value) == nil
@@ -173,9 +178,7 @@ public struct ScenarioValidator: Sendable {
                 report.error(outcome.location, "\(path).id", "duplicate outcome id", found: outcome.id)
             }
             checkReference(outcome.stakeholder, field: "\(path).stakeholder", known: stakeholderIDs, into: &report)
-            report.range(
-                outcome.quantity.value, outcome.quantity.location, "\(path).quantity", minimum: 0,
-                allowed: "a quantity ≥ 0")
+            report.stated(outcome.quantity, "\(path).quantity", minimum: 0, allowed: "a quantity ≥ 0")
             checkDuration(outcome, path: path, analysisYears: scenario.analysisYears.value, into: &report)
             for kind in DeductionKind.allCases {
                 guard let deduction = outcome.deduction(kind) else { continue }
@@ -204,11 +207,19 @@ public struct ScenarioValidator: Sendable {
     }
 
     private func checkRecords(_ scenario: Scenario, into report: inout Report) {
-        for outcome in scenario.outcomes
-        where requiresRecordedQuantities && outcome.recorded != nil && outcome.quantityOrigin == nil {
-            report.error(
-                outcome.recorded?.location, "outcomes[\(outcome.id)].quantity",
-                "comes from recorded data, which has not been read", allowed: "run with --data DATABASE")
+        if requiresRecordedQuantities {
+            // A figure from records has no number until the records are read: nothing is evaluated without them.
+            let unread =
+                scenario.outcomes.filter(\.quantity.isUnreadRecords).map {
+                    ("outcomes[\($0.declaredID)].quantity", $0.quantity.location)
+                }
+                + scenario.values.filter { if case .records(_, reading: nil) = $0.definition { true } else { false } }
+                .map { ("values.\($0.name)", $0.location) }
+            for (field, location) in unread {
+                report.error(
+                    location, field, "comes from recorded data, which has not been read",
+                    allowed: "run with --data DB, the record store it is read from")
+            }
         }
         let outcomeIDs = Set(scenario.outcomes.map { $0.id.split(separator: "@").first.map(String.init) ?? $0.id })
         for rule in scenario.integrityRules {
@@ -337,31 +348,32 @@ public struct ScenarioValidator: Sendable {
     private func checkProxy(_ outcome: Outcome, path: String, scenario: Scenario, into report: inout Report) {
         let proxy = outcome.proxy
         let field = "\(path).proxy"
-        if !proxy.value.isFinite {
+        if let value = proxy.amount.givenValue, !value.isFinite {
             report.error(
-                proxy.location, "\(field).value", "is not a finite number", found: NumberFormat.shortest(proxy.value))
+                proxy.amount.location, "\(field).value", "is not a finite number", found: NumberFormat.shortest(value))
         }
-        if outcome.proxyFormula == nil, proxy.currency != scenario.reportCurrency.value,
-            scenario.conversion(from: proxy.currency, to: scenario.reportCurrency.value) == nil
+        // A formula proxy states its unit, currency included, and the formula checker checks it.
+        guard let price = proxy.price else { return }
+        if price.currency != scenario.reportCurrency.value,
+            scenario.conversion(from: price.currency, to: scenario.reportCurrency.value) == nil
         {
             report.error(
-                proxy.location, "\(field).currency",
-                "a proxy in \(proxy.currency) cannot be used in a \(scenario.reportCurrency.value) scenario without a declared conversion",
-                found: proxy.currency.code, allowed: scenario.reportCurrency.value.code)
+                proxy.amount.location, "\(field).currency",
+                "a proxy in \(price.currency) cannot be used in a \(scenario.reportCurrency.value) scenario without a declared conversion",
+                found: price.currency.code, allowed: scenario.reportCurrency.value.code)
         }
-        if outcome.quantityFormula == nil, outcome.proxyFormula == nil, let unit = outcome.quantityUnit,
-            let per = proxy.per,
-            unit.value != per
+        if outcome.quantity.givenValue != nil || outcome.quantity.recorded != nil, let unit = outcome.quantityUnit,
+            let per = price.per, unit.value != per
         {
             report.error(
                 unit.location, "\(path).quantity.unit",
                 "the quantity counts '\(unit.value)' but the proxy values one '\(per)'", found: unit.value,
                 allowed: per)
         }
-        guard outcome.proxyFormula == nil, let priceYear = proxy.priceYear else { return }
+        guard let priceYear = price.priceYear else { return }
         guard let base = scenario.priceBaseYear else {
             report.error(
-                proxy.location, "\(field).price_year",
+                proxy.amount.location, "\(field).price_year",
                 "the proxy is priced in \(priceYear) but the scenario declares no price_base_year to bring it to",
                 found: priceYear.label, allowed: "declare price_base_year and a price_index")
             return
@@ -369,14 +381,14 @@ public struct ScenarioValidator: Sendable {
         guard priceYear != base.value else { return }
         guard let index = scenario.priceIndex else {
             report.error(
-                proxy.location, "\(field).price_year",
+                proxy.amount.location, "\(field).price_year",
                 "the proxy is priced in \(priceYear), not the price base \(base.value), and no price index is declared",
                 found: priceYear.label, allowed: "declare conventions.price_index")
             return
         }
         if index.points[priceYear] == nil {
             report.error(
-                proxy.location, "\(field).price_year",
+                proxy.amount.location, "\(field).price_year",
                 "the price index\(index.name.map { " '\($0)'" } ?? "") has no value for the proxy's price year \(priceYear)",
                 found: priceYear.label, allowed: index.points.keys.sorted().map(\.label).joined(separator: ", "))
         }

@@ -33,7 +33,7 @@ public struct RecordResolver {
         var resolved = scenario
         var outcomes: [Outcome] = []
         for outcome in scenario.outcomes {
-            guard let recorded = outcome.recorded else {
+            guard let recorded = outcome.quantity.recorded else {
                 outcomes.append(outcome)
                 continue
             }
@@ -42,7 +42,7 @@ public struct RecordResolver {
         }
         resolved.outcomes = outcomes
         for index in resolved.values.indices {
-            guard case .records(let recorded) = resolved.values[index].definition else { continue }
+            guard case .records(let recorded, _) = resolved.values[index].definition else { continue }
             let value = resolved.values[index]
             if let byYear = recorded.byYear {
                 diagnostics.append(
@@ -55,8 +55,8 @@ public struct RecordResolver {
                 recorded, field: "values.\(value.name).records", scenario: scenario, datasets: datasets,
                 diagnostics: &diagnostics)?.first
             {
-                resolved.values[index].resolved = reading.value
-                resolved.values[index].recordsOrigin = reading.origin
+                resolved.values[index].definition = .records(
+                    recorded, reading: RecordsReading(value: reading.value, origin: reading.origin))
             }
         }
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
@@ -107,8 +107,8 @@ public struct RecordResolver {
         else { return [outcome] }
         return readings.map { reading in
             var result = outcome
-            result.quantity.value = reading.value
-            result.quantityOrigin = reading.origin
+            result.quantity.definition = .records(
+                recorded, reading: RecordsReading(value: reading.value, origin: reading.origin))
             if let year = reading.analysisYear {
                 result.id = "\(outcome.id)@year\(year)"
                 result.startYear = Located(year, at: recorded.byYear?.location)
@@ -255,7 +255,7 @@ public struct RecordResolver {
         diagnostics: inout [Diagnostic]
     ) -> Matched? {
         guard let outcome = scenario.outcomes.first(where: { $0.id == outcomeID }) else { return nil }
-        guard let recorded = outcome.recorded else {
+        guard let recorded = outcome.quantity.recorded else {
             diagnostics.append(
                 Diagnostic(
                     at: rule.location, field: "integrity[\(rule.name)]",

@@ -186,7 +186,7 @@ public struct ConformanceCaseReader: Sendable {
                         reader.integer(node, fields.path("year")).map { Located($0, at: reader.location(node)) }
                     } ?? Located(1)
                 return Input(
-                    id: id, valuation: .money(Assumption(amount, at: reader.location(amountNode))),
+                    id: id, valuation: .money(StatedValue(.given(amount), at: reader.location(amountNode))),
                     currency: Located(Self.noCurrency),
                     year: year, location: reader.location(node))
             }
@@ -225,7 +225,7 @@ public struct ConformanceCaseReader: Sendable {
         let stakeholder = fields.required("stakeholder").flatMap { node in
             reader.identifier(node, "\(path).stakeholder").map { Located($0, at: reader.location(node)) }
         }
-        let quantity = share("quantity")
+        let quantity = share("quantity").map(StatedValue.init)
         let proxyNode = fields.required("proxy")
         let proxyValue = proxyNode.flatMap { reader.number($0, "\(path).proxy") }
         let priceYear = located("proxy_price_year") { reader.priceYear($0, $1) }

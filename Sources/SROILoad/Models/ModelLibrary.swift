@@ -83,11 +83,9 @@ struct ModelFileReader {
                 if let proxy = readProxy(entry.value, path, origin: origin, inherited: citation) {
                     library.proxies[origin.reference] = proxy
                     library.values[origin.reference] = NamedValue(
-                        name: origin.reference, definition: .given(proxy.value),
-                        unit: Unit.currency(proxy.currency) / (proxy.per.map(Unit.base) ?? .number),
-                        priceYear: proxy.priceYear,
-                        rationale: proxy.rationale, source: proxy.citation, location: origin.location,
-                        model: proxy.model)
+                        name: origin.reference, definition: proxy.amount.definition, unit: proxy.unit,
+                        priceYear: proxy.price?.priceYear, rationale: proxy.amount.rationale,
+                        source: proxy.amount.source, location: origin.location, model: proxy.price?.model)
                 }
             case .values:
                 if let value = reader.namedValue(

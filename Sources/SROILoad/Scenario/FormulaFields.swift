@@ -65,8 +65,9 @@ extension DocumentReader {
         var formulaLocation: SourceLocation?
         switch given[0] {
         case "value":
-            definition = fields.optional("value").flatMap { number($0, fields.path("value")) }.map(
-                NamedValue.Definition.given)
+            definition = fields.optional("value").flatMap { number($0, fields.path("value")) }.map {
+                NamedValue.Definition.given($0)
+            }
             if unit == nil {
                 error(
                     fields.location, fields.path("unit"), "a value needs its unit",
@@ -79,8 +80,9 @@ extension DocumentReader {
             }
         default:
             if let readRecords {
-                definition = fields.optional("records").flatMap { readRecords($0, fields.path("records")) }.map(
-                    NamedValue.Definition.records)
+                definition = fields.optional("records").flatMap { readRecords($0, fields.path("records")) }.map {
+                    NamedValue.Definition.records($0, reading: nil)
+                }
             } else {
                 error(
                     fields.keyLocation("records"), fields.path("records"),

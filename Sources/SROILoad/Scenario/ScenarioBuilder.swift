@@ -296,7 +296,7 @@ struct ScenarioBuilder {
         case (let amount?, nil):
             valuation = reader.assumption(
                 amount, "\(path).amount", read: { reader.number($0, $1, allowed: "an amount ≥ 0") }
-            ).map(Input.Valuation.money)
+            ).map { .money(StatedValue($0)) }
         case (nil, let inKind?):
             if let kind = reader.mapping(inKind, "\(path).in_kind", allowed: ["hours", "rate_per_hour"]) {
                 let hours = kind.required("hours").flatMap {
@@ -306,7 +306,9 @@ struct ScenarioBuilder {
                     reader.assumption(
                         $0, kind.path("rate_per_hour"), read: { reader.number($0, $1, allowed: "a rate ≥ 0") })
                 }
-                if let hours, let rate { valuation = .inKindTime(hours: hours, ratePerHour: rate) }
+                if let hours, let rate {
+                    valuation = .inKindTime(hours: StatedValue(hours), ratePerHour: StatedValue(rate))
+                }
             }
         case (.some, .some):
             reader.error(fields.keyLocation("in_kind"), "\(path).in_kind", "give either amount or in_kind, not both")
@@ -339,68 +341,37 @@ struct ScenarioBuilder {
         let path = "outcomes[\(id)]"
         let stakeholder = located(fields.required("stakeholder"), "\(path).stakeholder", reader.identifier)
         var quantityUnit: Located<String>?
-        var recorded: RecordedQuantity?
-        var quantityFormula: FormulaUse?
-        let quantity = fields.required("quantity").flatMap { node -> Assumption<Double>? in
+        let quantity = fields.required("quantity").flatMap { node -> StatedValue? in
             if case .mapping(let mapping) = node, mapping["records"] != nil {
                 guard
                     let quantityFields = reader.mapping(
                         node, "\(path).quantity", allowed: ["records", "unit", "rationale", "source"])
                 else { return nil }
                 quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
-                recorded = quantityFields.optional("records").flatMap { readRecords($0, "\(path).quantity.records") }
-                guard recorded != nil else { return nil }
-                return Assumption(
-                    0, at: reader.location(quantityFields.optional("records")!),
+                guard let recordsNode = quantityFields.optional("records"),
+                    let recorded = readRecords(recordsNode, "\(path).quantity.records")
+                else { return nil }
+                return StatedValue(
+                    .records(recorded, reading: nil), at: reader.location(recordsNode),
                     rationale: quantityFields.string("rationale"),
                     source: quantityFields.optional("source").flatMap {
                         reader.citation($0, quantityFields.path("source"))
                     })
             }
             if case .mapping(let mapping) = node, mapping["formula"] != nil {
-                guard
-                    let quantityFields = reader.mapping(
-                        node, "\(path).quantity", allowed: ["formula", "unit", "rationale", "source"])
-                else { return nil }
-                let unit = quantityFields.optional("unit").flatMap { reader.unit($0, quantityFields.path("unit")) }
-                guard
-                    let parsed = quantityFields.optional("formula").flatMap({
-                        reader.formula($0, quantityFields.path("formula"))
-                    })
-                else { return nil }
-                quantityFormula = FormulaUse(expression: parsed.expression, location: parsed.location, unit: unit)
-                return Assumption(
-                    0, at: parsed.location, rationale: quantityFields.string("rationale"),
-                    source: quantityFields.optional("source").flatMap {
-                        reader.citation($0, quantityFields.path("source"))
-                    })
+                return readFormulaFigure(node, "\(path).quantity")
             }
             return reader.assumption(
                 node, "\(path).quantity", extraKeys: ["unit"], uncertain: true,
                 read: { reader.number($0, $1, allowed: "a quantity ≥ 0") },
                 extra: { quantityFields in
                     quantityUnit = located(quantityFields.optional("unit"), "\(path).quantity.unit", reader.identifier)
-                })
+                }
+            ).map(StatedValue.init)
         }
-        var proxyFormula: FormulaUse?
         let proxy = fields.required("proxy").flatMap { node -> FinancialProxy? in
             if case .mapping(let mapping) = node, mapping["formula"] != nil {
-                guard
-                    let proxyFields = reader.mapping(
-                        node, "\(path).proxy", allowed: ["formula", "unit", "rationale", "source"])
-                else { return nil }
-                let unit = proxyFields.optional("unit").flatMap { reader.unit($0, proxyFields.path("unit")) }
-                guard
-                    let parsed = proxyFields.optional("formula").flatMap({
-                        reader.formula($0, proxyFields.path("formula"))
-                    })
-                else { return nil }
-                proxyFormula = FormulaUse(expression: parsed.expression, location: parsed.location, unit: unit)
-                return FinancialProxy(
-                    value: 0, currency: currency ?? .gbp,
-                    citation: proxyFields.optional("source").flatMap {
-                        reader.citation($0, proxyFields.path("source"))
-                    }, rationale: proxyFields.string("rationale"), location: parsed.location)
+                return readFormulaFigure(node, "\(path).proxy").map { FinancialProxy(amount: $0, price: nil) }
             }
             return readProxy(node, "\(path).proxy", library: library)
         }
@@ -455,11 +426,22 @@ struct ScenarioBuilder {
             displacement: deductions[.displacement], attribution: deductions[.attribution], dropOff: dropOff,
             duration: duration, startYear: start, valueType: valueType, confidence: confidence,
             location: reader.location(node))
-        outcome.recorded = recorded
         outcome.durationUncertainty = durationUncertainty
-        outcome.quantityFormula = quantityFormula
-        outcome.proxyFormula = proxyFormula
         return outcome
+    }
+
+    /// `{formula, unit, rationale, source}`: a quantity or proxy computed from named values.
+    private func readFormulaFigure(_ node: Node, _ path: String) -> StatedValue? {
+        guard let fields = reader.mapping(node, path, allowed: ["formula", "unit", "rationale", "source"]) else {
+            return nil
+        }
+        let unit = fields.optional("unit").flatMap { reader.unit($0, fields.path("unit")) }
+        guard let parsed = fields.optional("formula").flatMap({ reader.formula($0, fields.path("formula")) }) else {
+            return nil
+        }
+        return StatedValue(
+            .formula(parsed.expression), at: parsed.location, unit: unit, rationale: fields.string("rationale"),
+            source: fields.optional("source").flatMap { reader.citation($0, fields.path("source")) })
     }
 
     // MARK: Recorded data
@@ -645,9 +627,9 @@ struct ScenarioBuilder {
                 var proxy = resolve(
                     modelNode, "\(path).model", in: library.proxies, kind: .financialProxies, library: library)
             else { return nil }
-            proxy.location = reader.location(modelNode)
-            proxy.rationale = fields.string("rationale") ?? proxy.rationale
-            proxy.uncertainty = uncertainty
+            proxy.amount.location = reader.location(modelNode)
+            proxy.amount.rationale = fields.string("rationale") ?? proxy.amount.rationale
+            proxy.amount.uncertainty = uncertainty
             return proxy
         }
         let value = fields.required("value", allowed: "a money value, or model: id/entry").flatMap {
@@ -663,7 +645,7 @@ struct ScenarioBuilder {
         var proxy = FinancialProxy(
             value: value, currency: currency, per: per, priceYear: priceYear, citation: source,
             rationale: fields.string("rationale"), location: reader.location(fields.optional("value")!))
-        proxy.uncertainty = uncertainty
+        proxy.amount.uncertainty = uncertainty
         return proxy
     }
 }

@@ -4,7 +4,8 @@ import SROICore
 enum Charts {
     struct Bar {
         var label: String
-        var value: Double
+        /// `nil` for an undefined figure: no bar is drawn, and its text says why.
+        var value: Double?
         var text: String
     }
 
@@ -15,20 +16,23 @@ enum Charts {
         let barWidth = 340.0
         let valueWidth = 150.0
         let height = Double(bars.count) * rowHeight + 40
-        let maximum = bars.map { abs($0.value) }.max() ?? 0
-        let minimum = bars.map(\.value).min() ?? 0
+        let defined = bars.compactMap(\.value)
+        let maximum = defined.map { abs($0) }.max() ?? 0
+        let minimum = min(defined.min() ?? 0, 0)
         let hasNegative = minimum < 0
         let zero = hasNegative ? labelWidth + barWidth * (abs(minimum) / (maximum + abs(minimum))) : labelWidth
         let scale = maximum > 0 ? (hasNegative ? barWidth * maximum / (maximum + abs(minimum)) : barWidth) / maximum : 0
         var svg = open(width: labelWidth + barWidth + valueWidth, height: height, title: title, id: id)
         for (index, bar) in bars.enumerated() {
             let y = 30 + Double(index) * rowHeight
-            let length = abs(bar.value) * scale
-            let x = bar.value < 0 ? zero - length : zero
             svg +=
                 "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(HTML.escape(short(bar.label)))</text>"
-            svg +=
-                "<rect class=\"bar\(bar.value < 0 ? " negative" : "")\" x=\"\(f(x))\" y=\"\(f(y + 4))\" width=\"\(f(max(length, 0.5)))\" height=\"\(f(rowHeight - 8))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+            if let value = bar.value {
+                let length = abs(value) * scale
+                let x = value < 0 ? zero - length : zero
+                svg +=
+                    "<rect class=\"bar\(value < 0 ? " negative" : "")\" x=\"\(f(x))\" y=\"\(f(y + 4))\" width=\"\(f(max(length, 0.5)))\" height=\"\(f(rowHeight - 8))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+            }
             svg += "<text x=\"\(f(labelWidth + barWidth + 8))\" y=\"\(f(y + 16))\">\(HTML.escape(bar.text))</text>"
         }
         svg += "<line class=\"axis\" x1=\"\(f(zero))\" y1=\"26\" x2=\"\(f(zero))\" y2=\"\(f(height - 10))\"/>"
@@ -42,18 +46,21 @@ enum Charts {
         let top = 30.0
         let count = Double(max(bars.count, 1))
         let slot = (width - 80) / count
-        let maximum = bars.map(\.value).max() ?? 0
-        let minimum = min(bars.map(\.value).min() ?? 0, 0)
+        let defined = bars.compactMap(\.value)
+        let maximum = max(defined.max() ?? 0, 0)
+        let minimum = min(defined.min() ?? 0, 0)
         let span = maximum - minimum
         let scale = span > 0 ? plotHeight / span : 0
         let zero = top + maximum * scale
         var svg = open(width: width, height: top + plotHeight + 50, title: title, id: id)
         for (index, bar) in bars.enumerated() {
             let x = 60 + Double(index) * slot
-            let length = abs(bar.value) * scale
-            let y = bar.value >= 0 ? zero - length : zero
-            svg +=
-                "<rect class=\"bar\(bar.value < 0 ? " negative" : "")\" x=\"\(f(x + slot * 0.1))\" y=\"\(f(y))\" width=\"\(f(slot * 0.8))\" height=\"\(f(max(length, 0.5)))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+            if let value = bar.value {
+                let length = abs(value) * scale
+                let y = value >= 0 ? zero - length : zero
+                svg +=
+                    "<rect class=\"bar\(value < 0 ? " negative" : "")\" x=\"\(f(x + slot * 0.1))\" y=\"\(f(y))\" width=\"\(f(slot * 0.8))\" height=\"\(f(max(length, 0.5)))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+            }
             if bars.count <= 24 || index % max(1, bars.count / 12) == 0 {
                 svg +=
                     "<text class=\"tick\" x=\"\(f(x + slot / 2))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(HTML.escape(bar.label))</text>"

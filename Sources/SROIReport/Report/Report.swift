@@ -126,27 +126,50 @@ public struct ReportInput: Sendable {
                 return deduction.value.shares.map { Display.fixed($0 * 100, decimals: 1) }.joined(separator: " / ")
             }
             let quantityNode = trace["\(FigureID.outcome(outcome.id)).quantity"]
-            let source: String
-            if case .records(let records) = quantityNode?.origin {
-                source = "recorded: \(records.declaration) (\(records.rowsMatched) records)"
-            } else {
-                source = outcome.quantity.source?.summary ?? outcome.quantity.rationale ?? ""
+            let proxyNode = trace["\(FigureID.outcome(outcome.id)).proxy"]
+            let proxy = outcome.proxy
+            let proxyName = proxy.price?.model.map { "\($0.reference)" } ?? (proxy.amount.rationale ?? "")
+            var proxyValue = quantityOrProxy(proxyNode)
+            if let price = proxy.price {
+                proxyValue += (price.per.map { " per \($0)" } ?? "") + (price.priceYear.map { " (\($0) prices)" } ?? "")
             }
-            let proxyName = outcome.proxy.model.map { "\($0.reference)" } ?? (outcome.proxy.rationale ?? "")
             return ImpactRow(
                 stakeholder: stakeholderName(outcome.stakeholder.value), change: outcome.summary ?? "",
                 inputs: stakeholderInputs.map { $0.summary ?? $0.id }.joined(separator: "; "),
                 inputsValue: stakeholderInputs.isEmpty ? "" : Display.fixed(inputsValue), outputs: "",
-                outcome: outcome.id, indicator: outcome.indicator ?? "", indicatorSource: source,
-                quantity: "\(Display.quantity(outcome.quantity.value)) \(quantityNode?.unit ?? "")",
-                duration: String(outcome.duration.value), proxy: proxyName,
-                proxyValue: "\(Display.fixed(outcome.proxy.value)) \(outcome.proxy.currency.code)"
-                    + (outcome.proxy.per.map { " per \($0)" } ?? "")
-                    + (outcome.proxy.priceYear.map { " (\($0) prices)" } ?? ""),
-                proxySource: outcome.proxy.citation?.summary ?? "", deadweight: percent(.deadweight),
-                displacement: percent(.displacement), attribution: percent(.attribution),
+                outcome: outcome.id, indicator: outcome.indicator ?? "",
+                indicatorSource: derivation(outcome.quantity, node: quantityNode),
+                quantity: quantityOrProxy(quantityNode, quantity: true), duration: String(outcome.duration.value),
+                proxy: proxyName, proxyValue: proxyValue, proxySource: derivation(proxy.amount, node: proxyNode),
+                deadweight: percent(.deadweight), displacement: percent(.displacement),
+                attribution: percent(.attribution),
                 dropOff: Display.fixed((outcome.dropOff?.value ?? 0) * 100, decimals: 1),
                 impact: show(result.impactYear1), presentValue: show(result.presentValue))
+        }
+    }
+
+    /// A quantity or proxy as the evaluation computed it, with its unit; undefined says so.
+    func quantityOrProxy(_ node: TraceNode?, quantity: Bool = false) -> String {
+        guard let node else { return "" }
+        switch node.value {
+        case .number(let value):
+            return "\(quantity ? Display.quantity(value) : Display.fixed(value)) \(node.unit)"
+        case .undefined(let reason): return "undefined (\(reason))"
+        }
+    }
+
+    /// Where a stated figure came from: the records query with the records matched, the formula
+    /// with its values, or the judgement and its evidence.
+    func derivation(_ value: StatedValue, node: TraceNode?) -> String {
+        switch value.definition {
+        case .records(let declaration, let reading):
+            guard let reading else { return "recorded: \(declaration.summary)" }
+            return "recorded: \(reading.origin.declaration) (\(reading.origin.rowsMatched) records)"
+        case .formula(_, let text):
+            guard let node else { return "formula: \(text)" }
+            return "formula: \(text) = \(evaluation.trace.substitutedFormula(of: node))"
+        case .given:
+            return [value.source?.summary, value.rationale].compactMap { $0 }.joined(separator: "; ")
         }
     }
 
@@ -166,19 +189,27 @@ public struct ReportInput: Sendable {
         // Cohorts of a quantity read by year share their outcome's judgements: list them once.
         for outcome in scenario.outcomes where seen.insert(outcome.declaredID).inserted {
             let id = outcome.declaredID
+            let trace = evaluation.trace
+            let quantityNode = trace["\(FigureID.outcome(outcome.id)).quantity"]
+            let proxyNode = trace["\(FigureID.outcome(outcome.id)).proxy"]
             rows.append(
                 AssumptionRow(
                     outcome: id, name: "quantity",
-                    value: outcome.recorded?.summary ?? NumberFormat.shortest(outcome.quantity.value),
-                    rationale: outcome.quantity.rationale ?? "", source: outcome.quantity.source?.summary ?? "",
+                    value: outcome.quantity.recorded?.summary ?? quantityOrProxy(quantityNode, quantity: true),
+                    rationale: [outcome.quantity.rationale, outcome.quantity.isFormula
+                        ? derivation(outcome.quantity, node: quantityNode) : nil].compactMap { $0 }
+                        .joined(separator: "; "),
+                    source: outcome.quantity.source?.summary ?? "",
                     location: outcome.quantity.location?.description ?? ""))
             rows.append(
                 AssumptionRow(
-                    outcome: id, name: "financial proxy",
-                    value: "\(NumberFormat.shortest(outcome.proxy.value)) \(outcome.proxy.currency.code)"
-                        + (outcome.proxy.per.map { "/\($0)" } ?? ""),
-                    rationale: outcome.proxy.rationale ?? "", source: outcome.proxy.citation?.summary ?? "",
-                    location: (outcome.proxy.model?.location ?? outcome.proxy.location)?.description ?? ""))
+                    outcome: id, name: "financial proxy", value: quantityOrProxy(proxyNode),
+                    rationale: [outcome.proxy.amount.rationale, outcome.proxy.amount.isFormula
+                        ? derivation(outcome.proxy.amount, node: proxyNode) : nil].compactMap { $0 }
+                        .joined(separator: "; "),
+                    source: outcome.proxy.amount.source?.summary ?? outcome.proxy.price?.model?.citation?.summary ?? "",
+                    location: (outcome.proxy.price?.model?.location ?? outcome.proxy.amount.location)?.description
+                        ?? ""))
             for kind in DeductionKind.allCases {
                 guard let deduction = outcome.deduction(kind) else { continue }
                 rows.append(

@@ -30,20 +30,20 @@ public enum ReportDocuments {
             var charts = Charts.horizontalBars(
                 results.byStakeholder.map {
                     Charts.Bar(
-                        label: input.stakeholderName($0.stakeholder), value: $0.figure.value.number ?? 0,
+                        label: input.stakeholderName($0.stakeholder), value: $0.figure.value.number,
                         text: input.show($0.figure))
                 }, title: "Present value by stakeholder", id: "chart-stakeholders")
             charts += Charts.horizontalBars(
                 results.byValueType.map {
                     Charts.Bar(
-                        label: $0.valueType.rawValue, value: $0.figure.value.number ?? 0, text: input.show($0.figure))
+                        label: $0.valueType.rawValue, value: $0.figure.value.number, text: input.show($0.figure))
                 },
                 title: "Present value by value type", id: "chart-value-types")
             charts += Charts.columns(
                 results.byYear.map { entry in
                     let label = scenario.firstCalendarYear.map { String($0 + entry.year - 1) } ?? "Year \(entry.year)"
                     return Charts.Bar(
-                        label: label, value: entry.figure.value.number ?? 0, text: input.show(entry.figure))
+                        label: label, value: entry.figure.value.number, text: input.show(entry.figure))
                 }, title: "Present value by year", id: "chart-years")
             return charts
         }

@@ -1,0 +1,152 @@
+/// A scenario compiled once into the steps of SROI-METHOD: every figure a node, in an order
+/// where each node follows the nodes it is computed from, with its formula, unit, origin and
+/// convention. It is the one calculation of the engine.
+///
+/// The plan is evaluated into a buffer of values by its ``Program``. What is kept of the buffer
+/// is the caller's choice: ``evaluate()`` records every node into a ``Trace`` (`run`, `explain`,
+/// `report`, `bundle`, `verify`); a ``Workspace`` reads only the headline figures, recomputing only
+/// the nodes an assumption reaches (simulation draws, sensitivity ends, switching values,
+/// comparison). Both read the same buffer, filled by the same instructions, so a figure and its
+/// trace can never disagree.
+public struct EvaluationPlan: Sendable {
+    /// One figure of the plan: everything its trace node says except the value.
+    public struct Node: Sendable {
+        public var id: String
+        public var symbol: String
+        public var label: String
+        public var step: String
+        public var arithmetic: Arithmetic
+        public var unit: String
+        /// The positions of the nodes this one is computed from, in the order its arithmetic takes them.
+        public var inputs: [Int]
+        public var origin: Origin?
+        public var rationale: String?
+        public var source: Citation?
+        public var convention: String?
+        /// Why the figure is undefined when its arithmetic gives no number from defined inputs.
+        public var undefinedReason: String?
+    }
+
+    public private(set) var nodes: [Node]
+    /// The value of each given node; NaN for computed nodes until evaluated.
+    var initialValues: [Double]
+    var program: Program
+    var positions: [String: Int]
+    var layout: ResultsLayout
+    /// The leaf nodes each varied assumption sets: every cohort of an outcome, every discounting step.
+    var parameterSlots: [UncertainParameter.Kind: [Int]]
+    /// The diagnostics of validation that were warnings.
+    public private(set) var warnings: [Diagnostic]
+
+    /// Validates and compiles `scenario`. `varying` names the assumptions a caller will set
+    /// (simulation, sensitivity): an outcome whose duration varies gets nodes for every year its
+    /// range allows, gated by its duration.
+    public init(_ scenario: Scenario, varying: [UncertainParameter] = []) throws(ValidationFailure) {
+        warnings = try ScenarioValidator().validate(scenario)
+        var builder = PlanBuilder(scenario: scenario)
+        for parameter in varying {
+            if case .duration(let id) = parameter.kind, let high = parameter.uncertainty.high {
+                builder.gatedDurations[id] = Int(high)
+            }
+        }
+        layout = builder.build()
+        nodes = builder.nodes
+        initialValues = builder.values
+        program = builder.program
+        positions = builder.positions
+        parameterSlots = builder.parameterSlots
+    }
+
+    /// The position of the node with this id.
+    public func position(of id: String) -> Int? { positions[id] }
+
+    /// Evaluates every node and records them all: results and their full trace.
+    public func evaluate() -> Evaluation {
+        var values = initialValues
+        values.withUnsafeMutableBufferPointer { program.run($0) }
+        let trace = record(values)
+        return Evaluation(results: layout.results(from: trace), trace: trace, warnings: warnings)
+    }
+
+    /// The trace of an evaluated buffer: every node with its value, or undefined with the reason.
+    func record(_ values: [Double]) -> Trace {
+        var trace = Trace()
+        trace.reserveCapacity(nodes.count)
+        for (position, node) in nodes.enumerated() {
+            trace.append(
+                TraceNode(
+                    id: node.id, symbol: node.symbol, label: node.label, step: node.step, arithmetic: node.arithmetic,
+                    value: figureValue(at: position, in: values), unit: node.unit, inputs: node.inputs.map { nodes[$0].id },
+                    origin: node.origin, rationale: node.rationale, source: node.source, convention: node.convention))
+        }
+        return trace
+    }
+
+    /// The value of one node of an evaluated buffer, with the reason when it is undefined.
+    func figureValue(at position: Int, in values: [Double]) -> FigureValue {
+        let value = values[position]
+        guard value.isNaN else { return .number(value) }
+        let node = nodes[position]
+        if let undefined = node.inputs.first(where: { values[$0].isNaN }) {
+            return .undefined(reason: "depends on \(nodes[undefined].id), which is undefined")
+        }
+        return .undefined(
+            reason: node.undefinedReason ?? node.arithmetic.undefinedReason(node.inputs.map { values[$0] }))
+    }
+}
+
+/// Where the figures of ``Results`` sit in a plan.
+struct ResultsLayout: Sendable {
+    struct OutcomeLayout: Sendable {
+        var id: String
+        var stakeholder: String
+        var valueType: ValueType
+        var startYear: Int
+        var impactYear1: Int
+        var valuesByYear: [Int]
+        var presentValue: Int
+    }
+
+    struct InputLayout: Sendable {
+        var id: String
+        var year: Int
+        var amount: Int
+        var counted: Int
+    }
+
+    var currency: Currency
+    var totalPresentValue = 0
+    var totalInputs = 0
+    var netPresentValue = 0
+    var sroiRatio = 0
+    var netSROIRatio = 0
+    var paybackMonths = 0
+    var byStakeholder: [(stakeholder: String, node: Int)] = []
+    var byValueType: [(valueType: ValueType, node: Int)] = []
+    var byYear: [(year: Int, node: Int)] = []
+    var outcomes: [OutcomeLayout] = []
+    var inputs: [InputLayout] = []
+
+    func results(from trace: Trace) -> Results {
+        func figure(_ position: Int) -> Figure {
+            let node = trace.nodes[position]
+            return Figure(node: node.id, value: node.value, unit: node.unit)
+        }
+        return Results(
+            currency: currency, totalPresentValue: figure(totalPresentValue), totalInputs: figure(totalInputs),
+            netPresentValue: figure(netPresentValue), sroiRatio: figure(sroiRatio), netSROIRatio: figure(netSROIRatio),
+            paybackMonths: figure(paybackMonths),
+            byStakeholder: byStakeholder.map { ($0.stakeholder, figure($0.node)) },
+            byValueType: byValueType.map { ($0.valueType, figure($0.node)) },
+            byYear: byYear.map { ($0.year, figure($0.node)) },
+            outcomes: outcomes.map { outcome in
+                OutcomeResult(
+                    id: outcome.id, stakeholder: outcome.stakeholder, valueType: outcome.valueType,
+                    startYear: outcome.startYear, impactYear1: figure(outcome.impactYear1),
+                    valuesByYear: outcome.valuesByYear.map(figure), presentValue: figure(outcome.presentValue))
+            },
+            inputs: inputs.map { input in
+                InputResult(id: input.id, year: input.year, amount: figure(input.amount), counted: figure(input.counted))
+            })
+    }
+}
