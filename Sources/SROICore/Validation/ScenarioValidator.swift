@@ -296,14 +296,26 @@ public struct ScenarioValidator: Sendable {
                         "value \(NumberFormat.shortest(parameter.base)) outside \(NumberFormat.shortest(low))…\(NumberFormat.shortest(high))"
                 )
             }
-            if case .duration(let id) = parameter.kind, let outcome = scenario.outcomes.first(where: { $0.id == id }),
-                outcome.startYear.value + Int(high) - 1 > scenario.analysisYears.value
-            {
-                report.error(
-                    uncertainty.location, "\(field).high",
-                    "the outcome would run beyond the analysis period of \(scenario.analysisYears.value) years",
-                    found: NumberFormat.shortest(high),
-                    allowed: "at most \(scenario.analysisYears.value - outcome.startYear.value + 1)")
+            if case .duration(let id) = parameter.kind {
+                let cohorts = scenario.outcomes.filter { $0.declaredID == id }
+                // The latest start among the cohorts of a quantity read by year bounds the range.
+                if let start = cohorts.map(\.startYear.value).max(),
+                    Double(start) + high - 1 > Double(scenario.analysisYears.value)
+                {
+                    report.error(
+                        uncertainty.location, "\(field).high",
+                        "the outcome would run beyond the analysis period of \(scenario.analysisYears.value) years",
+                        found: NumberFormat.shortest(high),
+                        allowed: "at most \(scenario.analysisYears.value - start + 1)")
+                }
+                if let outcome = cohorts.first,
+                    DeductionKind.allCases.contains(where: { outcome.deduction($0)?.value.isByYear == true })
+                {
+                    report.error(
+                        uncertainty.location, field,
+                        "a deduction listed by year gives one share per year of a fixed benefit period",
+                        allowed: "a fixed duration, or one share for every year")
+                }
             }
         }
     }
