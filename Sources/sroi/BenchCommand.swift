@@ -131,22 +131,31 @@ extension Bench {
             abstract: "Monte Carlo draws per second for a scenario of 50 outcomes over 10 years.",
             discussion: """
                 Each outcome draws five assumptions, so a draw samples 250 values and evaluates 500
-                outcome-years. Two mixes: every assumption uniform; and quantity uniform, proxy triangular,
-                deadweight PERT, attribution normal, drop-off uniform. Each runs with one thread and with
-                every core, and must give the same numbers both ways.
+                outcome-years through the scenario's evaluation plan. Three mixes of distributions:
+                  typical   quantity triangular, proxy PERT, deadweight and attribution uniform, drop-off triangular
+                  uniform   every assumption uniform
+                  mixed     quantity uniform, proxy triangular, deadweight PERT, attribution normal, drop-off uniform
+                Each runs with one thread and with every core, and must give the same numbers both ways.
                 Example:
-                  sroi bench simulation --draws 1000000
+                  sroi bench simulation --draws 1000000 --mix typical
                 """)
+
+        enum Mix: String, ExpressibleByArgument, CaseIterable {
+            case typical, uniform, mixed
+        }
 
         @Option(help: "How many draws per run.")
         var draws = 1_000_000
 
+        @Option(help: "The mix of distributions: typical, uniform or mixed (default: all three).")
+        var mix: Mix?
+
         func run() throws {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             Terminal.write("50 outcomes × 10 years, 250 assumptions drawn per draw, \(draws) draws, \(cores) cores\n")
-            for mixed in [false, true] {
-                Terminal.write(mixed ? "mixed distributions:\n" : "all uniform:\n")
-                let yaml = Self.scenario(outcomes: 50, years: 10, mixed: mixed)
+            for mix in mix.map({ [$0] }) ?? Mix.allCases {
+                Terminal.write("\(mix.rawValue) distributions:\n")
+                let yaml = Self.scenario(outcomes: 50, years: 10, mix: mix)
                 let loaded = try ScenarioLoader().load(text: yaml, file: "bench-simulation.yaml", directory: ".")
                 try measure(loaded.scenario, cores: cores)
             }
@@ -172,24 +181,30 @@ extension Bench {
             }
         }
 
-        static func scenario(outcomes: Int, years: Int, mixed: Bool) -> String {
+        static func scenario(outcomes: Int, years: Int, mix: Mix) -> String {
             var lines = [
                 "schema: sroi-scenario/1", "title: Simulation benchmark", "analysis_period: {years: \(years)}",
                 "report_currency: GBP", "conventions: {discount_from: year1, discount_rate: 0.035}",
                 "stakeholders: [{id: people}]", "inputs: [{id: grant, amount: 1000000}]", "outcomes:",
             ]
+            let (quantity, proxy, deadweight, attribution, dropOff): (String, String, String, String, String)
+            switch mix {
+            case .typical: (quantity, proxy, deadweight, attribution, dropOff) = ("triangular", "pert", "uniform", "uniform", "triangular")
+            case .uniform: (quantity, proxy, deadweight, attribution, dropOff) = ("uniform", "uniform", "uniform", "uniform", "uniform")
+            case .mixed: (quantity, proxy, deadweight, attribution, dropOff) = ("uniform", "triangular", "pert", "normal", "uniform")
+            }
             for index in 1...outcomes {
-                let quantity = 10 + index % 7
+                let count = 10 + index % 7
                 lines += [
                     "  - id: outcome\(index)",
                     "    stakeholder: people",
-                    "    quantity: {value: \(quantity), range: {low: \(quantity - 5), high: \(quantity + 5)}, distribution: uniform}",
-                    "    proxy: {value: 1000, currency: GBP, source: Benchmark, range: {low: 500, high: 2000}, distribution: \(mixed ? "triangular" : "uniform")}",
-                    "    deadweight: {value: 0.2, range: {low: 0.05, high: 0.5}, distribution: \(mixed ? "pert" : "uniform")}",
-                    mixed
+                    "    quantity: {value: \(count), range: {low: \(count - 5), high: \(count + 5)}, distribution: \(quantity)}",
+                    "    proxy: {value: 1000, currency: GBP, source: Benchmark, range: {low: 500, high: 2000}, distribution: \(proxy)}",
+                    "    deadweight: {value: 0.2, range: {low: 0.05, high: 0.5}, distribution: \(deadweight)}",
+                    attribution == "normal"
                         ? "    attribution: {value: 0.25, distribution: normal, sd: 0.05}"
-                        : "    attribution: {value: 0.25, range: {low: 0.1, high: 0.4}, distribution: uniform}",
-                    "    drop_off: {value: 0.1, range: {low: 0, high: 0.3}, distribution: uniform}",
+                        : "    attribution: {value: 0.25, range: {low: 0.1, high: 0.4}, distribution: \(attribution)}",
+                    "    drop_off: {value: 0.1, range: {low: 0, high: 0.3}, distribution: \(dropOff)}",
                     "    duration: \(years)",
                     "    value_type: social",
                 ]

@@ -208,6 +208,49 @@ import Testing
         #expect(workspace.baseHeadline.netPresentValue == evaluation.results.netPresentValue.value)
     }
 
+    @Test func portableExponentialAgreesWithTheLibraryToOneUlp() {
+        var generator = DrawGenerator(seed: 12, draw: 0)
+        for _ in 0..<100_000 {
+            let value = (generator.uniform() - 0.5) * 1400
+            let ours = PortableMath.exp(value)
+            let library = Foundation.exp(value)
+            #expect(abs(ours - library) <= library.ulp, "exp(\(value))")
+        }
+        #expect(PortableMath.exp(0) == 1)
+        #expect(PortableMath.exp(800) == .infinity)
+        #expect(PortableMath.exp(-800) == 0)
+    }
+
+    /// The ziggurat's normals: mean 0 and variance 1 within their standard errors, and as many
+    /// beyond 1.96 and beyond the ziggurat's tail point 3.44 as the normal distribution puts there.
+    @Test func zigguratNormalsHaveTheNormalsMomentsAndTails() {
+        let n = 2_000_000
+        var sum = 0.0
+        var squares = 0.0
+        var beyond196 = 0
+        var beyondTail = 0
+        for draw in 0..<(n / 1000) {
+            var generator = DrawGenerator(seed: 99, draw: UInt64(draw))
+            for _ in 0..<1000 {
+                let x = generator.standardNormal()
+                sum += x
+                squares += x * x
+                if abs(x) > 1.96 { beyond196 += 1 }
+                if abs(x) > 3.442619855899 { beyondTail += 1 }
+            }
+        }
+        let mean = sum / Double(n)
+        let variance = squares / Double(n) - mean * mean
+        #expect(abs(mean) < 4 / Double(n).squareRoot())
+        // The variance of a sample variance of normals is 2/n.
+        #expect(abs(variance - 1) < 4 * (2 / Double(n)).squareRoot())
+        // P(|Z| > 1.96) = 0.049996; P(|Z| > 3.4426) = 0.000576; binomial standard errors.
+        let p1 = 0.0499958
+        #expect(abs(Double(beyond196) / Double(n) - p1) < 4 * (p1 * (1 - p1) / Double(n)).squareRoot())
+        let p2 = 0.000576
+        #expect(abs(Double(beyondTail) / Double(n) - p2) < 4 * (p2 * (1 - p2) / Double(n)).squareRoot())
+    }
+
     @Test func portableLogarithmAgreesWithTheLibraryToOneUlp() {
         var generator = DrawGenerator(seed: 11, draw: 0)
         for _ in 0..<100_000 {

@@ -64,85 +64,183 @@ struct Program: Sendable {
     func run(_ values: UnsafeMutableBufferPointer<Double>, only indices: UnsafeBufferPointer<Int32>? = nil) {
         instructions.withUnsafeBufferPointer { instructions in
             operands.withUnsafeBufferPointer { operands in
-                Self.run(instructions, operands, formulas, values, only: indices)
+                Self.run(instructions, operands, formulas, values.baseAddress!, lanes: 1, only: indices)
             }
         }
     }
 
     /// The loop of ``run(_:only:)`` over buffers a worker thread owns, so that threads share no
-    /// reference counts.
+    /// reference counts, for `lanes` evaluations side by side: node `n` of lane `l` is
+    /// `values[n × lanes + l]`. Each lane is computed exactly as it would be alone; the lanes only
+    /// share the dispatch of each instruction.
     static func run(
         _ instructions: UnsafeBufferPointer<Instruction>, _ operands: UnsafeBufferPointer<Int32>,
-        _ formulas: [IndexedExpression], _ values: UnsafeMutableBufferPointer<Double>,
+        _ formulas: [IndexedExpression], _ values: UnsafeMutablePointer<Double>, lanes: Int,
         only indices: UnsafeBufferPointer<Int32>?
     ) {
         if let indices {
-            for index in indices { execute(instructions[Int(index)], values, operands, formulas) }
+            for index in indices { execute(instructions[Int(index)], values, lanes, operands, formulas) }
         } else {
-            for instruction in instructions { execute(instruction, values, operands, formulas) }
+            for instruction in instructions { execute(instruction, values, lanes, operands, formulas) }
         }
     }
 
-    /// One step. Every figure of every command is computed here.
+    /// One step, for every lane. Every figure of every command is computed here.
     @inline(__always)
     static func execute(
-        _ instruction: Instruction, _ v: UnsafeMutableBufferPointer<Double>, _ operands: UnsafeBufferPointer<Int32>,
-        _ formulas: [IndexedExpression]
+        _ instruction: Instruction, _ v: UnsafeMutablePointer<Double>, _ lanes: Int,
+        _ operands: UnsafeBufferPointer<Int32>, _ formulas: [IndexedExpression]
     ) {
         let first = Int(instruction.first)
         let count = Int(instruction.count)
-        @inline(__always) func x(_ i: Int) -> Double { v[Int(operands[first + i])] }
-        var result: Double
+        let out = v + Int(instruction.output) * lanes
+        @inline(__always) func input(_ i: Int) -> UnsafeMutablePointer<Double> { v + Int(operands[first + i]) * lanes }
+        // The common steps run eight lanes at a time when the lanes allow it: the same IEEE-754
+        // operations on each lane, so the same bits as one lane alone.
+        let wide = lanes % 8 == 0
         switch instruction.operation {
-        case .copy: result = x(0)
+        case .copy:
+            let a = input(0)
+            for l in 0..<lanes { out[l] = a[l] }
         case .product:
-            result = x(0)
-            var i = 1
-            while i < count {
-                result = result * x(i)
-                i += 1
+            if wide {
+                fold(out, input, count, lanes) { $0 * $1 }
+            } else {
+                let a = input(0)
+                for l in 0..<lanes { out[l] = a[l] }
+                for i in 1..<max(count, 1) {
+                    let b = input(i)
+                    for l in 0..<lanes { out[l] = out[l] * b[l] }
+                }
             }
         case .sum:
-            result = count == 0 ? 0 : x(0)
-            var i = 1
-            while i < count {
-                result = result + x(i)
-                i += 1
+            if count == 0 {
+                for l in 0..<lanes { out[l] = 0 }
+            } else if wide {
+                fold(out, input, count, lanes) { $0 + $1 }
+            } else {
+                let a = input(0)
+                for l in 0..<lanes { out[l] = a[l] }
+                for i in 1..<count {
+                    let b = input(i)
+                    for l in 0..<lanes { out[l] = out[l] + b[l] }
+                }
             }
-        case .difference: result = x(0) - x(1)
-        case .quotient: result = x(1) == 0 ? .nan : x(0) / x(1)
-        case .rebase: result = x(0) * x(1) / x(2)
-        case .complement: result = x(0) * (1 - x(1))
-        case .complementPower: result = x(0) * Math.power(1 - x(1), Double(instruction.parameter))
-        case .discountStep: result = x(0) / (1 + x(1))
-        case .halfDiscountStep: result = x(0) / (1 + x(1)).squareRoot()
+        case .difference:
+            let (a, b) = (input(0), input(1))
+            for l in 0..<lanes { out[l] = a[l] - b[l] }
+        case .quotient:
+            let (a, b) = (input(0), input(1))
+            for l in 0..<lanes { out[l] = b[l] == 0 ? .nan : a[l] / b[l] }
+        case .rebase:
+            let (a, b, c) = (input(0), input(1), input(2))
+            for l in 0..<lanes { out[l] = a[l] * b[l] / c[l] }
+        case .complement:
+            let (a, b) = (input(0), input(1))
+            if wide {
+                var l = 0
+                while l < lanes {
+                    store(load(a + l) * (1 - load(b + l)), out + l)
+                    l += 8
+                }
+            } else {
+                for l in 0..<lanes { out[l] = a[l] * (1 - b[l]) }
+            }
+        case .complementPower:
+            let (a, b) = (input(0), input(1))
+            let k = Double(instruction.parameter)
+            for l in 0..<lanes { out[l] = a[l] * Math.power(1 - b[l], k) }
+        case .discountStep:
+            let (a, b) = (input(0), input(1))
+            for l in 0..<lanes { out[l] = a[l] / (1 + b[l]) }
+        case .halfDiscountStep:
+            let (a, b) = (input(0), input(1))
+            for l in 0..<lanes { out[l] = a[l] / (1 + b[l]).squareRoot() }
         case .monthsToRecover:
-            let perMonth = x(1) / 12
-            result = x(0).isNaN || perMonth.isNaN || x(0) == 0 || perMonth <= 0 ? .nan : x(0) / perMonth
+            let (a, b) = (input(0), input(1))
+            for l in 0..<lanes {
+                let perMonth = b[l] / 12
+                out[l] = a[l].isNaN || perMonth.isNaN || a[l] == 0 || perMonth <= 0 ? .nan : a[l] / perMonth
+            }
         case .formula:
-            var defined = true
-            for i in 0..<count where x(i).isNaN { defined = false }
-            result = defined ? formulas[Int(instruction.parameter)].evaluate { x($0) } : .nan
+            let formula = formulas[Int(instruction.parameter)]
+            for l in 0..<lanes {
+                var defined = true
+                for i in 0..<count where input(i)[l].isNaN { defined = false }
+                out[l] = defined ? formula.evaluate { input($0)[l] } : .nan
+            }
         case .sumOfFirst:
             // `a` is a whole number of terms n; the value is the sum of the next n inputs.
-            let terms = x(0)
-            if terms.isNaN {
-                result = .nan
-            } else {
-                let n = min(max(Int(terms), 0), count - 1)
-                result = n == 0 ? 0 : x(1)
+            let terms = input(0)
+            for l in 0..<lanes {
+                if terms[l].isNaN {
+                    out[l] = .nan
+                    continue
+                }
+                let n = min(max(Int(terms[l]), 0), count - 1)
+                var total = n == 0 ? 0 : input(1)[l]
                 var i = 2
                 while i <= n {
-                    result = result + x(i)
+                    total = total + input(i)[l]
                     i += 1
                 }
+                out[l] = total
             }
         case .withinYears:
             // `b` while year k (from 0) lies within a benefit period of `a` years, 0 after it.
-            let years = x(0)
-            result = years.isNaN ? .nan : (Int(instruction.parameter) < Int(years) ? x(1) : 0)
+            let (years, b) = (input(0), input(1))
+            let k = Double(instruction.parameter)
+            for l in 0..<lanes { out[l] = years[l].isNaN ? .nan : (k < years[l].rounded(.down) ? b[l] : 0) }
         }
-        v[Int(instruction.output)] = result.isFinite ? result : .nan
+        // A figure that is not finite is undefined, never infinity.
+        if wide {
+            var l = 0
+            while l < lanes {
+                let x = load(out + l)
+                let finite = x.isFiniteLanes
+                if !all(finite) { store(x.replacing(with: SIMD8<Double>(repeating: .nan), where: .!finite), out + l) }
+                l += 8
+            }
+        } else {
+            for l in 0..<lanes where !out[l].isFinite { out[l] = .nan }
+        }
+    }
+
+    @inline(__always)
+    static func load(_ pointer: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    @inline(__always)
+    static func store(_ value: SIMD8<Double>, _ pointer: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Double>.self)
+    }
+
+    /// `out = x₀ ∘ x₁ ∘ …`, left to right, eight lanes at a time.
+    @inline(__always)
+    static func fold(
+        _ out: UnsafeMutablePointer<Double>, _ input: (Int) -> UnsafeMutablePointer<Double>, _ count: Int,
+        _ lanes: Int, _ combine: (SIMD8<Double>, SIMD8<Double>) -> SIMD8<Double>
+    ) {
+        var l = 0
+        while l < lanes {
+            var total = load(input(0) + l)
+            var i = 1
+            while i < count {
+                total = combine(total, load(input(i) + l))
+                i += 1
+            }
+            store(total, out + l)
+            l += 8
+        }
+    }
+}
+
+extension SIMD8 where Scalar == Double {
+    /// Lanes whose value is neither infinite nor NaN: every comparison with NaN is false.
+    var isFiniteLanes: SIMDMask<SIMD8<Int64>> {
+        let limit = SIMD8<Double>(repeating: .greatestFiniteMagnitude)
+        return (self .<= limit) .& (self .>= -limit)
     }
 }
 

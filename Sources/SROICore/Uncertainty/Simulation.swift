@@ -16,6 +16,7 @@ struct DrawSpec: Sendable {
     var alphaC: Double
     var betaD: Double
     var betaC: Double
+    var triangular: TriangularConstants
     /// The leaf nodes it sets: `slots[first..<first + count]`.
     var first: Int
     var count: Int
@@ -38,6 +39,7 @@ struct DrawSpec: Sendable {
         alphaC = 1 / (9 * (alpha - 1.0 / 3.0)).squareRoot()
         betaD = beta - 1.0 / 3.0
         betaC = 1 / (9 * (beta - 1.0 / 3.0)).squareRoot()
+        triangular = TriangularConstants(low: low, mode: parameter.base, high: high)
         self.first = first
         self.count = count
     }
@@ -48,7 +50,7 @@ struct DrawSpec: Sendable {
         var value: Double
         switch distribution {
         case .uniform: value = low + (high - low) * generator.uniform()
-        case .triangular: value = generator.triangular(low: low, mode: centre, high: high)
+        case .triangular: value = generator.triangular(triangular)
         case .pert:
             let x = generator.gamma(d: alphaD, c: alphaC)
             let y = generator.gamma(d: betaD, c: betaC)
@@ -138,6 +140,7 @@ public struct Simulation: Sendable {
         var ratios = [Double](repeating: 0, count: draws)
         var npvs = [Double](repeating: 0, count: draws)
         let chunk = 4096
+        let lanes = 16
         let chunks = (draws + chunk - 1) / chunk
         let workers = max(1, min(threads, chunks))
         let counter = ProgressCounter()
@@ -146,9 +149,12 @@ public struct Simulation: Sendable {
                 let ratioOut = UnsafeMutableSendableBuffer(ratioBuffer)
                 let npvOut = UnsafeMutableSendableBuffer(npvBuffer)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    // Each worker owns copies of everything it touches, so threads share no reference counts.
-                    let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: base.count)
-                    _ = values.initialize(from: base)
+                    // Each worker owns copies of everything it touches, so threads share no reference
+                    // counts, and evaluates `lanes` draws side by side through the plan's instructions.
+                    let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: base.count * lanes)
+                    for (node, value) in base.enumerated() {
+                        for lane in 0..<lanes { values[node * lanes + lane] = value }
+                    }
                     let program = UnsafeMutableBufferPointer<Program.Instruction>.allocate(
                         capacity: plan.program.instructions.count)
                     _ = program.initialize(from: plan.program.instructions)
@@ -159,9 +165,12 @@ public struct Simulation: Sendable {
                     let drawn = UnsafeMutableBufferPointer<DrawSpec>.allocate(capacity: drawSpecs.count)
                     _ = drawn.initialize(from: drawSpecs)
                     let targets = UnsafeMutableBufferPointer<Int>.allocate(capacity: drawSlots.count)
-                    _ = targets.initialize(from: drawSlots)
+                    for (index, slot) in drawSlots.enumerated() { targets[index] = slot * lanes }
                     let formulas = plan.program.formulas.map { $0 }
+                    let generators = UnsafeMutableBufferPointer<DrawGenerator>.allocate(capacity: lanes)
+                    _ = generators.initialize(repeating: DrawGenerator(seed: seed, draw: 0))
                     defer {
+                        generators.deallocate()
                         values.deallocate()
                         program.deallocate()
                         operands.deallocate()
@@ -173,19 +182,30 @@ public struct Simulation: Sendable {
                     while index < chunks {
                         let start = index * chunk
                         let end = min(start + chunk, draws)
-                        for draw in start..<end {
-                            var generator = DrawGenerator(seed: seed, draw: UInt64(draw))
+                        var batch = start
+                        while batch < end {
+                            let width = min(lanes, end - batch)
+                            // Each draw has its own generator and draws its assumptions in file order;
+                            // the lanes' draws are interleaved only so that the processor overlaps them.
+                            for lane in 0..<width {
+                                generators[lane] = DrawGenerator(seed: seed, draw: UInt64(batch + lane))
+                            }
                             for spec in drawn {
-                                let value = spec.sample(&generator)
-                                for position in spec.first..<(spec.first + spec.count) {
-                                    values[targets[position]] = value
+                                for lane in 0..<width {
+                                    let value = spec.sample(&generators[lane])
+                                    for position in spec.first..<(spec.first + spec.count) {
+                                        values[targets[position] + lane] = value
+                                    }
                                 }
                             }
                             Program.run(
-                                UnsafeBufferPointer(program), UnsafeBufferPointer(operands), formulas, values,
-                                only: UnsafeBufferPointer(order))
-                            ratioOut.buffer[draw] = values[ratioSlot]
-                            npvOut.buffer[draw] = values[npvSlot]
+                                UnsafeBufferPointer(program), UnsafeBufferPointer(operands), formulas,
+                                values.baseAddress!, lanes: lanes, only: UnsafeBufferPointer(order))
+                            for lane in 0..<width {
+                                ratioOut.buffer[batch + lane] = values[ratioSlot * lanes + lane]
+                                npvOut.buffer[batch + lane] = values[npvSlot * lanes + lane]
+                            }
+                            batch += width
                         }
                         if let progress { progress(counter.add(end - start)) }
                         index += workers
