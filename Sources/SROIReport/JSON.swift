@@ -9,6 +9,9 @@ public indirect enum JSON: Sendable, Equatable {
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
+    /// An object whose members are made one at a time as it is written, so that a large document
+    /// (a trace of many nodes) is never held whole as values.
+    case generatedObject(count: Int, member: @Sendable (Int) -> (String, JSON))
 
     public static func == (lhs: JSON, rhs: JSON) -> Bool {
         switch (lhs, rhs) {
@@ -19,80 +22,133 @@ public indirect enum JSON: Sendable, Equatable {
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.generatedObject, _), (_, .generatedObject):
+            return lhs.materialised == rhs.materialised
         default: return false
         }
     }
 
-    /// Pretty-printed with two-space indentation and a final newline.
-    public func rendered() -> String {
-        var out = ""
-        write(into: &out, indent: 0)
-        out += "\n"
-        return out
+    /// A generated object as a plain one.
+    private var materialised: JSON {
+        if case .generatedObject(let count, let member) = self { return .object((0..<count).map(member)) }
+        return self
     }
 
-    private func write(into out: inout String, indent: Int) {
+    /// Pretty-printed with two-space indentation and a final newline.
+    public func rendered() -> String {
+        String(decoding: renderedBytes(), as: UTF8.self)
+    }
+
+    /// The same text as ``rendered()``, as UTF-8 bytes ready to write.
+    public func renderedBytes() -> [UInt8] {
+        var sink = ByteSink()
+        write(into: &sink)
+        return sink.bytes
+    }
+
+    /// Writes the rendered text into a sink, which may pass it on to a file as it goes.
+    public func write(into sink: inout ByteSink) {
+        write(into: &sink, indent: 0)
+        sink.append(UInt8(ascii: "\n"))
+    }
+
+    private static func indentation(_ level: Int, into out: inout ByteSink) {
+        for _ in 0..<(level * 2) { out.append(UInt8(ascii: " ")) }
+    }
+
+    private func write(into out: inout ByteSink, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .number(let value): out += value.isFinite ? NumberFormat.shortest(value) : "null"
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .number(let value): out += (value.isFinite ? NumberFormat.shortest(value) : "null").utf8
         case .string(let value): Self.quote(value, into: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
-            if items.allSatisfy(\.isScalar) {
-                out += "["
-                for (index, item) in items.enumerated() {
-                    if index > 0 { out += ", " }
-                    item.write(into: &out, indent: indent)
-                }
-                out += "]"
+            guard !items.isEmpty else {
+                out += "[]".utf8
                 return
             }
-            out += "[\n"
+            if items.allSatisfy(\.isScalar) {
+                out.append(UInt8(ascii: "["))
+                for (index, item) in items.enumerated() {
+                    if index > 0 { out += ", ".utf8 }
+                    item.write(into: &out, indent: indent)
+                }
+                out.append(UInt8(ascii: "]"))
+                return
+            }
+            out += "[\n".utf8
             for (index, item) in items.enumerated() {
-                out += String(repeating: "  ", count: indent + 1)
+                Self.indentation(indent + 1, into: &out)
                 item.write(into: &out, indent: indent + 1)
-                out += index < items.count - 1 ? ",\n" : "\n"
+                out += (index < items.count - 1 ? ",\n" : "\n").utf8
             }
-            out += String(repeating: "  ", count: indent) + "]"
+            Self.indentation(indent, into: &out)
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
-            out += "{\n"
-            for (index, (key, value)) in members.enumerated() {
-                out += String(repeating: "  ", count: indent + 1)
-                Self.quote(key, into: &out)
-                out += ": "
-                value.write(into: &out, indent: indent + 1)
-                out += index < members.count - 1 ? ",\n" : "\n"
-            }
-            out += String(repeating: "  ", count: indent) + "}"
+            Self.writeObject(count: members.count, member: { members[$0] }, into: &out, indent: indent)
+        case .generatedObject(let count, let member):
+            Self.writeObject(count: count, member: member, into: &out, indent: indent)
         }
+    }
+
+    private static func writeObject(
+        count: Int, member: (Int) -> (String, JSON), into out: inout ByteSink, indent: Int
+    ) {
+        guard count > 0 else {
+            out += "{}".utf8
+            return
+        }
+        out += "{\n".utf8
+        for index in 0..<count {
+            let (key, value) = member(index)
+            indentation(indent + 1, into: &out)
+            quote(key, into: &out)
+            out += ": ".utf8
+            value.write(into: &out, indent: indent + 1)
+            out += (index < count - 1 ? ",\n" : "\n").utf8
+            out.flushIfLarge()
+        }
+        indentation(indent, into: &out)
+        out.append(UInt8(ascii: "}"))
     }
 
     private var isScalar: Bool {
         switch self {
-        case .array, .object: return false
+        case .array, .object, .generatedObject: return false
         default: return true
         }
     }
 
-    private static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    /// A JSON string: `"`, `\\` and control characters escaped, everything else as its UTF-8 bytes.
+    private static func quote(_ text: String, into out: inout ByteSink) {
+        out.append(UInt8(ascii: "\""))
+        defer { out.append(UInt8(ascii: "\"")) }
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        if plain {
+            out.append(contentsOf: text.utf8)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += "\\\"".utf8
+            case UInt8(ascii: "\\"): out += "\\\\".utf8
+            case UInt8(ascii: "\n"): out += "\\n".utf8
+            case UInt8(ascii: "\r"): out += "\\r".utf8
+            case UInt8(ascii: "\t"): out += "\\t".utf8
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += "\\u00".utf8
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 15)])
+            default: out.append(byte)
             }
         }
-        out += "\""
     }
+}
+
+extension ByteSink {
+    @inline(__always)
+    static func += (sink: inout ByteSink, text: String.UTF8View) { sink.append(contentsOf: text) }
 }
 
 extension JSON {

@@ -126,9 +126,9 @@ public enum ResultsDocument {
             ),
             (
                 "nodes",
-                .object(
-                    trace.nodes.map { node in
-                        (
+                .generatedObject(count: trace.nodes.count) { index in
+                        let node = trace.nodes[index]
+                        return (
                             node.id,
                             .members([
                                 ("label", .string(node.label)),
@@ -150,7 +150,7 @@ public enum ResultsDocument {
                                 ("source", node.source.map(citation)),
                             ])
                         )
-                    })
+                    }
             ),
         ])
     }

@@ -14,8 +14,9 @@ struct Bench: ParsableCommand {
             Example:
               sroi bench records --rows 10000000
               sroi bench simulation --draws 1000000
+              sroi bench scale --outcomes 1000 --years 50
             """,
-        subcommands: [Records.self, Simulation.self])
+        subcommands: [Records.self, Simulation.self, Scale.self])
 
     struct Records: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -205,6 +206,84 @@ extension Bench {
                         ? "    attribution: {value: 0.25, distribution: normal, sd: 0.05}"
                         : "    attribution: {value: 0.25, range: {low: 0.1, high: 0.4}, distribution: \(attribution)}",
                     "    drop_off: {value: 0.1, range: {low: 0, high: 0.3}, distribution: \(dropOff)}",
+                    "    duration: \(years)",
+                    "    value_type: social",
+                ]
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+extension Bench {
+    struct Scale: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time and memory of run and sensitivity on a generated scenario of many outcomes and years.",
+            discussion: """
+                Generates a scenario of OUTCOMES outcomes over YEARS years, each with ranges on its quantity,
+                proxy, deadweight, attribution and drop-off, then times 'sroi run --out' (the full trace) and
+                'sroi sensitivity --out' (both ends and the switching value of every range) as child
+                processes, with their peak memory.
+                Example:
+                  sroi bench scale --outcomes 1000 --years 50
+                """)
+
+        @Option(help: "How many outcomes.")
+        var outcomes = 1000
+
+        @Option(help: "How many analysis years; every outcome lasts them all.")
+        var years = 50
+
+        @Option(
+            help: ArgumentHelp("Directory for the generated files (default: a new temporary one).", valueName: "DIR"))
+        var keep: String?
+
+        func validate() throws {
+            guard (1...100_000).contains(outcomes) else { throw ValidationError("--outcomes must be 1 to 100000") }
+            guard (1...200).contains(years) else { throw ValidationError("--years must be 1 to 200") }
+        }
+
+        func run() throws {
+            let directory =
+                keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sroi-bench-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let sroi = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            let scenario = (directory as NSString).appendingPathComponent("scale.yaml")
+            try Self.scenario(outcomes: outcomes, years: years).write(
+                toFile: scenario, atomically: true, encoding: .utf8)
+            Terminal.write("\(outcomes) outcomes × \(years) years, 5 ranged assumptions each (\(scenario))\n")
+            var seconds: [String: Double] = [:]
+            for command in ["run", "sensitivity"] {
+                let out = (directory as NSString).appendingPathComponent(command)
+                try? FileManager.default.removeItem(atPath: out)
+                let measured = try Measured.run(sroi, [command, scenario, "--out", out])
+                guard measured.status == 0 else { throw Records.failed("sroi \(command)", measured) }
+                seconds[command] = measured.seconds
+                Terminal.write(
+                    String(
+                        format: "  sroi %@: %.2f s, peak memory %.0f MB\n", command, measured.seconds,
+                        Double(measured.peakKilobytes) / 1024))
+            }
+            Terminal.write(
+                String(format: "  sensitivity takes %.2f times as long as run\n", seconds["sensitivity"]! / seconds["run"]!))
+        }
+
+        static func scenario(outcomes: Int, years: Int) -> String {
+            var lines = [
+                "schema: sroi-scenario/1", "title: Scale benchmark", "analysis_period: {years: \(years)}",
+                "report_currency: GBP", "conventions: {discount_from: year1, discount_rate: 0.035}",
+                "stakeholders: [{id: people}]", "inputs: [{id: grant, amount: \(outcomes * 40_000)}]", "outcomes:",
+            ]
+            for index in 1...outcomes {
+                let count = 10 + index % 7
+                lines += [
+                    "  - id: outcome\(index)",
+                    "    stakeholder: people",
+                    "    quantity: {value: \(count), range: {low: \(count - 5), high: \(count + 5)}}",
+                    "    proxy: {value: 1000, currency: GBP, source: Benchmark, range: {low: 500, high: 2000}}",
+                    "    deadweight: {value: 0.2, range: {low: 0.05, high: 0.5}}",
+                    "    attribution: {value: 0.25, range: {low: 0.1, high: 0.4}}",
+                    "    drop_off: {value: 0.1, range: {low: 0, high: 0.3}}",
                     "    duration: \(years)",
                     "    value_type: social",
                 ]

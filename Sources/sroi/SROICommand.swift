@@ -78,6 +78,11 @@ struct OutputOptions: ParsableArguments {
 
     /// Writes the files whole or not at all into `--out`, and says where they went.
     func write(_ files: [(name: String, contents: String)]) throws {
+        try write(files.map { OutputFile(name: $0.name, text: $0.contents) })
+    }
+
+    /// Writes the files whole or not at all into `--out`, and says where they went.
+    func write(_ files: [OutputFile]) throws {
         guard let out else { return }
         do {
             try OutputFiles.write(files, to: out)
@@ -169,7 +174,9 @@ struct Run: ParsableCommand {
         guard output.out != nil else { return }
         let results = ResultsDocument.results(evaluation, scenario: loaded.scenario, provenance: loaded.provenance)
         let trace = ResultsDocument.trace(evaluation, provenance: loaded.provenance)
-        try output.write([("results.json", results.rendered()), ("trace.json", trace.rendered())])
+        try output.write([
+            OutputFile(name: "results.json", json: results), OutputFile(name: "trace.json", json: trace),
+        ])
     }
 }
 
