@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SROILoad", targets: ["SROILoad"]),
         .library(name: "SROIData", targets: ["SROIData"]),
         .library(name: "SROIReport", targets: ["SROIReport"]),
+        .library(name: "SROIAudit", targets: ["SROIAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -42,10 +43,12 @@ let package = Package(
         ),
         // Results and trace JSON, terminal summary, explanation trees, atomic file output.
         .target(name: "SROIReport", dependencies: ["SROICore"]),
+        // Audit bundles: writing them, checked ustar archives, and verification from the bundle alone.
+        .target(name: "SROIAudit", dependencies: ["SROICore", "SROILoad", "SROIData", "SROIReport"]),
         .executableTarget(
             name: "sroi",
             dependencies: [
-                "SROICore", "SROILoad", "SROIData", "SROIReport",
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -53,7 +56,7 @@ let package = Package(
         .testTarget(
             name: "SROITests",
             dependencies: [
-                "SROICore", "SROILoad", "SROIData", "SROIReport", "sroi",
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "sroi",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -82,12 +82,14 @@ public enum OutputFiles {
         try write(files.map { OutputFile(name: $0.name, data: $0.data) }, to: directory)
     }
 
-    static let temporaryMarker = ".sroi-partial-"
+    /// The start of the names of files and folders being written, so that a later run can tidy them.
+    public static let temporaryMarker = ".sroi-partial-"
 
     /// Writes every file, or none: all are staged first, then renamed into place.
     public static func write(_ files: [OutputFile], to directory: String) throws(WriteError) {
         try prepare(directory)
         removeStaleTemporaries(in: directory)
+        removeStaleTemporaries(in: (directory as NSString).deletingLastPathComponent.isEmpty ? "." : (directory as NSString).deletingLastPathComponent)
         let manager = FileManager.default
         var staged: [(temporary: String, final: String)] = []
         func discard() {
@@ -153,14 +155,14 @@ public enum OutputFiles {
         }
     }
 
-    /// Removes temporary files of this program whose writer is no longer running.
-    private static func removeStaleTemporaries(in directory: String) {
+    /// Removes temporary files and folders of this program whose writer is no longer running.
+    public static func removeStaleTemporaries(in directory: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix(temporaryMarker) {
             let rest = name.dropFirst(temporaryMarker.count)
             guard let pid = rest.split(separator: "-").first.flatMap({ pid_t($0) }), pid > 0 else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {
-                unlink((directory as NSString).appendingPathComponent(name))
+                try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
             }
         }
     }

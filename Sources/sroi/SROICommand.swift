@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SROIAudit
 import SROICore
 import SROIData
 import SROILoad
@@ -44,30 +45,15 @@ struct ScenarioArgument: ParsableArguments {
         help: ArgumentHelp("The record store (SQLite) that quantities from records are read from.", valueName: "DB"))
     var data: String?
 
-    /// Loads and validates, reading recorded quantities from `--data`; prints every diagnostic
+    /// Loads and validates, reading recorded figures from `--data`; prints every diagnostic
     /// and exits 1 on errors.
     func load() throws -> LoadedScenario {
         do {
-            return try Self.load(scenario, data: data)
-        } catch let failure as ValidationFailure {
-            Terminal.error(failure.description)
-            throw ExitCode.failure
-        } catch let error as RecordStoreError {
-            Terminal.error("error: --data \(error)")
+            return try ScenarioWithRecords.load(scenario, data: data)
+        } catch {
+            Terminal.error(error.description)
             throw ExitCode.failure
         }
-    }
-
-    /// Loads a scenario and reads its recorded quantities from `data`. With `root`, both paths
-    /// are read below it but named as given (an audit bundle names its own files).
-    static func load(_ scenario: String, data: String?, root: String? = nil) throws -> LoadedScenario {
-        var loaded = try ScenarioLoader(root: root).load(path: scenario)
-        if let data {
-            let path = root.map { ($0 as NSString).appendingPathComponent(data) } ?? data
-            let store = try RecordStore.openForReading(path: path)
-            loaded.scenario = try RecordResolver(store: store, databaseName: data).resolve(loaded.scenario)
-        }
-        return loaded
     }
 }
 
@@ -96,9 +82,7 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension LoadedScenario {
-    var provenance: Provenance {
-        Provenance(files: files.map { Provenance.File(path: $0.path, role: $0.role.rawValue, sha256: $0.sha256) })
-    }
+    var provenance: Provenance { Provenance(self) }
 
     func evaluate() throws -> Evaluation {
         do {

@@ -43,10 +43,12 @@ public struct ConformanceCaseReader: Sendable {
 
     /// Reads one case file. A file whose case part cannot be read at all throws.
     public func read(path: String) throws(ValidationFailure) -> ConformanceCase {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            data = try InputFiles.read(path)
+        } catch {
             throw ValidationFailure([
-                Diagnostic(
-                    at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read")
+                Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
             ])
         }
         let reader = DocumentReader(file: path)

@@ -133,10 +133,12 @@ public struct DatasetDefinitionReader: Sendable {
     public init() {}
 
     public func read(path: String) throws(ValidationFailure) -> DatasetDefinition {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            data = try InputFiles.read(path)
+        } catch {
             throw ValidationFailure([
-                Diagnostic(
-                    at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: "cannot be read")
+                Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
             ])
         }
         return try read(text: String(decoding: data, as: UTF8.self), file: path)

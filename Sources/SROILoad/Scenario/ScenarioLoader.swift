@@ -42,11 +42,12 @@ public struct ScenarioLoader: Sendable {
     /// scenario and its models; nothing is returned unless the whole scenario is sound.
     public func load(path: String) throws(ValidationFailure) -> LoadedScenario {
         var files: [InputFile] = []
-        guard let data = readFile(path, role: .scenario, into: &files) else {
+        let data: Data
+        switch readFile(path, role: .scenario, into: &files) {
+        case .success(let bytes): data = bytes
+        case .failure(let error):
             throw ValidationFailure([
-                Diagnostic(
-                    at: SourceLocation(file: path, line: 1, column: 1), field: "(file)",
-                    message: "cannot be read: no such file or not readable")
+                Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
             ])
         }
         return try load(
@@ -92,18 +93,23 @@ public struct ScenarioLoader: Sendable {
         library: inout ModelLibrary, files: inout [InputFile], diagnostics: inout [Diagnostic]
     ) {
         let use = declared.path
-        let path =
+        let joined =
             directory.isEmpty || use.value.hasPrefix("/")
             ? use.value : (directory as NSString).appendingPathComponent(use.value)
-        let display = Self.normalized(path)
-        guard let data = readFile(display, role: .model, into: &files) else {
+        // The file system resolves `..` and links when the file is opened, so the name given to
+        // the file is resolved the same way; inside a bundle, names stay as written.
+        let display = root == nil ? (InputFiles.canonicalName(joined) ?? Self.normalized(joined)) : Self.normalized(joined)
+        let read = readFile(display, role: .model, into: &files)
+        guard case .success(let data) = read else {
             if let model = declared.suppliedModel, let note = declared.note {
                 // Reported where its entries are used, so the user sees exactly what is needed.
                 library.missing[model] = MissingModel(id: model, path: display, note: note, location: use.location)
                 return
             }
+            let reason: String
+            if case .failure(let error) = read { reason = error.reason } else { reason = "cannot be read" }
             reader.error(
-                use.location, "uses", "the model file cannot be read", found: display,
+                use.location, "uses", "the model file \(reason)", found: UserText.clip(display),
                 allowed: "a path relative to the scenario file")
             return
         }
@@ -132,11 +138,22 @@ public struct ScenarioLoader: Sendable {
         return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
-    private func readFile(_ path: String, role: InputFile.Role, into files: inout [InputFile]) -> Data? {
-        let actual = root.map { path.hasPrefix("/") ? path : ($0 as NSString).appendingPathComponent(path) } ?? path
-        guard let data = FileManager.default.contents(atPath: actual) else { return nil }
+    /// The file's bytes, recorded with their hash, or why it cannot be read.
+    private func readFile(_ path: String, role: InputFile.Role, into files: inout [InputFile]) -> Result<
+        Data, InputFiles.ReadError
+    > {
+        let data: Data
+        do {
+            if let root {
+                data = try InputFiles.read(path, within: root)
+            } else {
+                data = try InputFiles.read(path)
+            }
+        } catch {
+            return .failure(error)
+        }
         files.append(InputFile(path: path, role: role, sha256: FileDigest.sha256(data)))
-        return data
+        return .success(data)
     }
 }
 

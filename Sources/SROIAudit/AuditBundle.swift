@@ -1,0 +1,194 @@
+import Foundation
+import SROICore
+import SROIData
+import SROILoad
+import SROIReport
+
+/// The audit bundle: everything a funder needs to check the figures without trusting us.
+///
+/// A bundle is a folder (and the same files as one ustar archive beside it) holding the
+/// scenario and its models under `inputs/`, the record store under `data/`, the outputs under
+/// `results/`, and `manifest.json`: every file with its SHA-256, and the manifest's own hash
+/// over its text with that hash written as 64 zeros.
+public enum AuditBundle {
+    public static let format = "sroi-bundle/1"
+    public static let manifestName = "manifest.json"
+    static let blankHash = String(repeating: "0", count: 64)
+
+    public struct Entry: Sendable {
+        public var path: String
+        public var role: String
+        public var sha256: String
+    }
+
+    /// Why a bundle was not written. Nothing is left behind when it is thrown.
+    public struct WriteError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    static func sha256(_ data: Data) -> String { FileDigest.sha256(data) }
+
+    /// The manifest, with its own hash over the text in which that hash is 64 zeros.
+    static func manifest(entries: [Entry], scenario: String, data: String?) -> String {
+        func render(_ selfHash: String) -> String {
+            JSON.members([
+                ("format", .string(format)),
+                ("engine", .object([("name", .string(Engine.name)), ("version", .string(Engine.version))])),
+                ("scenario", .string(scenario)),
+                ("data", data.map(JSON.string) ?? .null),
+                (
+                    "files",
+                    .array(
+                        entries.sorted { $0.path < $1.path }.map {
+                            .object([
+                                ("path", .string($0.path)), ("role", .string($0.role)), ("sha256", .string($0.sha256)),
+                            ])
+                        })
+                ),
+                ("manifest_sha256", .string(selfHash)),
+            ]).rendered()
+        }
+        return render(sha256(Data(render(blankHash).utf8)))
+    }
+
+    /// The outputs recomputed from the inputs inside `root`: results, trace and report files.
+    static func outputs(root: String, scenario: String, data: String?) throws(ValidationFailure) -> [(
+        name: String, contents: Data
+    )] {
+        let loaded = try ScenarioWithRecords.load(scenario, data: data, root: root)
+        let evaluation = try Evaluator().evaluate(loaded.scenario)
+        let provenance = Provenance(loaded)
+        let input = try ReportInput.prepare(loaded.scenario, evaluation: evaluation, provenance: provenance)
+        var files: [(name: String, contents: Data)] = [
+            (
+                "results/results.json",
+                Data(ResultsDocument.results(evaluation, scenario: loaded.scenario, provenance: provenance).renderedBytes())
+            ),
+            ("results/trace.json", Data(ResultsDocument.trace(evaluation, provenance: provenance).renderedBytes())),
+            ("results/report.html", Data(ReportDocuments.html(input).utf8)),
+            ("results/report.md", Data(ReportDocuments.markdown(input).utf8)),
+            ("results/impact-map.csv", Data(ReportDocuments.impactMapCSV(input).utf8)),
+        ]
+        if let sensitivity = input.sensitivity {
+            files.append(
+                (
+                    "results/sensitivity.json",
+                    Data(
+                        UncertaintyDocuments.sensitivity(sensitivity, scenario: loaded.scenario, provenance: provenance)
+                            .renderedBytes())
+                ))
+        }
+        return files
+    }
+
+    /// Writes the bundle of an evaluated scenario as the folder `out` and the archive `out.tar`,
+    /// whole or not at all. `out` must not exist, or be an empty folder; `out.tar` must not exist.
+    /// Returns the number of files in the bundle.
+    public static func write(_ loaded: LoadedScenario, data: String?, to out: String) throws -> Int {
+        for file in loaded.files where file.path.hasPrefix("/") || file.path.hasPrefix("..") {
+            throw WriteError(
+                path: file.path,
+                reason:
+                    "a bundle holds files below the working directory; run sroi from a directory that contains the scenario and its models"
+            )
+        }
+        let archivePath = out + ".tar"
+        var status = stat()
+        if lstat(out, &status) == 0 {
+            let empty = (try? FileManager.default.contentsOfDirectory(atPath: out))?.isEmpty == true
+            guard status.st_mode & S_IFMT == S_IFDIR, empty else {
+                throw WriteError(
+                    path: out, reason: "it already exists; the bundle is written whole into a new folder, and nothing is replaced")
+            }
+        }
+        if lstat(archivePath, &status) == 0 {
+            throw WriteError(path: archivePath, reason: "it already exists; nothing is replaced")
+        }
+        let parent = (out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent
+        let name = (out as NSString).lastPathComponent
+        let marker = "\(OutputFiles.temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))-"
+        let staging = (parent as NSString).appendingPathComponent(marker + name)
+        let stagedArchive = (parent as NSString).appendingPathComponent(marker + name + ".tar")
+        let manager = FileManager.default
+        OutputFiles.removeStaleTemporaries(in: parent)
+        var moved = false
+        defer {
+            if !moved { TarArchive.removeTree(staging) }
+            unlink(stagedArchive)
+        }
+        var entries: [Entry] = []
+        func put(_ relative: String, _ data: Data, role: String) throws {
+            let target = (staging as NSString).appendingPathComponent(relative)
+            try manager.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try createFile(target, data)
+            entries.append(Entry(path: relative, role: role, sha256: sha256(data)))
+        }
+        try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        for file in loaded.files {
+            try put("inputs/" + file.path, InputFiles.read(file.path), role: file.role.rawValue)
+        }
+        var dataPath: String?
+        if let data {
+            dataPath = "data/" + (data as NSString).lastPathComponent
+            try put(dataPath!, InputFiles.read(data, limit: InputFiles.recordStoreLimit), role: "recorded_data")
+        }
+        let scenarioPath = "inputs/" + loaded.files[0].path
+        for file in try outputs(root: staging, scenario: scenarioPath, data: dataPath) {
+            try put(file.name, file.contents, role: "output")
+        }
+        try put(manifestName, Data(manifest(entries: entries, scenario: scenarioPath, data: dataPath).utf8), role: "manifest")
+        let archive = try TarArchive.write(
+            entries.map(\.path).sorted().map {
+                ($0, try Data(contentsOf: URL(fileURLWithPath: (staging as NSString).appendingPathComponent($0))))
+            })
+        try createFile(stagedArchive, archive)
+        // Both are complete: renames need no space, and an empty folder in the way is replaced.
+        guard rename(staging, out) == 0 else {
+            throw WriteError(path: out, reason: String(cString: strerror(errno)))
+        }
+        moved = true
+        guard link(stagedArchive, archivePath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if rename(out, staging) == 0 { moved = false }
+            throw WriteError(path: archivePath, reason: reason)
+        }
+        return entries.count
+    }
+}
+
+/// Writes a new file, refusing to follow a link or replace anything; removes it on failure.
+func createFile(_ path: String, _ data: Data) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+        throw AuditBundle.WriteError(path: path, reason: String(cString: strerror(errno)))
+    }
+    var failure: String?
+    data.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            offset += written
+        }
+    }
+    if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+    close(descriptor)
+    if let failure {
+        unlink(path)
+        throw AuditBundle.WriteError(path: path, reason: failure)
+    }
+}
+
+extension Provenance {
+    /// The files a scenario was read from, with their hashes.
+    public init(_ loaded: LoadedScenario) {
+        self.init(files: loaded.files.map { File(path: $0.path, role: $0.role.rawValue, sha256: $0.sha256) })
+    }
+}
