@@ -58,7 +58,7 @@ public struct Explanation {
         }
         shown.insert(id)
         if node.arithmetic != .given {
-            out.append(detail + "\(node.step): \(trace.symbolicFormula(of: node))")
+            out.append(detail + "\(node.step.rawValue): \(trace.symbolicFormula(of: node))")
             out.append(detail + "  = \(trace.substitutedFormula(of: node))")
         }
         if let convention = node.convention { out.append(detail + "convention: \(convention)") }

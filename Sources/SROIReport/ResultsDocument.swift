@@ -132,7 +132,7 @@ public enum ResultsDocument {
                             node.id,
                             .members([
                                 ("label", .string(node.label)),
-                                ("step", .string(node.step)),
+                                ("step", .string(node.step.rawValue)),
                                 ("symbol", .string(node.symbol)),
                                 ("value", value(node.value)),
                                 ("undefined", undefinedReason(node.value)),

@@ -124,7 +124,7 @@ import Testing
             ],
             top: ["conversions:", "  - {from: EUR, to: GBP, rate: 0.85, date: 2024-01-02, source: Test rate}"])
         let evaluation = try Support.evaluate(yaml)
-        #expect(evaluation.trace["outcome.jobs.proxy_in_GBP"]?.step == "currency_conversion")
+        #expect(evaluation.trace["outcome.jobs.proxy_in_GBP"]?.step == .currencyConversion)
         #expect(abs(try #require(evaluation.results.totalPresentValue.value.number) - 850) < 1e-9)
     }
 
@@ -206,7 +206,7 @@ import Testing
         let evaluation = try Evaluator().evaluate(scenario)
         #expect(evaluation.trace.inconsistencies().isEmpty)
         for node in evaluation.trace.nodes {
-            #expect(!node.unit.isEmpty && node.unit != "1" || node.step == "value", "\(name): \(node.id) has no unit")
+            #expect(!node.unit.isEmpty && node.unit != "1" || node.step == .value, "\(name): \(node.id) has no unit")
         }
         // Every money figure of the summary carries its currency, every ratio its ": 1".
         let summary = try Support.sroi(["run", file, "--data", data]).stdout

@@ -14,7 +14,7 @@ public struct EvaluationPlan: Sendable {
         public var id: String
         public var symbol: String
         public var label: String
-        public var step: String
+        public var step: Step
         public var arithmetic: Arithmetic
         public var unit: String
         /// The positions of the nodes this one is computed from, in the order its arithmetic takes them.

@@ -26,6 +26,8 @@ public enum FigureID {
     public static func valueType(_ type: ValueType) -> String { "by_value_type.\(type.rawValue)" }
     public static func year(_ t: Int) -> String { "by_year.year\(t)" }
     public static func outcome(_ id: String) -> String { "outcome.\(id)" }
+    /// One figure of an outcome (or cohort): `outcome.jobs@year2.present_value`.
+    public static func outcome(_ id: String, _ figure: OutcomeFigure) -> String { "outcome.\(id).\(figure)" }
     public static func input(_ id: String) -> String { "input.\(id)" }
     public static func discountFactor(_ t: Int) -> String { "discount.factor.year\(t)" }
 }

@@ -32,7 +32,7 @@ struct PlanBuilder {
 
     @discardableResult
     mutating func given(
-        _ id: String, _ symbol: String, _ label: String, step: String, value: Double, unit: String,
+        _ id: String, _ symbol: String, _ label: String, step: Step, value: Double, unit: String,
         origin: Origin, rationale: String? = nil, source: Citation? = nil, parameter: UncertainParameter.Kind? = nil
     ) -> Int {
         let position = add(
@@ -46,7 +46,7 @@ struct PlanBuilder {
 
     @discardableResult
     mutating func computed(
-        _ id: String, _ symbol: String, _ label: String, step: String, _ arithmetic: Arithmetic, _ inputs: [Int],
+        _ id: String, _ symbol: String, _ label: String, step: Step, _ arithmetic: Arithmetic, _ inputs: [Int],
         unit: String, convention: String? = nil, undefinedReason: String? = nil, formula: IndexedExpression? = nil
     ) -> Int {
         let position = add(
@@ -73,21 +73,21 @@ struct PlanBuilder {
         recordDiscountFactors(through: years)
         layout.inputs = scenario.inputs.map { recordInput($0) }
         layout.totalInputs = computed(
-            FigureID.totalInputs, "Inputs", "Total inputs", step: "total_inputs", .sum, layout.inputs.map(\.counted),
+            FigureID.totalInputs, "Inputs", "Total inputs", step: .totalInputs, .sum, layout.inputs.map(\.counted),
             unit: money,
             convention: scenario.conventions.discountInputs.value ? "discount_inputs: true" : "discount_inputs: false")
         let outcomes = scenario.outcomes.map { recordOutcome($0) }
         layout.outcomes = outcomes.map(\.layout)
 
         layout.totalPresentValue = computed(
-            FigureID.totalPresentValue, "PV_total", "Total present value", step: "total_present_value", .sum,
+            FigureID.totalPresentValue, "PV_total", "Total present value", step: .totalPresentValue, .sum,
             outcomes.map(\.layout.presentValue), unit: money)
         layout.byStakeholder = scenario.stakeholders.map { stakeholder in
             let members = outcomes.filter { $0.layout.stakeholder == stakeholder.id }.map(\.layout.presentValue)
             let node = computed(
                 FigureID.stakeholder(stakeholder.id), "PV_\(stakeholder.id)",
                 "Present value for \(stakeholder.name ?? stakeholder.id)",
-                step: "total_by_stakeholder", .sum, members, unit: money)
+                step: .totalByStakeholder, .sum, members, unit: money)
             return (stakeholder.id, node)
         }
         layout.byValueType = ValueType.allCases.compactMap { type -> (valueType: ValueType, node: Int)? in
@@ -95,31 +95,31 @@ struct PlanBuilder {
             guard !members.isEmpty else { return nil }
             let node = computed(
                 FigureID.valueType(type), "PV_\(type.rawValue)", "Present value of \(type.rawValue) value",
-                step: "total_by_value_type", .sum, members, unit: money)
+                step: .totalByValueType, .sum, members, unit: money)
             return (type, node)
         }
         layout.byYear = (1...years).map { t in
             let members = outcomes.compactMap { outcome in outcome.yearContributions.first { $0.year == t }?.node }
             let node = computed(
-                FigureID.year(t), "PV_y\(t)", "Present value arising in analysis year \(t)", step: "total_by_year",
+                FigureID.year(t), "PV_y\(t)", "Present value arising in analysis year \(t)", step: .totalByYear,
                 .sum, members, unit: money)
             return (t, node)
         }
         layout.netPresentValue = computed(
-            FigureID.netPresentValue, "NPV", "Net present value", step: "net_present_value", .difference,
+            FigureID.netPresentValue, "NPV", "Net present value", step: .netPresentValue, .difference,
             [layout.totalPresentValue, layout.totalInputs], unit: money)
         let noInputs = "total inputs are 0, so the ratio is undefined"
         layout.sroiRatio = computed(
-            FigureID.sroiRatio, "SROI", "SROI ratio", step: "sroi_ratio", .quotient,
+            FigureID.sroiRatio, "SROI", "SROI ratio", step: .sroiRatio, .quotient,
             [layout.totalPresentValue, layout.totalInputs], unit: "\(money)/\(money)", undefinedReason: noInputs)
         layout.netSROIRatio = computed(
-            FigureID.netSROIRatio, "SROI_net", "Net SROI ratio", step: "net_sroi_ratio", .quotient,
+            FigureID.netSROIRatio, "SROI_net", "Net SROI ratio", step: .netSROIRatio, .quotient,
             [layout.netPresentValue, layout.totalInputs], unit: "\(money)/\(money)", undefinedReason: noInputs)
         let yearOne = computed(
             FigureID.paybackYearOneImpact, "I_1", "Year-one impact of outcomes starting in year 1",
-            step: "payback", .sum, outcomes.filter { $0.layout.startYear == 1 }.map(\.layout.impactYear1), unit: money)
+            step: .payback, .sum, outcomes.filter { $0.layout.startYear == 1 }.map(\.layout.impactYear1), unit: money)
         layout.paybackMonths = computed(
-            FigureID.paybackMonths, "Payback", "Payback period", step: "payback", .monthsToRecover,
+            FigureID.paybackMonths, "Payback", "Payback period", step: .payback, .monthsToRecover,
             [layout.totalInputs, yearOne], unit: "month")
         return layout
     }
@@ -137,14 +137,14 @@ struct PlanBuilder {
             let band = schedule.band(forStep: j)
             let name = schedule.name.map { " (\($0), band from step \(band.fromYear))" } ?? ""
             let node = builder.given(
-                "discount.rate.step\(j)", "r_\(j)", "Discount rate of step \(j)\(name)", step: "discount_rate",
+                "discount.rate.step\(j)", "r_\(j)", "Discount rate of step \(j)\(name)", step: .discountRate,
                 value: band.rate, unit: "per year", origin: Self.origin(model: schedule.model, at: band.location),
                 parameter: rateParameter)
             rates[j] = node
             return node
         }
         let present = given(
-            "discount.present", "F_0", "Factor at the present (nothing discounted)", step: "discounting", value: 1,
+            "discount.present", "F_0", "Factor at the present (nothing discounted)", step: .discounting, value: 1,
             unit: "factor", origin: .methodDefault("the present is not discounted"))
         // `end` is the factor at the end of year t under the year1 convention, A_t = A_{t−1}/(1+r_t).
         var end = present
@@ -154,28 +154,28 @@ struct PlanBuilder {
             switch convention {
             case .year1:
                 end = computed(
-                    id, "F_\(t)", label, step: "discounting", .discountStep, [end, rate(t, &self)], unit: "factor",
+                    id, "F_\(t)", label, step: .discounting, .discountStep, [end, rate(t, &self)], unit: "factor",
                     convention: conventionText)
                 factors[t] = end
             case .year0:
                 if t == 1 {
                     end = computed(
-                        id, "F_1", label, step: "discounting", .copy, [present], unit: "factor",
+                        id, "F_1", label, step: .discounting, .copy, [present], unit: "factor",
                         convention: conventionText)
                 } else {
                     end = computed(
-                        id, "F_\(t)", label, step: "discounting", .discountStep, [end, rate(t - 1, &self)],
+                        id, "F_\(t)", label, step: .discounting, .discountStep, [end, rate(t - 1, &self)],
                         unit: "factor", convention: conventionText)
                 }
                 factors[t] = end
             case .midYear:
                 factors[t] = computed(
-                    id, "F_\(t)", label, step: "discounting", .halfDiscountStep, [end, rate(t, &self)], unit: "factor",
+                    id, "F_\(t)", label, step: .discounting, .halfDiscountStep, [end, rate(t, &self)], unit: "factor",
                     convention: conventionText)
                 if t < years {
                     end = computed(
                         "discount.year_end_factor.year\(t)", "A_\(t)", "Factor at the end of analysis year \(t)",
-                        step: "discounting", .discountStep, [end, rate(t, &self)], unit: "factor",
+                        step: .discounting, .discountStep, [end, rate(t, &self)], unit: "factor",
                         convention: conventionText)
                 }
             }
@@ -190,18 +190,18 @@ struct PlanBuilder {
         switch input.valuation {
         case .money(let value):
             amount = stated(
-                value, id: "\(base).amount", symbol: "In_\(input.id)", label: "Input: \(title)", step: "input",
+                value, id: "\(base).amount", symbol: "In_\(input.id)", label: "Input: \(title)", step: .input,
                 unit: currency)
         case .inKindTime(let hours, let rate):
             let h = stated(
                 hours, id: "\(base).hours", symbol: "H_\(input.id)", label: "Hours given in kind: \(title)",
-                step: "input", unit: "hour")
+                step: .input, unit: "hour")
             let r = stated(
                 rate, id: "\(base).rate_per_hour", symbol: "w_\(input.id)", label: "Value of an hour given in kind",
-                step: "input", unit: "\(currency)/hour")
+                step: .input, unit: "\(currency)/hour")
             amount = computed(
                 "\(base).amount", "In_\(input.id)", "In-kind time valued in money: \(title)",
-                step: "in_kind_valuation", .product, [h, r], unit: currency)
+                step: .inKindValuation, .product, [h, r], unit: currency)
         }
         var counted = amount
         if input.currency.value != scenario.reportCurrency.value,
@@ -209,13 +209,13 @@ struct PlanBuilder {
         {
             counted = computed(
                 "\(base).amount_in_\(money)", "In_\(input.id)_\(money)",
-                "Input \(input.id) converted from \(currency) to \(money)", step: "currency_conversion",
+                "Input \(input.id) converted from \(currency) to \(money)", step: .currencyConversion,
                 .product, [amount, conversionNode(conversion)], unit: money)
         }
         if scenario.conventions.discountInputs.value, let factor = factors[input.year.value] {
             counted = computed(
                 "\(base).present_value", "PV_In_\(input.id)", "Input \(input.id) discounted to the present",
-                step: "discounting", .product, [counted, factor], unit: money, convention: "discount_inputs: true")
+                step: .discounting, .product, [counted, factor], unit: money, convention: "discount_inputs: true")
         }
         return ResultsLayout.InputLayout(id: input.id, year: input.year.value, amount: amount, counted: counted)
     }
@@ -223,7 +223,7 @@ struct PlanBuilder {
     /// A figure the scenario states: a given leaf, a leaf read from records, or a formula node.
     /// `origin` overrides where a given figure is said to come from (a model entry).
     mutating func stated(
-        _ value: StatedValue, id: String, symbol: String, label: String, step: String, unit: String,
+        _ value: StatedValue, id: String, symbol: String, label: String, step: Step, unit: String,
         origin: Origin? = nil, parameter: UncertainParameter.Kind? = nil
     ) -> Int {
         switch value.definition {
@@ -249,54 +249,52 @@ struct PlanBuilder {
     }
 
     mutating func recordOutcome(_ outcome: Outcome) -> OutcomeNodes {
-        let base = FigureID.outcome(outcome.id)
         let name = outcome.id
         let declared = outcome.declaredID
         let unitCounted = outcome.quantityUnit?.value ?? outcome.proxy.price?.per ?? "unit"
         let quantity = stated(
-            outcome.quantity, id: "\(base).quantity", symbol: "Q", label: "Quantity: \(outcome.indicator ?? name)",
-            step: "quantity", unit: unitCounted, parameter: .quantity(outcome: declared))
-        let proxy = recordProxy(outcome, base: base, unitCounted: unitCounted)
+            outcome.quantity, id: FigureID.outcome(outcome.id, .quantity), symbol: "Q", label: "Quantity: \(outcome.indicator ?? name)",
+            step: .quantity, unit: unitCounted, parameter: .quantity(outcome: declared))
+        let proxy = recordProxy(outcome, unitCounted: unitCounted)
         let gross = computed(
-            "\(base).gross_value", "G", "Gross value of \(name)", step: "gross_value", .product, [quantity, proxy],
+            FigureID.outcome(outcome.id, .grossValue), "G", "Gross value of \(name)", step: .grossValue, .product, [quantity, proxy],
             unit: money)
 
         let gatedYears = gatedDurations[declared]
         let duration = gatedYears ?? outcome.duration.value
         let start = outcome.startYear.value
         let perYear = DeductionKind.allCases.contains { outcome.deduction($0)?.value.isByYear == true }
-        let optimism = recordOptimismBias(outcome, base: base)
-        let dropOff = recordDropOff(outcome, base: base)
+        let optimism = recordOptimismBias(outcome)
+        let dropOff = recordDropOff(outcome)
 
         // With a deduction given by year, each year has its own impact I_k and drop-off compounds
         // as (1 − DO)^k; otherwise each year's value is the previous year's after drop-off.
         let impacts: [Int] =
             perYear
             ? (0..<duration).map { k in
-                recordImpact(
-                    outcome, base: "\(base).year\(start + k)", gross: gross, outcomeYear: k, optimism: optimism)
-            } : [recordImpact(outcome, base: base, gross: gross, outcomeYear: 0, optimism: optimism)]
+                recordImpact(outcome, analysisYear: start + k, gross: gross, outcomeYear: k, optimism: optimism)
+            } : [recordImpact(outcome, analysisYear: nil, gross: gross, outcomeYear: 0, optimism: optimism)]
         let impactYear1 = computed(
-            "\(base).impact_year1", "I_\(name)", "Year-one impact of \(name)", step: "impact", .copy, [impacts[0]],
+            FigureID.outcome(outcome.id, .impactYear1), "I_\(name)", "Year-one impact of \(name)", step: .impact, .copy, [impacts[0]],
             unit: money)
         var valuesByYear: [Int] = []
         var presentValues: [Int] = []
         var previous = impactYear1
         for k in 0..<duration {
             let t = start + k
-            let id = "\(base).value.year\(t)"
+            let id = FigureID.outcome(outcome.id, .value(year: t))
             let value: Int
             if k == 0 {
                 value = computed(
-                    id, "V_\(t)", "Value of \(name) in analysis year \(t)", step: "value_in_year", .copy, [impactYear1],
+                    id, "V_\(t)", "Value of \(name) in analysis year \(t)", step: .valueInYear, .copy, [impactYear1],
                     unit: money)
             } else if perYear {
                 value = computed(
                     id, "V_\(t)", "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
-                    step: "drop_off", .complementPower(k), [impacts[k], dropOff], unit: money)
+                    step: .dropOff, .complementPower(k), [impacts[k], dropOff], unit: money)
             } else {
                 value = computed(
-                    id, "V_\(t)", "Value of \(name) in analysis year \(t), after drop-off", step: "drop_off",
+                    id, "V_\(t)", "Value of \(name) in analysis year \(t), after drop-off", step: .dropOff,
                     .complement, [previous, dropOff], unit: money)
             }
             previous = value
@@ -306,8 +304,8 @@ struct PlanBuilder {
             let t = start + k
             presentValues.append(
                 computed(
-                    "\(base).present_value.year\(t)", "PV_\(t)",
-                    "Present value of \(name)'s value in analysis year \(t)", step: "present_value", .product,
+                    FigureID.outcome(outcome.id, .presentValueInYear(t)), "PV_\(t)",
+                    "Present value of \(name)'s value in analysis year \(t)", step: .presentValue, .product,
                     [value, factors[t]!], unit: money))
         }
         var contributions = presentValues.enumerated().map { (year: start + $0.offset, node: $0.element) }
@@ -316,24 +314,24 @@ struct PlanBuilder {
             // The duration is an assumption of its own: a node the caller sets, and every year of
             // its range counted while it lies within the period.
             let years = given(
-                "\(base).duration", "D", "Benefit period of \(name)", step: "duration",
+                FigureID.outcome(outcome.id, .duration), "D", "Benefit period of \(name)", step: .duration,
                 value: Double(outcome.duration.value), unit: "year", origin: .written(outcome.duration.location),
                 parameter: .duration(outcome: declared))
             pv = computed(
-                "\(base).present_value", "PV_\(name)", "Present value of \(name)", step: "present_value", .sumOfFirst,
+                FigureID.outcome(outcome.id, .presentValue), "PV_\(name)", "Present value of \(name)", step: .presentValue, .sumOfFirst,
                 [years] + presentValues, unit: money)
             contributions = (0..<gatedYears).map { k in
                 (
                     year: start + k,
                     node: computed(
-                        "\(base).present_value.counted.year\(start + k)", "PVc_\(start + k)",
-                        "Present value of \(name) counted in analysis year \(start + k)", step: "present_value",
+                        FigureID.outcome(outcome.id, .presentValueCounted(year: start + k)), "PVc_\(start + k)",
+                        "Present value of \(name) counted in analysis year \(start + k)", step: .presentValue,
                         .withinYears(k), [years, presentValues[k]], unit: money)
                 )
             }
         } else {
             pv = computed(
-                "\(base).present_value", "PV_\(name)", "Present value of \(name)", step: "present_value", .sum,
+                FigureID.outcome(outcome.id, .presentValue), "PV_\(name)", "Present value of \(name)", step: .presentValue, .sum,
                 presentValues, unit: money)
         }
         return OutcomeNodes(
@@ -345,34 +343,34 @@ struct PlanBuilder {
     }
 
     /// The proxy in the price base (SROI-METHOD step 1): its leaf, and the uplift when needed.
-    mutating func recordProxy(_ outcome: Outcome, base: String, unitCounted: String) -> Int {
+    mutating func recordProxy(_ outcome: Outcome, unitCounted: String) -> Int {
         let proxy = outcome.proxy
         let parameter = UncertainParameter.Kind.proxy(outcome: outcome.declaredID)
         guard let price = proxy.price else {
             return stated(
-                proxy.amount, id: "\(base).proxy", symbol: "P", label: "Financial proxy for \(outcome.id)",
-                step: "financial_proxy", unit: "", parameter: parameter)
+                proxy.amount, id: FigureID.outcome(outcome.id, .proxy), symbol: "P", label: "Financial proxy for \(outcome.id)",
+                step: .financialProxy, unit: "", parameter: parameter)
         }
         let priced = price.priceYear.map { " (\($0) prices)" } ?? ""
         let currency = price.currency.code
         var amount = proxy.amount
         if price.model != nil { amount.source = nil }
         var current = stated(
-            amount, id: "\(base).proxy", symbol: "P", label: "Financial proxy for \(outcome.id)\(priced)",
-            step: "financial_proxy", unit: "\(currency)/\(unitCounted)",
+            amount, id: FigureID.outcome(outcome.id, .proxy), symbol: "P", label: "Financial proxy for \(outcome.id)\(priced)",
+            step: .financialProxy, unit: "\(currency)/\(unitCounted)",
             origin: price.model.map(Origin.model) ?? .written(proxy.amount.location), parameter: parameter)
         if let year = price.priceYear {
             current = uplift(
-                current, from: year, id: "\(base).proxy_in_base_prices", symbol: "P'",
+                current, from: year, id: FigureID.outcome(outcome.id, .proxyInBasePrices), symbol: "P'",
                 label: "Proxy for \(outcome.id)", unit: "\(currency)/\(unitCounted)")
         }
         if price.currency != scenario.reportCurrency.value,
             let conversion = scenario.conversion(from: price.currency, to: scenario.reportCurrency.value)
         {
             current = computed(
-                "\(base).proxy_in_\(money)", "P_\(money)",
+                FigureID.outcome(outcome.id, .proxyIn(scenario.reportCurrency.value)), "P_\(money)",
                 "Proxy for \(outcome.id) converted from \(currency) to \(money)",
-                step: "currency_conversion", .product, [current, conversionNode(conversion)],
+                step: .currencyConversion, .product, [current, conversionNode(conversion)],
                 unit: "\(money)/\(unitCounted)")
         }
         return current
@@ -396,11 +394,11 @@ struct PlanBuilder {
             let entry = index.points[point]!
             points.append(
                 given(
-                    "price_index.\(point)", "idx_\(point)", "Price index \(indexName)for \(point)", step: "price_index",
+                    "price_index.\(point)", "idx_\(point)", "Price index \(indexName)for \(point)", step: .priceIndex,
                     value: entry.value, unit: "index", origin: Self.origin(model: index.model, at: entry.location)))
         }
         return computed(
-            id, symbol, "\(label) uplifted from \(year) to \(baseYear) prices", step: "price_base_uplift", .rebase,
+            id, symbol, "\(label) uplifted from \(year) to \(baseYear) prices", step: .priceBaseUplift, .rebase,
             [figure] + points, unit: unit, convention: "price_base_year: \(baseYear)")
     }
 
@@ -410,13 +408,13 @@ struct PlanBuilder {
         return given(
             conversion.nodeID, "rate_\(conversion.from.code)_\(conversion.to.code)",
             "Exchange rate from \(conversion.from.code) to \(conversion.to.code) on \(conversion.date)",
-            step: "currency_conversion", value: conversion.rate, unit: "\(conversion.to.code)/\(conversion.from.code)",
+            step: .currencyConversion, value: conversion.rate, unit: "\(conversion.to.code)/\(conversion.from.code)",
             origin: .written(conversion.location), rationale: "rate of \(conversion.date)", source: conversion.source)
     }
 
     /// A formula's node: its references become nodes first, then the formula over them.
     mutating func formulaNode(
-        _ id: String, _ symbol: String, _ label: String, step: String, _ expression: Expression, text: String,
+        _ id: String, _ symbol: String, _ label: String, step: Step, _ expression: Expression, text: String,
         declaredUnit: Unit?
     ) -> Int {
         let references = expression.references
@@ -451,17 +449,17 @@ struct PlanBuilder {
             switch value.definition {
             case .given(let number):
                 given(
-                    id, symbol, label, step: "value", value: number, unit: unit, origin: origin,
+                    id, symbol, label, step: .value, value: number, unit: unit, origin: origin,
                     rationale: value.rationale, source: value.model == nil ? value.source : nil)
             case .records(_, let reading?):
                 given(
-                    id, symbol, label, step: "value", value: reading.value, unit: unit,
+                    id, symbol, label, step: .value, value: reading.value, unit: unit,
                     origin: .records(reading.origin), rationale: value.rationale, source: value.source)
             case .records(_, reading: nil):
                 preconditionFailure("validation refuses records that have not been read")
             case .formula(let expression, let text):
                 return formulaNode(
-                    id, symbol, label, step: "formula", expression, text: text,
+                    id, symbol, label, step: .formula, expression, text: text,
                     declaredUnit: value.unit ?? Unit(parsing: unitOf(expression)))
             }
             if let year = value.priceYear, let parsed = value.unit, !parsed.currencies.isEmpty {
@@ -475,70 +473,71 @@ struct PlanBuilder {
 
     /// Deadweight, displacement, attribution and optimism bias for one year `k` of an outcome
     /// (SROI-METHOD steps 3 and 4); returns the impact node.
-    mutating func recordImpact(_ outcome: Outcome, base: String, gross: Int, outcomeYear k: Int, optimism: Int?)
-        -> Int
+    mutating func recordImpact(
+        _ outcome: Outcome, analysisYear: Int?, gross: Int, outcomeYear k: Int, optimism: Int?
+    ) -> Int
     {
         var current = gross
         for kind in DeductionKind.allCases {
             let share = recordShare(outcome, kind: kind, outcomeYear: k)
             let byYear = k > 0 || outcome.deduction(kind)?.value.isByYear == true
             current = computed(
-                "\(base).after_\(kind.rawValue)", "I_\(kind.symbol)",
+                FigureID.outcome(outcome.id, .after(kind, analysisYear: analysisYear)), "I_\(kind.symbol)",
                 "\(outcome.id) after \(kind.rawValue)\(byYear ? " (year \(k + 1) of the outcome)" : "")",
-                step: kind.rawValue, .complement, [current, share], unit: money)
+                step: kind.step, .complement, [current, share], unit: money)
         }
         if let optimism {
             current = computed(
-                "\(base).after_optimism_bias", "I_OB", "\(outcome.id) after optimism-bias correction",
-                step: "optimism_bias", .complement, [current, optimism], unit: money)
+                FigureID.outcome(outcome.id, .afterOptimismBias(analysisYear: analysisYear)), "I_OB", "\(outcome.id) after optimism-bias correction",
+                step: .optimismBias, .complement, [current, optimism], unit: money)
         }
         return current
     }
 
     mutating func recordShare(_ outcome: Outcome, kind: DeductionKind, outcomeYear k: Int) -> Int {
-        let base = "\(FigureID.outcome(outcome.id)).\(kind.rawValue)"
+        let base = FigureID.outcome(outcome.id, .share(kind, outcomeYear: nil))
         guard let assumption = outcome.deduction(kind) else {
             if let known = positions[base] { return known }
             return given(
-                base, kind.symbol, "\(kind.title) for \(outcome.id): none declared", step: kind.rawValue,
+                base, kind.symbol, "\(kind.title) for \(outcome.id): none declared", step: kind.step,
                 value: 0, unit: "share", origin: .methodDefault("no \(kind.rawValue) declared: 0"))
         }
         switch assumption.value {
         case .constant(let share):
             if let known = positions[base] { return known }
             return given(
-                base, kind.symbol, "\(kind.title) for \(outcome.id)", step: kind.rawValue, value: share,
+                base, kind.symbol, "\(kind.title) for \(outcome.id)", step: kind.step, value: share,
                 unit: "share", origin: .written(assumption.location), rationale: assumption.rationale,
                 source: assumption.source,
                 parameter: assumption.uncertainty == nil ? nil : .deduction(outcome: outcome.declaredID, kind))
         case .byYear(let shares):
             return given(
-                "\(base).outcome_year\(k + 1)", "\(kind.symbol)_\(k + 1)",
-                "\(kind.title) for \(outcome.id) in year \(k + 1) of the outcome", step: kind.rawValue,
+                FigureID.outcome(outcome.id, .share(kind, outcomeYear: k + 1)), "\(kind.symbol)_\(k + 1)",
+                "\(kind.title) for \(outcome.id) in year \(k + 1) of the outcome", step: kind.step,
                 value: shares[k], unit: "share", origin: .written(assumption.location),
                 rationale: assumption.rationale, source: assumption.source)
         }
     }
 
-    mutating func recordOptimismBias(_ outcome: Outcome, base: String) -> Int? {
+    mutating func recordOptimismBias(_ outcome: Outcome) -> Int? {
         guard let table = scenario.optimismBias, let grade = outcome.confidence,
             let reduction = table.reductions[grade.value]
         else { return nil }
         return given(
-            "\(base).optimism_bias", "OB", "Optimism-bias reduction for confidence grade \(grade.value)",
-            step: "optimism_bias", value: reduction.value, unit: "share",
+            FigureID.outcome(outcome.id, .optimismBias), "OB", "Optimism-bias reduction for confidence grade \(grade.value)",
+            step: .optimismBias, value: reduction.value, unit: "share",
             origin: Self.origin(model: table.model, at: reduction.location), rationale: reduction.rationale,
             source: reduction.source)
     }
 
-    mutating func recordDropOff(_ outcome: Outcome, base: String) -> Int {
+    mutating func recordDropOff(_ outcome: Outcome) -> Int {
         guard let dropOff = outcome.dropOff else {
             return given(
-                "\(base).drop_off", "DO", "Drop-off for \(outcome.id): none declared", step: "drop_off", value: 0,
+                FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id): none declared", step: .dropOff, value: 0,
                 unit: "share per year", origin: .methodDefault("no drop-off declared: 0"))
         }
         return given(
-            "\(base).drop_off", "DO", "Drop-off for \(outcome.id)", step: "drop_off", value: dropOff.value,
+            FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id)", step: .dropOff, value: dropOff.value,
             unit: "share per year", origin: .written(dropOff.location), rationale: dropOff.rationale,
             source: dropOff.source,
             parameter: dropOff.uncertainty == nil ? nil : .dropOff(outcome: outcome.declaredID))

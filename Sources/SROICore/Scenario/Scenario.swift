@@ -261,7 +261,7 @@ public struct Outcome: Sendable {
 
     /// The id as declared in the scenario: a cohort `jobs@year3` of a quantity read by year
     /// shares the assumptions of `jobs`.
-    public var declaredID: String { id.split(separator: "@").first.map(String.init) ?? id }
+    public var declaredID: String { OutcomeID(parsing: id).declared }
 
     public func deduction(_ kind: DeductionKind) -> Assumption<Deduction>? {
         switch kind {

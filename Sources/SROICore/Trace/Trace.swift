@@ -116,8 +116,8 @@ public struct TraceNode: Sendable {
     public var symbol: String
     /// What the figure is, for people.
     public var label: String
-    /// The SROI name of the step: `deadweight`, `drop_off`, `discounting`, `present_value`.
-    public var step: String
+    /// The SROI step that produced it: deadweight, drop-off, discounting, present value.
+    public var step: Step
     public var arithmetic: Arithmetic
     public var value: FigureValue
     public var unit: String

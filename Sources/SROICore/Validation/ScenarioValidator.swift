@@ -221,7 +221,7 @@ public struct ScenarioValidator: Sendable {
                     allowed: "run with --data DB, the record store it is read from")
             }
         }
-        let outcomeIDs = Set(scenario.outcomes.map { $0.id.split(separator: "@").first.map(String.init) ?? $0.id })
+        let outcomeIDs = Set(scenario.outcomes.map(\.declaredID))
         for rule in scenario.integrityRules {
             let named: [String]
             switch rule.kind {

@@ -110,7 +110,7 @@ public struct RecordResolver {
             result.quantity.definition = .records(
                 recorded, reading: RecordsReading(value: reading.value, origin: reading.origin))
             if let year = reading.analysisYear {
-                result.id = "\(outcome.id)@year\(year)"
+                result.id = OutcomeID(outcome.id, cohortYear: year).description
                 result.startYear = Located(year, at: recorded.byYear?.location)
             }
             return result

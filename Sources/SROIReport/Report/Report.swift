@@ -125,8 +125,8 @@ public struct ReportInput: Sendable {
                 guard let deduction = outcome.deduction(kind) else { return "0" }
                 return deduction.value.shares.map { Display.fixed($0 * 100, decimals: 1) }.joined(separator: " / ")
             }
-            let quantityNode = trace["\(FigureID.outcome(outcome.id)).quantity"]
-            let proxyNode = trace["\(FigureID.outcome(outcome.id)).proxy"]
+            let quantityNode = trace[FigureID.outcome(outcome.id, .quantity)]
+            let proxyNode = trace[FigureID.outcome(outcome.id, .proxy)]
             let proxy = outcome.proxy
             let proxyName = proxy.price?.model.map { "\($0.reference)" } ?? (proxy.amount.rationale ?? "")
             var proxyValue = quantityOrProxy(proxyNode)
@@ -190,8 +190,8 @@ public struct ReportInput: Sendable {
         for outcome in scenario.outcomes where seen.insert(outcome.declaredID).inserted {
             let id = outcome.declaredID
             let trace = evaluation.trace
-            let quantityNode = trace["\(FigureID.outcome(outcome.id)).quantity"]
-            let proxyNode = trace["\(FigureID.outcome(outcome.id)).proxy"]
+            let quantityNode = trace[FigureID.outcome(outcome.id, .quantity)]
+            let proxyNode = trace[FigureID.outcome(outcome.id, .proxy)]
             rows.append(
                 AssumptionRow(
                     outcome: id, name: "quantity",

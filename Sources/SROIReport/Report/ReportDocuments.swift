@@ -226,7 +226,7 @@ public enum ReportDocuments {
                 "<details id=\"\(anchor)\"\(depth == 0 ? " open" : "")><summary><span class=\"label\">\(HTML.escape(node.label))</span> = <span class=\"value\">\(HTML.escape(value))</span> <code class=\"id\">\(HTML.escape(id))</code></summary><div class=\"node\">"
             if node.arithmetic != .given {
                 html +=
-                    "<p class=\"formula\"><span class=\"step\">\(HTML.escape(node.step))</span>: \(HTML.escape(trace.symbolicFormula(of: node)))<br>= \(HTML.escape(trace.substitutedFormula(of: node)))</p>"
+                    "<p class=\"formula\"><span class=\"step\">\(HTML.escape(node.step.title))</span>: \(HTML.escape(trace.symbolicFormula(of: node)))<br>= \(HTML.escape(trace.substitutedFormula(of: node)))</p>"
             }
             if let convention = node.convention { html += "<p>convention: \(HTML.escape(convention))</p>" }
             if let origin = node.origin { html += "<p class=\"origin\">from: \(originHTML(origin))</p>" }
