@@ -131,7 +131,7 @@ public struct ReportInput: Sendable {
             let proxyName = proxy.price?.model.map { "\($0.reference)" } ?? (proxy.amount.rationale ?? "")
             var proxyValue = quantityOrProxy(proxyNode)
             if let price = proxy.price {
-                proxyValue += (price.per.map { " per \($0)" } ?? "") + (price.priceYear.map { " (\($0) prices)" } ?? "")
+                proxyValue += price.priceYear.map { " (\($0) prices)" } ?? ""
             }
             return ImpactRow(
                 stakeholder: stakeholderName(outcome.stakeholder.value), change: outcome.summary ?? "",
@@ -143,7 +143,9 @@ public struct ReportInput: Sendable {
                 proxy: proxyName, proxyValue: proxyValue, proxySource: derivation(proxy.amount, node: proxyNode),
                 deadweight: percent(.deadweight), displacement: percent(.displacement),
                 attribution: percent(.attribution),
-                dropOff: Display.fixed((outcome.dropOff?.value ?? 0) * 100, decimals: 1),
+                dropOff: trace[FigureID.outcome(outcome.id, .dropOff)]?.value.number.map {
+                    Display.fixed($0 * 100, decimals: 1)
+                } ?? "undefined",
                 impact: show(result.impactYear1), presentValue: show(result.presentValue))
         }
     }
