@@ -14,6 +14,8 @@ public struct DrawGenerator: Sendable {
     private var s1: UInt64
     private var s2: UInt64
     private var s3: UInt64
+    /// The ziggurat's layers, looked up once per generator rather than once per normal.
+    private let ziggurat = Ziggurat.table
 
     public init(seed: UInt64, draw: UInt64) {
         var state = seed &+ draw &* 0x9E37_79B9_7F4A_7C15
@@ -54,7 +56,7 @@ public struct DrawGenerator: Sendable {
 
     /// Standard normal, by the ziggurat method: one output of the generator in about 99% of calls.
     public mutating func standardNormal() -> Double {
-        let table = Ziggurat.table
+        let table = ziggurat
         while true {
             let bits = next()
             let layer = Int(bits & 127)

@@ -44,6 +44,32 @@ struct DrawSpec: Sendable {
         self.count = count
     }
 
+    /// One value of the assumption for each of `width` draws side by side, each from its own
+    /// generator; the same values as ``sample(_:)`` gives each draw alone.
+    @inline(__always)
+    func sample(_ generators: UnsafeMutableBufferPointer<DrawGenerator>, width: Int, into out: UnsafeMutablePointer<Double>) {
+        switch distribution {
+        case .uniform:
+            for lane in 0..<width { out[lane] = low + (high - low) * generators[lane].uniform() }
+        case .triangular:
+            for lane in 0..<width { out[lane] = generators[lane].triangular(triangular) }
+        case .pert:
+            for lane in 0..<width {
+                let x = generators[lane].gamma(d: alphaD, c: alphaC)
+                let y = generators[lane].gamma(d: betaD, c: betaC)
+                out[lane] = low + (high - low) * (x / (x + y))
+            }
+        case .normal(let deviation):
+            for lane in 0..<width {
+                out[lane] = generators[lane].truncatedNormal(
+                    mean: centre, deviation: deviation, lower: lower, upper: upper)
+            }
+        }
+        if isDuration {
+            for lane in 0..<width { out[lane] = (out[lane] + 0.5).rounded(.down) }
+        }
+    }
+
     /// One value of the assumption from the draw's generator.
     @inline(__always)
     func sample(_ generator: inout DrawGenerator) -> Double {
@@ -167,9 +193,11 @@ public struct Simulation: Sendable {
                     let targets = UnsafeMutableBufferPointer<Int>.allocate(capacity: drawSlots.count)
                     for (index, slot) in drawSlots.enumerated() { targets[index] = slot * lanes }
                     let formulas = plan.program.formulas.map { $0 }
+                    let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: lanes)
                     let generators = UnsafeMutableBufferPointer<DrawGenerator>.allocate(capacity: lanes)
                     _ = generators.initialize(repeating: DrawGenerator(seed: seed, draw: 0))
                     defer {
+                        scratch.deallocate()
                         generators.deallocate()
                         values.deallocate()
                         program.deallocate()
@@ -191,11 +219,10 @@ public struct Simulation: Sendable {
                                 generators[lane] = DrawGenerator(seed: seed, draw: UInt64(batch + lane))
                             }
                             for spec in drawn {
-                                for lane in 0..<width {
-                                    let value = spec.sample(&generators[lane])
-                                    for position in spec.first..<(spec.first + spec.count) {
-                                        values[targets[position] + lane] = value
-                                    }
+                                spec.sample(generators, width: width, into: scratch.baseAddress!)
+                                for position in spec.first..<(spec.first + spec.count) {
+                                    (values.baseAddress! + targets[position]).update(
+                                        from: scratch.baseAddress!, count: width)
                                 }
                             }
                             Program.run(
@@ -235,9 +262,15 @@ public struct Simulation: Sendable {
         }
         let target = scenario.sensitivity.targetRatio
         let above = ratios.reduce(0) { $0 + ($1 > target ? 1 : 0) }
+        // The two summaries are independent: each sorts its own copy, one per core.
+        let summaries = SummaryPair()
+        let (ratioDraws, npvDraws) = (ratios, npvs)
+        DispatchQueue.concurrentPerform(iterations: 2) { which in
+            if which == 0 { summaries.ratio = summarise(ratioDraws) } else { summaries.npv = summarise(npvDraws) }
+        }
         return Simulation(
-            seed: seed, draws: draws, parameters: parameters, ratio: summarise(ratios),
-            npv: summarise(npvs), probabilityAboveTarget: Double(above) / Double(draws), targetRatio: target,
+            seed: seed, draws: draws, parameters: parameters, ratio: summaries.ratio!,
+            npv: summaries.npv!, probabilityAboveTarget: Double(above) / Double(draws), targetRatio: target,
             histogram: histogram(ratios, bins: bins))
     }
 
@@ -282,6 +315,12 @@ private struct UnsafeMutableSendableBuffer: @unchecked Sendable {
     init(_ buffer: UnsafeMutableBufferPointer<Double>) {
         self.buffer = buffer
     }
+}
+
+/// The two summaries of a simulation, each written by one thread.
+private final class SummaryPair: @unchecked Sendable {
+    var ratio: Simulation.Summary?
+    var npv: Simulation.Summary?
 }
 
 /// Draws completed so far, across threads.
