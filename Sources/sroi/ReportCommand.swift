@@ -28,7 +28,9 @@ struct Report: ParsableCommand {
         guard output.out != nil else {
             throw ValidationError("name the directory to write the report to with --out DIR")
         }
-        if let draws, draws < 2 { throw ValidationError("--draws must be at least 2") }
+        if let draws, draws < 2 || draws > Simulation.maximumDraws {
+            throw ValidationError("--draws must be from 2 to \(Simulation.maximumDraws)")
+        }
     }
 
     func run() throws {

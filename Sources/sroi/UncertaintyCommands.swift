@@ -57,7 +57,9 @@ struct Simulate: ParsableCommand {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard draws >= 2 else { throw ValidationError("--draws must be at least 2") }
+        guard draws >= 2, draws <= SROICore.Simulation.maximumDraws else {
+            throw ValidationError("--draws must be from 2 to \(SROICore.Simulation.maximumDraws)")
+        }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 

@@ -187,7 +187,12 @@ let malformedScenarios: [MalformedScenario] = [
     MalformedScenario(
         name: "analysis period of zero years",
         marked: Support.scenario(years: 0).replacingOccurrences(of: "{years: 0}", with: "{years: ‸0}"),
-        field: "analysis_period.years", message: "at least one year"),
+        field: "analysis_period.years", message: "outside the years an analysis may span"),
+    MalformedScenario(
+        name: "analysis period of a billion years",
+        marked: Support.scenario(years: 999_999_999).replacingOccurrences(
+            of: "{years: 999999999}", with: "{years: ‸999999999}"),
+        field: "analysis_period.years", message: "outside the years an analysis may span"),
     MalformedScenario(
         name: "currency that is not a code",
         marked: Support.scenario().replacingOccurrences(of: "report_currency: GBP", with: "report_currency: ‸pounds"),

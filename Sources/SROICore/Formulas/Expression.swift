@@ -184,10 +184,23 @@ public struct FormulaSyntaxError: Error, Sendable, Equatable {
 
 /// Reads formulas. Identifiers are letters, digits and `_`; `-` is always subtraction.
 public struct FormulaParser {
+    /// The longest formula, in characters.
+    public static let maximumLength = 4000
+    /// The most numbers, references and operations one formula may hold.
+    public static let maximumParts = 500
+    /// The deepest nesting of parentheses, functions and signs.
+    public static let maximumNesting = 50
+
     private let characters: [Character]
     private var position = 0
+    private var parts = 0
+    private var nesting = 0
 
     public static func parse(_ text: String) throws(FormulaSyntaxError) -> Expression {
+        guard text.count <= maximumLength else {
+            throw FormulaSyntaxError(
+                offset: maximumLength, message: "the formula is longer than \(maximumLength) characters")
+        }
         var parser = FormulaParser(characters: Array(text))
         let expression = try parser.expression()
         parser.skipSpace()
@@ -221,10 +234,31 @@ public struct FormulaParser {
         position += 1
     }
 
+    /// Counts one more part, refusing a formula with too many.
+    private mutating func count(at offset: Int) throws(FormulaSyntaxError) {
+        parts += 1
+        if parts > Self.maximumParts {
+            throw FormulaSyntaxError(
+                offset: offset, message: "the formula has more than \(Self.maximumParts) parts; split it into named values")
+        }
+    }
+
+    /// Enters one level of nesting, refusing a formula nested too deeply.
+    private mutating func enter(at offset: Int) throws(FormulaSyntaxError) {
+        nesting += 1
+        if nesting > Self.maximumNesting {
+            throw FormulaSyntaxError(
+                offset: offset, message: "the formula is nested more than \(Self.maximumNesting) levels deep")
+        }
+    }
+
     private mutating func expression() throws(FormulaSyntaxError) -> Expression {
+        try enter(at: position)
+        defer { nesting -= 1 }
         var left = try term()
         while let next = peek(), next == "+" || next == "-" || next == "−" {
             let at = position
+            try count(at: at)
             position += 1
             let right = try term()
             left = .binary(next == "+" ? .add : .subtract, left, right, at: at)
@@ -236,6 +270,7 @@ public struct FormulaParser {
         var left = try unary()
         while let next = peek(), next == "*" || next == "/" || next == "×" {
             let at = position
+            try count(at: at)
             position += 1
             let right = try unary()
             left = .binary(next == "/" ? .divide : .multiply, left, right, at: at)
@@ -246,6 +281,9 @@ public struct FormulaParser {
     private mutating func unary() throws(FormulaSyntaxError) -> Expression {
         if let next = peek(), next == "-" || next == "−" {
             let at = position
+            try count(at: at)
+            try enter(at: at)
+            defer { nesting -= 1 }
             position += 1
             return .negate(try unary(), at: at)
         }
@@ -257,6 +295,7 @@ public struct FormulaParser {
             throw FormulaSyntaxError(offset: position, message: "the formula ends too soon")
         }
         let at = position
+        try count(at: at)
         if next == "(" {
             position += 1
             let inner = try expression()

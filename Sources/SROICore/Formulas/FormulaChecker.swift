@@ -2,6 +2,9 @@
 /// no value depends on itself, and units agree. Adding pounds to hours, or pounds to euros
 /// without a declared rate, is refused with both units named.
 struct FormulaChecker {
+    /// The longest chain of formulas that refer to one another.
+    static let maximumChain = 100
+
     let scenario: Scenario
     var report: ScenarioValidator.Report
     private var units: [String: Unit] = [:]
@@ -96,6 +99,14 @@ struct FormulaChecker {
                     "refers to itself through a cycle: \(members.joined(separator: " → "))",
                     allowed: "formulas whose references end in given values")
                 failed.formUnion(members)
+                return nil
+            }
+            if visiting.count >= Self.maximumChain {
+                report.error(
+                    value.formulaLocation ?? value.location, field,
+                    "is reached through a chain of more than \(Self.maximumChain) formulas",
+                    allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
+                failed.formUnion(visiting)
                 return nil
             }
             visiting.append(value.name)

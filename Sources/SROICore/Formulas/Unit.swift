@@ -15,6 +15,9 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
 
     public static let number = Unit()
 
+    /// The largest power a unit may be written with: `hour^12`.
+    public static let maximumPower = 12
+
     public static func base(_ name: String) -> Unit { Unit([name: 1]) }
 
     public static func currency(_ currency: Currency) -> Unit { .base(currency.code) }
@@ -55,7 +58,8 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
         return denominator.count > 1 ? "\(top)/(\(bottom))" : "\(top)/\(bottom)"
     }
 
-    /// Parses `GBP/hour`, `GBP/(person*year)`, `hour^2`, `1`. Returns `nil` for anything else.
+    /// Parses `GBP/hour`, `GBP/(person*year)`, `hour^2`, `1`. Returns `nil` for anything else,
+    /// and for a power beyond ±``maximumPower``.
     public init?(parsing text: String) {
         var powers: [String: Int] = [:]
         let trimmed = text.replacingSpaces()
@@ -73,7 +77,9 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
                 else { return false }
                 var power = 1
                 if pieces.count == 2 {
-                    guard let parsed = Int(pieces[1]), parsed != 0 else { return false }
+                    guard let parsed = Int(pieces[1]), parsed != 0, abs(parsed) <= Self.maximumPower else {
+                        return false
+                    }
                     power = parsed
                 } else if pieces.count > 2 {
                     return false

@@ -4,6 +4,9 @@
 /// A `Scenario` is built by a loader (from a scenario file, a conformance case, or code) and
 /// checked by ``ScenarioValidator`` before ``Evaluator`` computes anything from it.
 public struct Scenario: Sendable {
+    /// The longest analysis period, in years: the Green Book's schedules run to 200 or so.
+    public static let maximumAnalysisYears = 200
+
     public var title: String
     public var organisation: String?
     public var summary: String?

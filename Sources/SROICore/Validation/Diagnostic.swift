@@ -25,12 +25,14 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         _ severity: Severity = .error, at location: SourceLocation?, field: String, message: String,
         found: String? = nil, allowed: String? = nil
     ) {
+        // Text that came from a user's file is shown, never replayed: at most 200 characters of
+        // what was found, and no control characters (terminal escapes) anywhere.
         self.severity = severity
         self.location = location
-        self.field = field
-        self.message = message
-        self.found = found
-        self.allowed = allowed
+        self.field = UserText.clip(field)
+        self.message = UserText.clip(message, limit: 2000, keepingLines: true)
+        self.found = found.map { UserText.clip($0) }
+        self.allowed = allowed.map { UserText.clip($0, limit: 2000) }
     }
 
     public var description: String {

@@ -67,10 +67,10 @@ public struct ScenarioValidator: Sendable {
     private static let share = "a share from 0 to 1"
 
     private func checkFrame(_ scenario: Scenario, into report: inout Report) {
-        if scenario.analysisYears.value < 1 {
+        if scenario.analysisYears.value < 1 || scenario.analysisYears.value > Scenario.maximumAnalysisYears {
             report.error(
-                scenario.analysisYears.location, "analysis_period.years", "must be at least one year",
-                found: String(scenario.analysisYears.value), allowed: "a whole number ≥ 1")
+                scenario.analysisYears.location, "analysis_period.years", "is outside the years an analysis may span",
+                found: String(scenario.analysisYears.value), allowed: "a whole number from 1 to \(Scenario.maximumAnalysisYears)")
         }
         let schedule = scenario.conventions.discounting
         if schedule.bands.isEmpty {
@@ -333,10 +333,11 @@ public struct ScenarioValidator: Sendable {
                 outcome.startYear.location, "\(path).start_year", "years are counted from 1",
                 found: String(start), allowed: "a whole number ≥ 1")
         }
-        if duration >= 1, start >= 1, start + duration - 1 > analysisYears {
+        // Compared without adding, so that no pair of large numbers can overflow.
+        if duration >= 1, start >= 1, start > analysisYears || duration > analysisYears - start + 1 {
             report.error(
                 outcome.duration.location, "\(path).duration",
-                "the outcome runs to year \(start + duration - 1), beyond the analysis period of \(analysisYears) years",
+                "the outcome runs beyond the analysis period of \(analysisYears) years",
                 found: String(duration),
                 allowed: "at most \(max(analysisYears - start + 1, 0)) from start year \(start)")
         }

@@ -305,6 +305,13 @@ public struct CSVImporter {
                 (line, column, message) = (
                     l, c, "a quote inside an unquoted field (quote the whole field and double the quote)"
                 )
+            case .recordTooLong(let l):
+                (line, column, message) = (
+                    l, 1,
+                    "the record is longer than \(CSVStream.maximumRecordBytes) bytes (a quote never closed, or not a CSV file)"
+                )
+            case .tooManyFields(let l):
+                (line, column, message) = (l, 1, "the record has more than \(CSVStream.maximumFields) fields")
             case .unreadable(let reason): (line, column, message) = (1, 1, "cannot be read: \(reason)")
             }
             problems.add(
@@ -324,15 +331,16 @@ public struct CSVImporter {
             sqlite3_bind_null(handle, slot)
             return nil
         }
+        if let problem = stream.withBytes(field, FieldParsing.textProblem) { return problem }
         if field.hasEscapes {
-            // Doubled quotes: bind the undone text.
+            // Doubled quotes: bind the undone text, with its length (text may not end at a NUL).
             let text = stream.text(field)
             switch column.type {
             case .text:
-                sqlite3_bind_text(handle, slot, text, -1, Self.transient)
+                sqlite3_bind_text(handle, slot, text, Int32(text.utf8.count), Self.transient)
                 return nil
             case .enumeration(let values) where values.contains(text):
-                sqlite3_bind_text(handle, slot, text, -1, Self.transient)
+                sqlite3_bind_text(handle, slot, text, Int32(text.utf8.count), Self.transient)
                 return nil
             default: return "is not \(column.type.description)"
             }
@@ -421,10 +429,10 @@ public struct CSVImporter {
             arguments: [definition.name, definition.document, Self.timestamp()])
     }
 
-    /// SHA-256 of a file's bytes, read in chunks.
+    /// SHA-256 of a regular file's bytes, read in chunks.
     static func sha256(ofFile path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
+        guard let opened = try? InputFiles.openRegular(path) else { return nil }
+        let handle = FileHandle(fileDescriptor: opened.descriptor, closeOnDealloc: true)
         var hasher = SHA256()
         while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

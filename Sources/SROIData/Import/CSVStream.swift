@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SROILoad
 
 /// Reads RFC 4180 CSV from a file in fixed-size chunks: quoted fields with embedded commas,
 /// newlines and doubled quotes; LF or CRLF line ends. Memory stays bounded whatever the file's
@@ -22,8 +23,15 @@ final class CSVStream {
         case unterminatedQuote(line: Int, column: Int)
         case textAfterClosingQuote(line: Int, column: Int)
         case quoteInUnquotedField(line: Int, column: Int)
+        case recordTooLong(line: Int)
+        case tooManyFields(line: Int)
         case unreadable(String)
     }
+
+    /// The longest record, in bytes: a longer one is refused rather than read on and on.
+    static let maximumRecordBytes = 1 << 20
+    /// The most fields a record may have.
+    static let maximumFields = 1000
 
     private let file: UnsafeMutablePointer<FILE>
     private let chunkSize: Int
@@ -43,14 +51,20 @@ final class CSVStream {
     private(set) var recordLine = 1
 
     init(path: String, chunkSize: Int = 1 << 20) throws(Problem) {
-        guard let file = fopen(path, "rb") else {
+        let opened: (descriptor: Int32, size: Int)
+        do {
+            opened = try InputFiles.openRegular(path)
+        } catch {
+            throw .unreadable(error.reason)
+        }
+        guard let file = fdopen(opened.descriptor, "rb") else {
+            close(opened.descriptor)
             throw .unreadable(String(cString: strerror(errno)))
         }
         self.file = file
         self.chunkSize = chunkSize
         self.buffer = [UInt8](repeating: 0, count: chunkSize * 2)
-        var info = stat()
-        totalBytes = stat(path, &info) == 0 ? Int(info.st_size) : 0
+        totalBytes = opened.size
     }
 
     deinit { fclose(file) }
@@ -99,6 +113,7 @@ final class CSVStream {
                 start = next
                 return true
             case .needMore:
+                if end - start > Self.maximumRecordBytes { throw .recordTooLong(line: line) }
                 if atEndOfFile {
                     // The last record has no line end: scan it as if it had one.
                     if case .record(let next, let lines) = scan(final: true) {
@@ -136,6 +151,7 @@ final class CSVStream {
             var lineStart = start
             let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
             while true {
+                if fields.count >= Self.maximumFields { return .problem(.tooManyFields(line: line)) }
                 let fieldLine = line + lines
                 let fieldColumn = i - lineStart + 1
                 if i < end, bytes[i] == quote {

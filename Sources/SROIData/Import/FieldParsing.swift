@@ -85,4 +85,37 @@ enum FieldParsing {
         for index in 0..<other.count where bytes[index] != other[index] { return false }
         return true
     }
+
+    /// What is wrong with a field's bytes as text: a NUL byte, or bytes that are not UTF-8.
+    static func textProblem(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var plain = true
+        for (index, byte) in bytes.enumerated() {
+            if byte == 0 { return "holds a NUL byte at byte \(index + 1) of the field" }
+            if byte >= 0x80 { plain = false }
+        }
+        if plain { return nil }
+        if String(validating: bytes, as: UTF8.self) == nil {
+            let first = firstInvalidUTF8(bytes)
+            return "is not valid UTF-8 (byte \(first.offset + 1) of the field is 0x\(String(first.byte, radix: 16, uppercase: true))); "
+                + "save the file as CSV UTF-8"
+        }
+        return nil
+    }
+
+    /// The first byte at which UTF-8 decoding fails.
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> (offset: Int, byte: UInt8) {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+            case .emptyInput:
+                return (max(offset, 0), bytes.last ?? 0)
+            case .error:
+                return (offset, offset < bytes.count ? bytes[offset] : 0)
+            }
+        }
+    }
 }

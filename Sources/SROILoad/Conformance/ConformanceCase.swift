@@ -43,16 +43,16 @@ public struct ConformanceCaseReader: Sendable {
 
     /// Reads one case file. A file whose case part cannot be read at all throws.
     public func read(path: String) throws(ValidationFailure) -> ConformanceCase {
-        let data: Data
+        let data: String
         do {
-            data = try InputFiles.read(path)
+            data = try InputFiles.text(InputFiles.read(path), path: path)
         } catch {
             throw ValidationFailure([
                 Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
             ])
         }
         let reader = DocumentReader(file: path)
-        guard let root = reader.parse(String(decoding: data, as: UTF8.self)),
+        guard let root = reader.parse(data),
             let top = reader.dictionary(root, "")
         else { throw ValidationFailure(reader.diagnostics) }
         let entries = Dictionary(top.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
@@ -200,7 +200,7 @@ public struct ConformanceCaseReader: Sendable {
         for outcome in outcomes where !stakeholders.contains(where: { $0.id == outcome.stakeholder.value }) {
             stakeholders.append(Stakeholder(id: outcome.stakeholder.value, location: outcome.stakeholder.location))
         }
-        let years = outcomes.map { $0.startYear.value + $0.duration.value - 1 }.max() ?? 1
+        let years = outcomes.map { min($0.startYear.value, 10_000) + min($0.duration.value, 10_000) - 1 }.max() ?? 1
         guard let schedule else { return nil }
         return Scenario(
             title: id, analysisYears: Located(max(years, 1), at: location), reportCurrency: Located(Self.noCurrency),

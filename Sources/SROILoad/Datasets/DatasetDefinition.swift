@@ -133,15 +133,15 @@ public struct DatasetDefinitionReader: Sendable {
     public init() {}
 
     public func read(path: String) throws(ValidationFailure) -> DatasetDefinition {
-        let data: Data
+        let data: String
         do {
-            data = try InputFiles.read(path)
+            data = try InputFiles.text(InputFiles.read(path), path: path)
         } catch {
             throw ValidationFailure([
                 Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
             ])
         }
-        return try read(text: String(decoding: data, as: UTF8.self), file: path)
+        return try read(text: data, file: path)
     }
 
     public func read(text: String, file: String) throws(ValidationFailure) -> DatasetDefinition {

@@ -7,7 +7,20 @@ public enum InputFiles {
     public struct ReadError: Error, Equatable, CustomStringConvertible {
         public var path: String
         public var reason: String
-        public var description: String { "\(path): \(reason)" }
+        /// Where in the file, when the problem is in its text.
+        public var line: Int?
+        public var column: Int?
+
+        public init(path: String, reason: String, line: Int? = nil, column: Int? = nil) {
+            self.path = path
+            self.reason = reason
+            self.line = line
+            self.column = column
+        }
+
+        public var description: String {
+            "\(path)\(line.map { ":\($0)" } ?? "")\(column.map { ":\($0)" } ?? ""): \(reason)"
+        }
     }
 
     /// The largest scenario, model, dataset definition or manifest read: 64 MiB.
@@ -15,22 +28,32 @@ public enum InputFiles {
     /// The largest record store copied into a bundle: 4 GiB.
     public static let recordStoreLimit = 4 << 30
 
-    /// The bytes of a regular file of at most `limit` bytes.
-    public static func read(_ path: String, limit: Int = documentLimit) throws(ReadError) -> Data {
+    /// Opens a regular file for reading and returns its descriptor and size; the caller closes
+    /// it. A FIFO, device, socket or folder is refused without waiting on it.
+    public static func openRegular(_ path: String) throws(ReadError) -> (descriptor: Int32, size: Int) {
         // O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused as not regular.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw ReadError(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
         }
-        defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
+            close(descriptor)
             throw ReadError(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
             throw ReadError(path: path, reason: "is not a regular file; only regular files are read as input")
         }
-        let size = Int(status.st_size)
+        // Reads from here on block as usual.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return (descriptor, Int(status.st_size))
+    }
+
+    /// The bytes of a regular file of at most `limit` bytes.
+    public static func read(_ path: String, limit: Int = documentLimit) throws(ReadError) -> Data {
+        let (descriptor, size) = try openRegular(path)
+        defer { close(descriptor) }
         guard size <= limit else {
             throw ReadError(path: path, reason: "is \(size) bytes, more than the \(limit) bytes read as input")
         }
@@ -88,6 +111,32 @@ public enum InputFiles {
             if file.hasPrefix(prefix) { return String(file.dropFirst(prefix.count)) }
         }
         return file
+    }
+
+    /// A document's bytes as text: UTF-8, with a byte-order mark (as Notepad and Excel write it)
+    /// dropped. Bytes that are not UTF-8 are refused with their line and column, never replaced.
+    public static func text(_ data: Data, path: String) throws(ReadError) -> String {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        var line = 1
+        var column = 1
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            offset += UTF8.width(scalar)
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        let byte = offset < bytes.count ? String(bytes[offset], radix: 16, uppercase: true) : "?"
+        throw ReadError(
+            path: path, reason: "byte 0x\(byte) is not UTF-8; save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+            line: line, column: column)
     }
 
     /// Whether a relative path stays below the folder it is read from: not absolute, no `..`.

@@ -31,7 +31,7 @@ extension DocumentReader {
         guard let unit = Unit(parsing: text) else {
             error(
                 location(node), path, "is not a unit", found: "'\(text)'",
-                allowed: "units joined by * and /, e.g. GBP/hour, hour, person, GBP/(person*year), 1")
+                allowed: "units joined by * and /, with powers up to ^12, e.g. GBP/hour, hour, person, GBP/(person*year), 1")
             return nil
         }
         return unit

@@ -50,9 +50,17 @@ public struct ScenarioLoader: Sendable {
                 Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
             ])
         }
-        return try load(
-            text: String(decoding: data, as: UTF8.self), file: path,
-            directory: (path as NSString).deletingLastPathComponent, files: files)
+        let text: String
+        do {
+            text = try InputFiles.text(data, path: path)
+        } catch {
+            throw ValidationFailure([
+                Diagnostic(
+                    at: SourceLocation(file: path, line: error.line ?? 1, column: error.column ?? 1), field: "(file)",
+                    message: error.reason)
+            ])
+        }
+        return try load(text: text, file: path, directory: (path as NSString).deletingLastPathComponent, files: files)
     }
 
     /// Loads scenario text as if read from `file`; model paths resolve against `directory`.
@@ -114,7 +122,14 @@ public struct ScenarioLoader: Sendable {
             return
         }
         let modelReader = DocumentReader(file: display)
-        if let root = modelReader.parse(String(decoding: data, as: UTF8.self)) {
+        let text: String
+        do {
+            text = try InputFiles.text(data, path: display)
+        } catch {
+            reader.error(use.location, "uses", "the model file \(error.description)", found: UserText.clip(display))
+            return
+        }
+        if let root = modelReader.parse(text) {
             ModelFileReader(reader: modelReader).read(root, into: &library)
         }
         diagnostics += modelReader.diagnostics
