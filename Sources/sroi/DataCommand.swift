@@ -62,6 +62,7 @@ struct DataCommand: ParsableCommand {
                 }
             } catch {
                 progress.clear()
+                store.removeIfCreatedNow()
                 Terminal.error(error.description)
                 throw ExitCode.failure
             }

@@ -10,6 +10,8 @@ public enum RecordStoreError: Error, CustomStringConvertible, Equatable {
     case notARecordStore(path: String)
     case definitionChanged(dataset: String, stored: String, given: String)
     case unknownDataset(String, known: [String])
+    case newerSchema(path: String)
+    case tampered(path: String, reason: String)
     case sqlite(String)
 
     public var description: String {
@@ -22,7 +24,11 @@ public enum RecordStoreError: Error, CustomStringConvertible, Equatable {
         case .unknownDataset(let name, let known):
             return "no dataset '\(name)' in the store"
                 + (known.isEmpty ? " (it is empty)" : "; it holds \(known.joined(separator: ", "))")
-        case .sqlite(let message): return "database error: \(message)"
+        case .newerSchema(let path):
+            return "\(path): was written by a newer version of sroi; it is neither read nor changed by this one"
+        case .tampered(let path, let reason):
+            return "\(path): is not as sroi wrote it (\(reason)); it is not read"
+        case .sqlite(let message): return "the record store cannot be read: \(message)"
         }
     }
 }
@@ -52,7 +58,7 @@ public struct StoredDataset: Sendable, Equatable {
 ///
 /// Migrations are registered by name and never edited once released. Evaluation opens the store
 /// read-only, so reading data for a scenario can never change it.
-public final class RecordStore: Sendable {
+public final class RecordStore: @unchecked Sendable {
     public let path: String
     let queue: DatabaseQueue
 
@@ -64,40 +70,109 @@ public final class RecordStore: Sendable {
         self.queue = queue
     }
 
-    /// Opens the store for writing, creating it and bringing its schema up to date.
+    /// Whether this call created the file: a store whose first import fails is removed again.
+    public private(set) var createdNow = false
+
+    /// Opens the store for writing, creating it and bringing its schema up to date. Another
+    /// application's SQLite file, or a store of a newer schema, is refused and left untouched.
     public static func openForWriting(path: String) throws(RecordStoreError) -> RecordStore {
+        var status = stat()
+        let existed = lstat(path, &status) == 0
+        if existed, status.st_mode & S_IFMT != S_IFREG {
+            throw .cannotOpen(path: path, reason: "it is not a regular file")
+        }
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in try checkOwnership(db, path: path) }
             try migrator.migrate(queue)
-            return RecordStore(path: path, queue: queue)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw .notARecordStore(path: path)
-        } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
-        }
-    }
-
-    /// Opens an existing store read-only.
-    public static func openForReading(path: String) throws(RecordStoreError) -> RecordStore {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw .cannotOpen(path: path, reason: "no such file")
-        }
-        do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let migrated = try queue.read { db in try migrator.hasCompletedMigrations(db) }
-            guard migrated else { throw RecordStoreError.notARecordStore(path: path) }
-            return RecordStore(path: path, queue: queue)
+            let store = RecordStore(path: path, queue: queue)
+            store.createdNow = !existed
+            return store
         } catch let error as RecordStoreError {
             throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw .notARecordStore(path: path)
         } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
+            throw .cannotOpen(path: path, reason: Self.describe(error))
         }
+    }
+
+    /// Refuses a file that holds tables but not sroi's, or sroi's of a newer schema.
+    private static func checkOwnership(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if !tables.isEmpty, !tables.contains("grdb_migrations") || !tables.contains("dataset") {
+            throw RecordStoreError.notARecordStore(path: path)
+        }
+        if !tables.isEmpty, try migrator.hasBeenSuperseded(db) { throw RecordStoreError.newerSchema(path: path) }
+    }
+
+    /// Opens an existing store read-only. A store left with an unfinished import is first rolled
+    /// back to its last complete state, which needs write access once.
+    public static func openForReading(path: String) throws(RecordStoreError) -> RecordStore {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw .cannotOpen(path: path, reason: "no such file") }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw .cannotOpen(path: path, reason: "it is not a regular file")
+        }
+        do {
+            return try openReadOnly(path)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
+            // A hot journal from an interrupted import: opening once for writing rolls it back.
+            do {
+                let queue = try DatabaseQueue(path: path)
+                try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+                try queue.close()
+                return try openReadOnly(path)
+            } catch {
+                throw .cannotOpen(
+                    path: path,
+                    reason: "an unfinished import must be rolled back, which needs write access: \(Self.describe(error))")
+            }
+        } catch let error as RecordStoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .notARecordStore(path: path)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.describe(error))
+        }
+    }
+
+    private static func openReadOnly(_ path: String) throws -> RecordStore {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.read { db in
+            try checkOwnership(db, path: path)
+            guard try migrator.hasCompletedMigrations(db) else { throw RecordStoreError.notARecordStore(path: path) }
+            // Each dataset's rows must sit in the table sroi made, not a view or anything else.
+            let names = try String.fetchAll(db, sql: "SELECT name FROM dataset")
+            for name in names {
+                let kind = try String.fetchOne(
+                    db, sql: "SELECT type FROM sqlite_master WHERE name = ?", arguments: [table(name)])
+                guard kind == "table" else {
+                    throw RecordStoreError.tampered(
+                        path: path, reason: "the rows of dataset \(name) are \(kind.map { "a \($0)" } ?? "missing"), not a table")
+                }
+            }
+        }
+        return RecordStore(path: path, queue: queue)
+    }
+
+    /// An SQLite error in words, without the SQL that met it.
+    static func describe(_ error: Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        }
+        return "\(error)"
+    }
+
+    /// Removes a store this process created, with its journal files, after a failed first import.
+    public func removeIfCreatedNow() {
+        guard createdNow else { return }
+        try? queue.close()
+        for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
     }
 
     static let migrator: DatabaseMigrator = {
@@ -191,7 +266,7 @@ public final class RecordStore: Sendable {
         } catch let error as ValidationFailure {
             throw .sqlite("the stored dataset definition cannot be read: \(error)")
         } catch {
-            throw .sqlite("\(error)")
+            throw .sqlite(Self.describe(error))
         }
     }
 }
