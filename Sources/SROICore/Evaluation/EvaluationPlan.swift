@@ -68,6 +68,54 @@ public struct EvaluationPlan: Sendable {
         return Evaluation(results: layout.results(from: trace), trace: trace, warnings: warnings)
     }
 
+    /// Figures the method cannot accept, found in an evaluated trace: a step that gives no finite
+    /// number from finite inputs (a figure too large for binary64, a formula that divides by 0),
+    /// and a quantity or proxy computed below 0 where the method needs one at least 0. A ratio
+    /// or payback that is undefined because there are no inputs is the method's answer, not an
+    /// error.
+    public func refusals(in trace: Trace) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for (position, node) in nodes.enumerated() where node.arithmetic != .given {
+            let value = trace.nodes[position].value
+            switch value {
+            case .undefined(let reason):
+                switch node.arithmetic {
+                case .quotient, .monthsToRecover: continue
+                default: break
+                }
+                guard node.inputs.allSatisfy({ trace.nodes[$0].value.number != nil }) else { continue }
+                found.append(
+                    Diagnostic(
+                        at: location(of: position), field: node.id, message: "gives no number: \(reason)",
+                        found: node.arithmetic.code, allowed: "finite figures (below 1.8e308 in magnitude)"))
+            case .number(let number) where number < 0 && node.step == .quantity:
+                found.append(
+                    Diagnostic(
+                        at: location(of: position), field: node.id, message: "a quantity computed below 0",
+                        found: NumberFormat.shortest(number), allowed: "a quantity ≥ 0"))
+            default: continue
+            }
+        }
+        return found
+    }
+
+    /// Where a computed figure's first written input was declared.
+    private func location(of position: Int) -> SourceLocation? {
+        var stack = [position]
+        var seen: Set<Int> = []
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            switch nodes[next].origin {
+            case .written(let location?): return location
+            case .model(let entry): if let location = entry.location { return location }
+            case .records(let origin): if let location = origin.location { return location }
+            default: break
+            }
+            stack += nodes[next].inputs.reversed()
+        }
+        return nil
+    }
+
     /// The trace of an evaluated buffer: every node with its value, or undefined with the reason.
     func record(_ values: [Double]) -> Trace {
         var trace = Trace()

@@ -8,8 +8,13 @@ public struct Evaluator: Sendable {
 
     /// Validates, then evaluates. Throws ``ValidationFailure`` listing every problem if the
     /// scenario has errors; nothing is calculated in that case.
+    /// A figure that is not a finite number is refused, like a NaN written in the scenario.
     public func evaluate(_ scenario: Scenario) throws(ValidationFailure) -> Evaluation {
-        try EvaluationPlan(scenario).evaluate()
+        let plan = try EvaluationPlan(scenario)
+        let evaluation = plan.evaluate()
+        let refusals = plan.refusals(in: evaluation.trace)
+        if !refusals.isEmpty { throw ValidationFailure(refusals + evaluation.warnings) }
+        return evaluation
     }
 }
 

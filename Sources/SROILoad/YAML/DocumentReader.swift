@@ -17,6 +17,25 @@ final class DocumentReader {
 
     /// Parses the text; a syntax error or duplicate key becomes a diagnostic and `nil`.
     func parse(_ text: String) -> Node? {
+        // YAML admits no control characters but tab and line ends: find the first one ourselves,
+        // so that its line and column are told (the parser says only that it met one).
+        var line = 1
+        var column = 1
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                line += 1
+                column = 1
+                continue
+            }
+            if scalar != "\t", scalar != "\r", scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                error(
+                    SourceLocation(file: file, line: line, column: column), "(syntax)",
+                    "holds a control character, which YAML does not allow",
+                    found: "U+\(String(format: "%04X", scalar.value))")
+                return nil
+            }
+            column += 1
+        }
         do {
             guard let root = try Yams.compose(yaml: text) else {
                 error(SourceLocation(file: file, line: 1, column: 1), "(document)", "the file is empty")
@@ -170,6 +189,10 @@ final class DocumentReader {
             return nil
         }
         let text = scalar.string
+        if scalar.tag.rawValue == Tag.Name.str.rawValue, scalar.style == .plain {
+            error(location(node), path, "is tagged as text (!!str), not a number", found: text, allowed: allowed)
+            return nil
+        }
         let lowered = text.lowercased()
         if scalar.style == .plain,
             [".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered)

@@ -396,7 +396,11 @@ public enum ReportDocuments {
     /// The impact map as CSV (RFC 4180), in the column order of the SROI Guide's impact map.
     public static func impactMapCSV(_ input: ReportInput) -> String {
         func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            // A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or CR first) is
+            // written as text, with a leading apostrophe, so that opening the file runs nothing.
+            var text = text
+            if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
+            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         var lines = [ReportInput.impactColumns.map(field).joined(separator: ",")]
