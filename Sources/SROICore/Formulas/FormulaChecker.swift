@@ -8,6 +8,9 @@ struct FormulaChecker {
     let scenario: Scenario
     var report: ScenarioValidator.Report
     private var units: [String: Unit] = [:]
+    /// How many formulas each named value's figure passes through (1 for a formula over givens).
+    private var depths: [String: Int] = [:]
+    private var reportedChain = false
     private var visiting: [String] = []
     private var failed: Set<String> = []
 
@@ -102,10 +105,13 @@ struct FormulaChecker {
                 return nil
             }
             if visiting.count >= Self.maximumChain {
-                report.error(
-                    value.formulaLocation ?? value.location, field,
-                    "is reached through a chain of more than \(Self.maximumChain) formulas",
-                    allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
+                if !reportedChain {
+                    report.error(
+                        value.formulaLocation ?? value.location, field,
+                        "is reached through a chain of more than \(Self.maximumChain) formulas",
+                        allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
+                    reportedChain = true
+                }
                 failed.formUnion(visiting)
                 return nil
             }
@@ -116,6 +122,24 @@ struct FormulaChecker {
                 return nil
             }
             check(declared: value.unit, inferred: inferred, at: value.formulaLocation, field: "\(field).unit")
+            // However the values are visited, a figure may pass through at most so many formulas.
+            let depth =
+                1
+                + (expression.references.compactMap { reference -> Int? in
+                    Self.named(reference, in: scenario).flatMap { depths[$0.name] }
+                }.max() ?? 0)
+            depths[value.name] = depth
+            if depth > Self.maximumChain {
+                if !reportedChain {
+                    report.error(
+                        value.formulaLocation ?? value.location, field,
+                        "is reached through a chain of more than \(Self.maximumChain) formulas",
+                        allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
+                    reportedChain = true
+                }
+                failed.insert(value.name)
+                return nil
+            }
             units[value.name] = inferred
             return inferred
         }

@@ -140,8 +140,11 @@ public struct CSVImporter {
         }
 
         // The same bytes imported before are refused before any row is read.
-        guard let fileDigest = Self.sha256(ofFile: file) else {
-            problems.add(Diagnostic(at: first, field: "(file)", message: "cannot be read"))
+        let fileDigest: String
+        switch Self.sha256(ofFile: file) {
+        case .success(let digest): fileDigest = digest
+        case .failure(let error):
+            problems.add(Diagnostic(at: first, field: "(file)", message: error.reason))
             return nil
         }
         if !allowReimport,
@@ -430,12 +433,17 @@ public struct CSVImporter {
     }
 
     /// SHA-256 of a regular file's bytes, read in chunks.
-    static func sha256(ofFile path: String) -> String? {
-        guard let opened = try? InputFiles.openRegular(path) else { return nil }
+    static func sha256(ofFile path: String) -> Result<String, InputFiles.ReadError> {
+        let opened: (descriptor: Int32, size: Int)
+        do {
+            opened = try InputFiles.openRegular(path)
+        } catch {
+            return .failure(error)
+        }
         let handle = FileHandle(fileDescriptor: opened.descriptor, closeOnDealloc: true)
         var hasher = SHA256()
         while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return .success(hasher.finalize().map { String(format: "%02x", $0) }.joined())
     }
 
     static func timestamp() -> String {
