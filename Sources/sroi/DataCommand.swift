@@ -11,7 +11,7 @@ struct DataCommand: ParsableCommand {
               sroi data import outcomes.sqlite Scenarios/use-it/data/*.csv
               sroi data status outcomes.sqlite
             """,
-        subcommands: [Import.self, Status.self])
+        subcommands: [Import.self, Status.self, Upgrade.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -103,6 +103,37 @@ struct DataCommand: ParsableCommand {
                         )
                     }
                 }
+            } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+}
+
+extension DataCommand {
+    struct Upgrade: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring a record store written by an earlier version of sroi up to date.",
+            discussion: """
+                Adds what the store's schema gained since (each step named, none ever edited once
+                released); the recorded rows are not changed.
+                Example:
+                  sroi data upgrade outcomes.sqlite
+                """)
+
+        @Argument(help: ArgumentHelp("The record store.", valueName: "DB"))
+        var database: String
+
+        func run() throws {
+            var status = stat()
+            guard stat(database, &status) == 0 else {
+                Terminal.error("error: \(database): no such file")
+                throw ExitCode.failure
+            }
+            do {
+                _ = try RecordStore.openForWriting(path: database)
+                Terminal.write("\(database): up to date\n")
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode.failure

@@ -393,6 +393,50 @@ import Testing
         #expect(result.stderr.contains("not a table"))
     }
 
+    static func sqlite(_ store: String, _ sql: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [store, sql]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func recordedRowsChangeOnlyByImports() throws {
+        let store = try Support.sampleStore()
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        // An edit from outside is aborted, and the store is unchanged.
+        #expect(try Self.sqlite(store, "UPDATE records_shifts SET hours = hours * 10") != 0)
+        #expect(try Self.sqlite(store, "DELETE FROM records_shifts") != 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+        var result = try Support.sroi(["run", Support.exampleScenario, "--data", store])
+        #expect(result.status == 0, "\(result.stderr)")
+        // With the protection removed, the store is refused rather than read.
+        #expect(
+            try Self.sqlite(
+                store, "DROP TRIGGER records_shifts_no_update; UPDATE records_shifts SET hours = hours * 10") == 0)
+        result = try Support.sroi(["run", Support.exampleScenario, "--data", store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("protection") && result.stderr.contains("shifts"))
+    }
+
+    @Test func aStoreOfAnEarlierSchemaIsUpgradedOnRequest() throws {
+        let store = try Support.sampleStore()
+        #expect(
+            try Self.sqlite(
+                store,
+                "DELETE FROM grdb_migrations WHERE identifier LIKE 'v2:%'; DROP TRIGGER records_shifts_no_update; DROP TRIGGER records_shifts_no_delete; DROP TRIGGER records_participants_no_update; DROP TRIGGER records_participants_no_delete; DROP TRIGGER records_entrepreneurs_no_update; DROP TRIGGER records_entrepreneurs_no_delete; DROP TRIGGER records_researchers_no_update; DROP TRIGGER records_researchers_no_delete;"
+            ) == 0)
+        var result = try Support.sroi(["data", "status", store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("sroi data upgrade"))
+        result = try Support.sroi(["data", "upgrade", store])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try Support.sroi(["data", "status", store])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
     // MARK: Output read by spreadsheets
 
     @Test func impactMapCellsAreNeverSpreadsheetFormulas() throws {

@@ -427,6 +427,7 @@ public struct CSVImporter {
         }
         try db.execute(sql: "CREATE TABLE \"\(table)\" (\n  \(columns.joined(separator: ",\n  "))\n) STRICT")
         try db.execute(sql: "CREATE INDEX \"\(table)_by_import\" ON \"\(table)\"(_import)")
+        try RecordStore.protect(table: table, in: db)
         try db.execute(
             sql: "INSERT INTO dataset (name, definition, created_at) VALUES (?, ?, ?)",
             arguments: [definition.name, definition.document, Self.timestamp()])

@@ -11,6 +11,7 @@ public enum RecordStoreError: Error, CustomStringConvertible, Equatable {
     case definitionChanged(dataset: String, stored: String, given: String)
     case unknownDataset(String, known: [String])
     case newerSchema(path: String)
+    case olderSchema(path: String)
     case tampered(path: String, reason: String)
     case sqlite(String)
 
@@ -26,6 +27,8 @@ public enum RecordStoreError: Error, CustomStringConvertible, Equatable {
                 + (known.isEmpty ? " (it is empty)" : "; it holds \(known.joined(separator: ", "))")
         case .newerSchema(let path):
             return "\(path): was written by a newer version of sroi; it is neither read nor changed by this one"
+        case .olderSchema(let path):
+            return "\(path): was written by an earlier version of sroi; 'sroi data upgrade \(path)' brings it up to date"
         case .tampered(let path, let reason):
             return "\(path): is not as sroi wrote it (\(reason)); it is not read"
         case .sqlite(let message): return "the record store cannot be read: \(message)"
@@ -145,7 +148,7 @@ public final class RecordStore: @unchecked Sendable {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.read { db in
             try checkOwnership(db, path: path)
-            guard try migrator.hasCompletedMigrations(db) else { throw RecordStoreError.notARecordStore(path: path) }
+            guard try migrator.hasCompletedMigrations(db) else { throw RecordStoreError.olderSchema(path: path) }
             // Each dataset's rows must sit in the table sroi made, not a view or anything else.
             let names = try String.fetchAll(db, sql: "SELECT name FROM dataset")
             for name in names {
@@ -154,6 +157,15 @@ public final class RecordStore: @unchecked Sendable {
                 guard kind == "table" else {
                     throw RecordStoreError.tampered(
                         path: path, reason: "the rows of dataset \(name) are \(kind.map { "a \($0)" } ?? "missing"), not a table")
+                }
+                for trigger in protectionTriggers(table: table(name)) {
+                    let sql = try String.fetchOne(
+                        db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                        arguments: [trigger.name])
+                    guard sql == trigger.sql else {
+                        throw RecordStoreError.tampered(
+                            path: path, reason: "the protection of dataset \(name)'s rows against edits was removed")
+                    }
                 }
             }
         }
@@ -196,8 +208,30 @@ public final class RecordStore: @unchecked Sendable {
                     CREATE INDEX dataset_import_by_dataset ON dataset_import(dataset, sha256);
                     """)
         }
+        migrator.registerMigration("v2: recorded rows change only by imports") { db in
+            for name in try String.fetchAll(db, sql: "SELECT name FROM dataset") {
+                try protect(table: table(name), in: db)
+            }
+        }
         return migrator
     }()
+
+    /// The triggers that keep a dataset's rows as their imports left them: an UPDATE or DELETE
+    /// from outside is aborted, so the store's fingerprint (the hashes of the files imported)
+    /// keeps describing its rows.
+    static func protectionTriggers(table: String) -> [(name: String, sql: String)] {
+        ["UPDATE", "DELETE"].map { action in
+            let name = "\(table)_no_\(action.lowercased())"
+            return (
+                name,
+                "CREATE TRIGGER \"\(name)\" BEFORE \(action) ON \"\(table)\" BEGIN SELECT RAISE(ABORT, 'sroi: recorded rows change only by imports'); END"
+            )
+        }
+    }
+
+    static func protect(table: String, in db: Database) throws {
+        for trigger in protectionTriggers(table: table) { try db.execute(sql: trigger.sql) }
+    }
 
     // MARK: Reading the catalogue
 
