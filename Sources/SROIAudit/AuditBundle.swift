@@ -64,7 +64,9 @@ public enum AuditBundle {
         var files: [(name: String, contents: Data)] = [
             (
                 "results/results.json",
-                Data(ResultsDocument.results(evaluation, scenario: loaded.scenario, provenance: provenance).renderedBytes())
+                Data(
+                    ResultsDocument.results(evaluation, scenario: loaded.scenario, provenance: provenance)
+                        .renderedBytes())
             ),
             ("results/trace.json", Data(ResultsDocument.trace(evaluation, provenance: provenance).renderedBytes())),
             ("results/report.html", Data(ReportDocuments.html(input).utf8)),
@@ -100,13 +102,15 @@ public enum AuditBundle {
             let empty = (try? FileManager.default.contentsOfDirectory(atPath: out))?.isEmpty == true
             guard status.st_mode & S_IFMT == S_IFDIR, empty else {
                 throw WriteError(
-                    path: out, reason: "it already exists; the bundle is written whole into a new folder, and nothing is replaced")
+                    path: out,
+                    reason: "it already exists; the bundle is written whole into a new folder, and nothing is replaced")
             }
         }
         if lstat(archivePath, &status) == 0 {
             throw WriteError(path: archivePath, reason: "it already exists; nothing is replaced")
         }
-        let parent = (out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent
+        let parent =
+            (out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent
         let name = (out as NSString).lastPathComponent
         let marker = "\(OutputFiles.temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))-"
         let staging = (parent as NSString).appendingPathComponent(marker + name)
@@ -139,7 +143,9 @@ public enum AuditBundle {
         for file in try outputs(root: staging, scenario: scenarioPath, data: dataPath) {
             try put(file.name, file.contents, role: "output")
         }
-        try put(manifestName, Data(manifest(entries: entries, scenario: scenarioPath, data: dataPath).utf8), role: "manifest")
+        try put(
+            manifestName, Data(manifest(entries: entries, scenario: scenarioPath, data: dataPath).utf8),
+            role: "manifest")
         let archive = try TarArchive.write(
             entries.map(\.path).sorted().map {
                 ($0, try Data(contentsOf: URL(fileURLWithPath: (staging as NSString).appendingPathComponent($0))))

@@ -103,7 +103,9 @@ public enum TarArchive {
             }
             let rawName = nameBytes(field(345, 155), field(0, 100))
             let displayName = String(decoding: rawName, as: UTF8.self)
-            func refuse(_ reason: String) -> ReadError { ReadError(offset: offset, member: displayName, reason: reason) }
+            func refuse(_ reason: String) -> ReadError {
+                ReadError(offset: offset, member: displayName, reason: reason)
+            }
 
             guard let stored = octal(header[(offset + 148)..<(offset + 156)]) else {
                 throw refuse("the header checksum is not an octal number")
@@ -198,7 +200,8 @@ public enum TarArchive {
         var template = Array(((parent as NSString).appendingPathComponent("sroi-verify-XXXXXX")).utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ReadError(
-                offset: 0, member: nil, reason: "a folder to extract into cannot be made (\(String(cString: strerror(errno))))")
+                offset: 0, member: nil,
+                reason: "a folder to extract into cannot be made (\(String(cString: strerror(errno))))")
         }
         let folder = String(cString: made)
         for (path, data) in files {
@@ -248,4 +251,3 @@ public enum TarArchive {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
-

@@ -83,13 +83,17 @@ extension AuditBundle {
         for file in files {
             guard let path = file["path"], let hash = file["sha256"] else { continue }
             listed.insert(path)
-            guard InputFiles.isInside(path), let data = try? InputFiles.read((root as NSString).appendingPathComponent(path))
+            guard InputFiles.isInside(path),
+                let data = try? InputFiles.read((root as NSString).appendingPathComponent(path))
             else {
                 changed.append("MISSING \(UserText.clip(path))")
                 continue
             }
             let actual = sha256(data)
-            if actual != hash { changed.append("CHANGED \(UserText.clip(path)): sha256 \(actual), the manifest says \(UserText.clip(hash))") }
+            if actual != hash {
+                changed.append(
+                    "CHANGED \(UserText.clip(path)): sha256 \(actual), the manifest says \(UserText.clip(hash))")
+            }
         }
         for path in InputFiles.regularFiles(below: root) where !listed.contains(path) {
             changed.append("EXTRA \(UserText.clip(path)): not in the manifest")

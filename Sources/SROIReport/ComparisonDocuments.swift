@@ -88,7 +88,8 @@ public enum ComparisonDocuments {
         } else {
             remainder +=
                 "is their interaction together with the differences that cannot be applied alone: "
-                + alone.map { "\($0.name) (\($0.notAppliedAlone ?? "not applied alone"))" }.joined(separator: "; ") + "."
+                + alone.map { "\($0.name) (\($0.notAppliedAlone ?? "not applied alone"))" }.joined(separator: "; ")
+                + "."
         }
         lines.append(remainder)
         return lines

@@ -89,7 +89,9 @@ public enum OutputFiles {
     public static func write(_ files: [OutputFile], to directory: String) throws(WriteError) {
         try prepare(directory)
         removeStaleTemporaries(in: directory)
-        removeStaleTemporaries(in: (directory as NSString).deletingLastPathComponent.isEmpty ? "." : (directory as NSString).deletingLastPathComponent)
+        removeStaleTemporaries(
+            in: (directory as NSString).deletingLastPathComponent.isEmpty
+                ? "." : (directory as NSString).deletingLastPathComponent)
         let manager = FileManager.default
         var staged: [(temporary: String, final: String)] = []
         func discard() {
@@ -106,7 +108,8 @@ public enum OutputFiles {
                 try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 discard()
-                throw WriteError(path: folder, reason: "the directory cannot be created (\(error.localizedDescription))")
+                throw WriteError(
+                    path: folder, reason: "the directory cannot be created (\(error.localizedDescription))")
             }
             let temporary = (folder as NSString).appendingPathComponent(
                 "\(temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\((file.name as NSString).lastPathComponent)"
@@ -131,7 +134,8 @@ public enum OutputFiles {
             guard status.st_mode & S_IFMT == S_IFDIR else {
                 throw WriteError(
                     path: directory,
-                    reason: "it exists and is not a directory; --out names a directory to write into, and nothing else is replaced"
+                    reason:
+                        "it exists and is not a directory; --out names a directory to write into, and nothing else is replaced"
                 )
             }
             return

@@ -127,30 +127,30 @@ public enum ResultsDocument {
             (
                 "nodes",
                 .generatedObject(count: trace.nodes.count) { index in
-                        let node = trace.nodes[index]
-                        return (
-                            node.id,
-                            .members([
-                                ("label", .string(node.label)),
-                                ("step", .string(node.step.rawValue)),
-                                ("symbol", .string(node.symbol)),
-                                ("value", value(node.value)),
-                                ("undefined", undefinedReason(node.value)),
-                                ("unit", .string(node.unit)),
-                                ("formula", .string(trace.symbolicFormula(of: node))),
-                                (
-                                    "substituted",
-                                    node.arithmetic == .given ? nil : .string(trace.substitutedFormula(of: node))
-                                ),
-                                ("arithmetic", .string(node.arithmetic.code)),
-                                ("inputs", node.inputs.isEmpty ? nil : .array(node.inputs.map(JSON.string))),
-                                ("convention", .text(node.convention)),
-                                ("origin", node.origin.map(origin)),
-                                ("rationale", .text(node.rationale)),
-                                ("source", node.source.map(citation)),
-                            ])
-                        )
-                    }
+                    let node = trace.nodes[index]
+                    return (
+                        node.id,
+                        .members([
+                            ("label", .string(node.label)),
+                            ("step", .string(node.step.rawValue)),
+                            ("symbol", .string(node.symbol)),
+                            ("value", value(node.value)),
+                            ("undefined", undefinedReason(node.value)),
+                            ("unit", .string(node.unit)),
+                            ("formula", .string(trace.symbolicFormula(of: node))),
+                            (
+                                "substituted",
+                                node.arithmetic == .given ? nil : .string(trace.substitutedFormula(of: node))
+                            ),
+                            ("arithmetic", .string(node.arithmetic.code)),
+                            ("inputs", node.inputs.isEmpty ? nil : .array(node.inputs.map(JSON.string))),
+                            ("convention", .text(node.convention)),
+                            ("origin", node.origin.map(origin)),
+                            ("rationale", .text(node.rationale)),
+                            ("source", node.source.map(citation)),
+                        ])
+                    )
+                }
             ),
         ])
     }

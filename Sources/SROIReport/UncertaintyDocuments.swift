@@ -72,7 +72,8 @@ public enum UncertaintyDocuments {
             let value = switching.value.map { NumberFormat.shortest($0) } ?? "not reachable in range"
             return [
                 entry.parameter.name, "\(NumberFormat.shortest(entry.low))…\(NumberFormat.shortest(entry.high))",
-                ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), entry.swing.map { Display.fixed($0) } ?? "undefined", value,
+                ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), entry.swing.map { Display.fixed($0) } ?? "undefined",
+                value,
             ]
         }
         let header = [

@@ -190,9 +190,18 @@ extension Bench {
             ]
             let (quantity, proxy, deadweight, attribution, dropOff): (String, String, String, String, String)
             switch mix {
-            case .typical: (quantity, proxy, deadweight, attribution, dropOff) = ("triangular", "pert", "uniform", "uniform", "triangular")
-            case .uniform: (quantity, proxy, deadweight, attribution, dropOff) = ("uniform", "uniform", "uniform", "uniform", "uniform")
-            case .mixed: (quantity, proxy, deadweight, attribution, dropOff) = ("uniform", "triangular", "pert", "normal", "uniform")
+            case .typical:
+                (quantity, proxy, deadweight, attribution, dropOff) = (
+                    "triangular", "pert", "uniform", "uniform", "triangular"
+                )
+            case .uniform:
+                (quantity, proxy, deadweight, attribution, dropOff) = (
+                    "uniform", "uniform", "uniform", "uniform", "uniform"
+                )
+            case .mixed:
+                (quantity, proxy, deadweight, attribution, dropOff) = (
+                    "uniform", "triangular", "pert", "normal", "uniform"
+                )
             }
             for index in 1...outcomes {
                 let count = 10 + index % 7
@@ -265,7 +274,9 @@ extension Bench {
                         Double(measured.peakKilobytes) / 1024))
             }
             Terminal.write(
-                String(format: "  sensitivity takes %.2f times as long as run\n", seconds["sensitivity"]! / seconds["run"]!))
+                String(
+                    format: "  sensitivity takes %.2f times as long as run\n", seconds["sensitivity"]! / seconds["run"]!
+                ))
         }
 
         static func scenario(outcomes: Int, years: Int) -> String {

@@ -289,7 +289,9 @@ import Testing
         let csv = (directory as NSString).appendingPathComponent("researchers.csv")
         let long = String(repeating: "x", count: 3 << 20)
         try "researcher_id,trained_on,fieldwork_hours\n\"\(long)".write(toFile: csv, atomically: true, encoding: .utf8)
-        let result = try Support.sroi(["data", "import", (directory as NSString).appendingPathComponent("s.sqlite"), csv])
+        let result = try Support.sroi([
+            "data", "import", (directory as NSString).appendingPathComponent("s.sqlite"), csv,
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("longer than"))
         #expect(result.stderr.utf8.count < 4000)
@@ -320,7 +322,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store))
         // A scenario that is not UTF-8 is refused at its line and column, not read with U+FFFD.
         let scenario = (directory as NSString).appendingPathComponent("s.yaml")
-        try Data(Array("schema: sroi-scenario/1\ntitle: Caf".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: scenario))
+        try Data(Array("schema: sroi-scenario/1\ntitle: Caf".utf8) + [0xE9, 0x0A]).write(
+            to: URL(fileURLWithPath: scenario))
         result = try Support.sroi(["check", scenario])
         #expect(result.status == 1)
         #expect(result.stderr.contains("s.yaml:2:11") && result.stderr.contains("not UTF-8"))
@@ -345,9 +348,10 @@ import Testing
         let store = (directory as NSString).appendingPathComponent("new.sqlite")
         let result = try Support.sroi(["data", "import", store, csv])
         #expect(result.status == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == [
-            "researchers.csv", "researchers.dataset.yaml",
-        ])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == [
+                "researchers.csv", "researchers.dataset.yaml",
+            ])
     }
 
     @Test func anotherApplicationsDatabaseAndANewerSchemaAreLeftAlone() throws {
@@ -442,7 +446,8 @@ import Testing
     @Test func impactMapCellsAreNeverSpreadsheetFormulas() throws {
         let yaml = Support.scenario(top: ["stakeholders_note: x"]).replacingOccurrences(
             of: "stakeholders_note: x\n", with: ""
-        ).replacingOccurrences(of: "  - id: participants\n", with: "  - {id: participants, name: \"=HYPERLINK(\\\"http://x\\\")\"}\n")
+        ).replacingOccurrences(
+            of: "  - id: participants\n", with: "  - {id: participants, name: \"=HYPERLINK(\\\"http://x\\\")\"}\n")
         let loaded = try Support.load(yaml)
         let evaluation = try Evaluator().evaluate(loaded.scenario)
         let input = ReportInput(scenario: loaded.scenario, evaluation: evaluation, provenance: Provenance(loaded))

@@ -326,7 +326,9 @@ enum GeneratedScenario {
             }
             outcome.dropOff = dropOff
         }
-        if scenario.optimismBias != nil, draw.chance(0.5) { outcome.confidence = Located(draw.chance(0.5) ? "high" : "low") }
+        if scenario.optimismBias != nil, draw.chance(0.5) {
+            outcome.confidence = Located(draw.chance(0.5) ? "high" : "low")
+        }
         let byYear = quantityKind == 2 && draw.chance(0.5) && years - start >= 2
         if !perYear, !byYear, duration > 1, draw.chance(0.4) {
             outcome.durationUncertainty = Uncertainty(

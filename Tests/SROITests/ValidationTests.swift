@@ -236,6 +236,9 @@ let malformedScenarios: [MalformedScenario] = [
             #expect(diagnostic.message.contains(scenario.message), "\(scenario.name): \(diagnostic)")
             #expect(diagnostic.location?.file == "scenario.yaml")
             #expect(diagnostic.location?.line == line, "\(scenario.name): \(diagnostic)")
+            // Every refusal carries the stable code of its kind, printed with it.
+            #expect(diagnostic.code != .invalid, "\(scenario.name): \(diagnostic)")
+            #expect(diagnostic.description.hasSuffix("[\(diagnostic.code.text)]"))
             if scenario.field != "(syntax)" {
                 #expect(diagnostic.location?.column == column, "\(scenario.name): \(diagnostic)")
             }
@@ -270,7 +273,7 @@ let malformedScenarios: [MalformedScenario] = [
             let text = try #require(error.errors.first).description
             #expect(
                 text
-                    == "scenario.yaml:19:17: error: outcomes[jobs].deadweight: is out of range (found 1.2; allowed: a share from 0 to 1)"
+                    == "scenario.yaml:19:17: error: outcomes[jobs].deadweight: is out of range (found 1.2; allowed: a share from 0 to 1) [SROI-E004]"
             )
         }
     }
@@ -282,6 +285,15 @@ let malformedScenarios: [MalformedScenario] = [
 }
 
 @Suite struct DocumentationTests {
+    /// Every diagnostic code is documented, with its kind.
+    @Test func everyDiagnosticCodeIsDocumented() throws {
+        let doc = try String(
+            contentsOf: Support.packageRoot.appendingPathComponent("docs/diagnostics-and-limits.md"), encoding: .utf8)
+        for code in DiagnosticCode.allCases {
+            #expect(doc.contains("| `\(code.text)` | \(code.category) |"), "\(code.text) is not documented")
+        }
+    }
+
     /// The annotated example of docs/scenario-format.md must be a valid scenario.
     @Test func annotatedExampleInTheDocsIsValid() throws {
         let doc = try String(

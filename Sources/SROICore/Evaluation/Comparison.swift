@@ -47,8 +47,9 @@ public struct ScenarioComparison: Sendable {
         guard a.reportCurrency.value == b.reportCurrency.value else {
             throw ValidationFailure([
                 Diagnostic(
-                    at: b.reportCurrency.location, field: "report_currency",
-                    message: "options are compared in one currency, but the baseline reports in \(a.reportCurrency.value)",
+                    code: .comparison, at: b.reportCurrency.location, field: "report_currency",
+                    message:
+                        "options are compared in one currency, but the baseline reports in \(a.reportCurrency.value)",
                     found: b.reportCurrency.value.code, allowed: a.reportCurrency.value.code)
             ])
         }
@@ -258,7 +259,8 @@ private struct DifferenceFinder {
             let name = "values.\(value.name)"
             let match = b.values.first { $0.name == value.name }
             note(
-                name, Self.describe(value), match.map(Self.describe) ?? "absent", value.formulaLocation ?? value.location,
+                name, Self.describe(value), match.map(Self.describe) ?? "absent",
+                value.formulaLocation ?? value.location,
                 match.map { $0.formulaLocation ?? $0.location } ?? nil
             ) { scenario in
                 scenario.values.removeAll { $0.name == value.name }

@@ -86,12 +86,14 @@ public struct EvaluationPlan: Sendable {
                 guard node.inputs.allSatisfy({ trace.nodes[$0].value.number != nil }) else { continue }
                 found.append(
                     Diagnostic(
-                        at: location(of: position), field: node.id, message: "gives no number: \(reason)",
+                        code: .notFinite, at: location(of: position), field: node.id,
+                        message: "gives no number: \(reason)",
                         found: node.arithmetic.code, allowed: "finite figures (below 1.8e308 in magnitude)"))
             case .number(let number) where number < 0 && node.step == .quantity:
                 found.append(
                     Diagnostic(
-                        at: location(of: position), field: node.id, message: "a quantity computed below 0",
+                        code: .notFinite, at: location(of: position), field: node.id,
+                        message: "a quantity computed below 0",
                         found: NumberFormat.shortest(number), allowed: "a quantity ≥ 0"))
             default: continue
             }
@@ -124,7 +126,8 @@ public struct EvaluationPlan: Sendable {
             trace.append(
                 TraceNode(
                     id: node.id, symbol: node.symbol, label: node.label, step: node.step, arithmetic: node.arithmetic,
-                    value: figureValue(at: position, in: values), unit: node.unit, inputs: node.inputs.map { nodes[$0].id },
+                    value: figureValue(at: position, in: values), unit: node.unit,
+                    inputs: node.inputs.map { nodes[$0].id },
                     origin: node.origin, rationale: node.rationale, source: node.source, convention: node.convention))
         }
         return trace
@@ -194,7 +197,8 @@ struct ResultsLayout: Sendable {
                     valuesByYear: outcome.valuesByYear.map(figure), presentValue: figure(outcome.presentValue))
             },
             inputs: inputs.map { input in
-                InputResult(id: input.id, year: input.year, amount: figure(input.amount), counted: figure(input.counted))
+                InputResult(
+                    id: input.id, year: input.year, amount: figure(input.amount), counted: figure(input.counted))
             })
     }
 }

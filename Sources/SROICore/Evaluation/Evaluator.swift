@@ -36,4 +36,3 @@ public enum FigureID {
     public static func input(_ id: String) -> String { "input.\(id)" }
     public static func discountFactor(_ t: Int) -> String { "discount.factor.year\(t)" }
 }
-

@@ -253,11 +253,13 @@ struct PlanBuilder {
         let declared = outcome.declaredID
         let unitCounted = outcome.quantityUnit?.value ?? outcome.proxy.price?.per ?? "unit"
         let quantity = stated(
-            outcome.quantity, id: FigureID.outcome(outcome.id, .quantity), symbol: "Q", label: "Quantity: \(outcome.indicator ?? name)",
+            outcome.quantity, id: FigureID.outcome(outcome.id, .quantity), symbol: "Q",
+            label: "Quantity: \(outcome.indicator ?? name)",
             step: .quantity, unit: unitCounted, parameter: .quantity(outcome: declared))
         let proxy = recordProxy(outcome, unitCounted: unitCounted)
         let gross = computed(
-            FigureID.outcome(outcome.id, .grossValue), "G", "Gross value of \(name)", step: .grossValue, .product, [quantity, proxy],
+            FigureID.outcome(outcome.id, .grossValue), "G", "Gross value of \(name)", step: .grossValue, .product,
+            [quantity, proxy],
             unit: money)
 
         let gatedYears = gatedDurations[declared]
@@ -275,7 +277,8 @@ struct PlanBuilder {
                 recordImpact(outcome, analysisYear: start + k, gross: gross, outcomeYear: k, optimism: optimism)
             } : [recordImpact(outcome, analysisYear: nil, gross: gross, outcomeYear: 0, optimism: optimism)]
         let impactYear1 = computed(
-            FigureID.outcome(outcome.id, .impactYear1), "I_\(name)", "Year-one impact of \(name)", step: .impact, .copy, [impacts[0]],
+            FigureID.outcome(outcome.id, .impactYear1), "I_\(name)", "Year-one impact of \(name)", step: .impact, .copy,
+            [impacts[0]],
             unit: money)
         var valuesByYear: [Int] = []
         var presentValues: [Int] = []
@@ -318,7 +321,8 @@ struct PlanBuilder {
                 value: Double(outcome.duration.value), unit: "year", origin: .written(outcome.duration.location),
                 parameter: .duration(outcome: declared))
             pv = computed(
-                FigureID.outcome(outcome.id, .presentValue), "PV_\(name)", "Present value of \(name)", step: .presentValue, .sumOfFirst,
+                FigureID.outcome(outcome.id, .presentValue), "PV_\(name)", "Present value of \(name)",
+                step: .presentValue, .sumOfFirst,
                 [years] + presentValues, unit: money)
             contributions = (0..<gatedYears).map { k in
                 (
@@ -331,7 +335,8 @@ struct PlanBuilder {
             }
         } else {
             pv = computed(
-                FigureID.outcome(outcome.id, .presentValue), "PV_\(name)", "Present value of \(name)", step: .presentValue, .sum,
+                FigureID.outcome(outcome.id, .presentValue), "PV_\(name)", "Present value of \(name)",
+                step: .presentValue, .sum,
                 presentValues, unit: money)
         }
         return OutcomeNodes(
@@ -348,7 +353,8 @@ struct PlanBuilder {
         let parameter = UncertainParameter.Kind.proxy(outcome: outcome.declaredID)
         guard let price = proxy.price else {
             return stated(
-                proxy.amount, id: FigureID.outcome(outcome.id, .proxy), symbol: "P", label: "Financial proxy for \(outcome.id)",
+                proxy.amount, id: FigureID.outcome(outcome.id, .proxy), symbol: "P",
+                label: "Financial proxy for \(outcome.id)",
                 step: .financialProxy, unit: "", parameter: parameter)
         }
         let priced = price.priceYear.map { " (\($0) prices)" } ?? ""
@@ -356,7 +362,8 @@ struct PlanBuilder {
         var amount = proxy.amount
         if price.model != nil { amount.source = nil }
         var current = stated(
-            amount, id: FigureID.outcome(outcome.id, .proxy), symbol: "P", label: "Financial proxy for \(outcome.id)\(priced)",
+            amount, id: FigureID.outcome(outcome.id, .proxy), symbol: "P",
+            label: "Financial proxy for \(outcome.id)\(priced)",
             step: .financialProxy, unit: "\(currency)/\(unitCounted)",
             origin: price.model.map(Origin.model) ?? .written(proxy.amount.location), parameter: parameter)
         if let year = price.priceYear {
@@ -475,8 +482,7 @@ struct PlanBuilder {
     /// (SROI-METHOD steps 3 and 4); returns the impact node.
     mutating func recordImpact(
         _ outcome: Outcome, analysisYear: Int?, gross: Int, outcomeYear k: Int, optimism: Int?
-    ) -> Int
-    {
+    ) -> Int {
         var current = gross
         for kind in DeductionKind.allCases {
             let share = recordShare(outcome, kind: kind, outcomeYear: k)
@@ -488,7 +494,8 @@ struct PlanBuilder {
         }
         if let optimism {
             current = computed(
-                FigureID.outcome(outcome.id, .afterOptimismBias(analysisYear: analysisYear)), "I_OB", "\(outcome.id) after optimism-bias correction",
+                FigureID.outcome(outcome.id, .afterOptimismBias(analysisYear: analysisYear)), "I_OB",
+                "\(outcome.id) after optimism-bias correction",
                 step: .optimismBias, .complement, [current, optimism], unit: money)
         }
         return current
@@ -524,7 +531,8 @@ struct PlanBuilder {
             let reduction = table.reductions[grade.value]
         else { return nil }
         return given(
-            FigureID.outcome(outcome.id, .optimismBias), "OB", "Optimism-bias reduction for confidence grade \(grade.value)",
+            FigureID.outcome(outcome.id, .optimismBias), "OB",
+            "Optimism-bias reduction for confidence grade \(grade.value)",
             step: .optimismBias, value: reduction.value, unit: "share",
             origin: Self.origin(model: table.model, at: reduction.location), rationale: reduction.rationale,
             source: reduction.source)
@@ -533,11 +541,13 @@ struct PlanBuilder {
     mutating func recordDropOff(_ outcome: Outcome) -> Int {
         guard let dropOff = outcome.dropOff else {
             return given(
-                FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id): none declared", step: .dropOff, value: 0,
+                FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id): none declared",
+                step: .dropOff, value: 0,
                 unit: "share per year", origin: .methodDefault("no drop-off declared: 0"))
         }
         return given(
-            FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id)", step: .dropOff, value: dropOff.value,
+            FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id)", step: .dropOff,
+            value: dropOff.value,
             unit: "share per year", origin: .written(dropOff.location), rationale: dropOff.rationale,
             source: dropOff.source,
             parameter: dropOff.uncertainty == nil ? nil : .dropOff(outcome: outcome.declaredID))

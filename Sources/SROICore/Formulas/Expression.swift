@@ -239,7 +239,8 @@ public struct FormulaParser {
         parts += 1
         if parts > Self.maximumParts {
             throw FormulaSyntaxError(
-                offset: offset, message: "the formula has more than \(Self.maximumParts) parts; split it into named values")
+                offset: offset,
+                message: "the formula has more than \(Self.maximumParts) parts; split it into named values")
         }
     }
 

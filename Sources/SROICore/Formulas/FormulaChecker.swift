@@ -63,7 +63,7 @@ struct FormulaChecker {
             let value = quantityUnit * proxyUnit
             if value != money {
                 report.error(
-                    formulaLocation, "\(path).proxy",
+                    code: .units, formulaLocation, "\(path).proxy",
                     "quantity × proxy comes out in \(value) (\(quantityUnit) × \(proxyUnit)), not in \(money)",
                     found: value.description, allowed: money.description)
             }
@@ -73,7 +73,7 @@ struct FormulaChecker {
     private mutating func check(declared: Unit?, inferred: Unit?, at location: SourceLocation?, field: String) {
         guard let declared, let inferred, declared != inferred else { return }
         report.error(
-            location, field, "the formula comes out in \(inferred), but \(declared) is declared",
+            code: .units, location, field, "the formula comes out in \(inferred), but \(declared) is declared",
             found: inferred.description,
             allowed: declared.description)
     }
@@ -87,7 +87,8 @@ struct FormulaChecker {
         case .given, .records:
             guard let unit = value.unit else {
                 report.error(
-                    value.location, "\(field).unit", "a value needs its unit", allowed: "e.g. GBP/hour, hour, person, 1"
+                    code: .missing, value.location, "\(field).unit", "a value needs its unit",
+                    allowed: "e.g. GBP/hour, hour, person, 1"
                 )
                 failed.insert(value.name)
                 return nil
@@ -98,7 +99,7 @@ struct FormulaChecker {
             if let cycleStart = visiting.firstIndex(of: value.name) {
                 let members = visiting[cycleStart...] + [value.name]
                 report.error(
-                    value.formulaLocation ?? value.location, field,
+                    code: .unknownReference, value.formulaLocation ?? value.location, field,
                     "refers to itself through a cycle: \(members.joined(separator: " → "))",
                     allowed: "formulas whose references end in given values")
                 failed.formUnion(members)
@@ -107,7 +108,7 @@ struct FormulaChecker {
             if visiting.count >= Self.maximumChain {
                 if !reportedChain {
                     report.error(
-                        value.formulaLocation ?? value.location, field,
+                        code: .formulaLimit, value.formulaLocation ?? value.location, field,
                         "is reached through a chain of more than \(Self.maximumChain) formulas",
                         allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
                     reportedChain = true
@@ -132,7 +133,7 @@ struct FormulaChecker {
             if depth > Self.maximumChain {
                 if !reportedChain {
                     report.error(
-                        value.formulaLocation ?? value.location, field,
+                        code: .formulaLimit, value.formulaLocation ?? value.location, field,
                         "is reached through a chain of more than \(Self.maximumChain) formulas",
                         allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
                     reportedChain = true
@@ -154,7 +155,8 @@ struct FormulaChecker {
             guard let a = Currency(code: from), let b = Currency(code: to), scenario.conversion(from: a, to: b) != nil
             else {
                 report.error(
-                    location, field, "no rate from \(from) to \(to) is declared", found: "rate(\(from), \(to))",
+                    code: .unknownReference, location, field, "no rate from \(from) to \(to) is declared",
+                    found: "rate(\(from), \(to))",
                     allowed: "declare it under conversions: {from: \(from), to: \(to), rate, date, source}")
                 return nil
             }
@@ -162,7 +164,7 @@ struct FormulaChecker {
         case .value(let name):
             guard let value = Self.named(reference, in: scenario) else {
                 report.error(
-                    location, field, "refers to a value that is not declared", found: name,
+                    code: .unknownReference, location, field, "refers to a value that is not declared", found: name,
                     allowed: scenario.values.map(\.name).filter { !$0.contains("/") }.sorted().joined(separator: ", ")
                         .nonEmpty
                         ?? "a name under values:")
@@ -174,12 +176,13 @@ struct FormulaChecker {
             let modelID = entry.split(separator: "/").first.map(String.init) ?? entry
             if let missing = scenario.missingModels[modelID] {
                 report.error(
-                    location, field, missing.explanation(entry: String(entry.dropFirst(modelID.count + 1))),
+                    code: .unknownReference, location, field,
+                    missing.explanation(entry: String(entry.dropFirst(modelID.count + 1))),
                     found: "model(\"\(entry)\")", allowed: "a model file with id \(modelID) at \(missing.path)")
                 return nil
             }
             report.error(
-                location, field, "refers to a model entry that no model under uses: declares",
+                code: .unknownReference, location, field, "refers to a model entry that no model under uses: declares",
                 found: "model(\"\(entry)\")",
                 allowed: "a model-id/entry of a values or financial_proxies model")
             return nil
@@ -206,7 +209,7 @@ struct FormulaChecker {
                 guard left == right else {
                     let verb = op == .add ? "add" : "subtract"
                     report.error(
-                        Self.at(start, at), field,
+                        code: .units, Self.at(start, at), field,
                         "cannot \(verb) \(right) \(op == .add ? "to" : "from") \(left)"
                             + (left.currencies != right.currencies && !left.currencies.isEmpty
                                 && !right.currencies.isEmpty
@@ -221,7 +224,8 @@ struct FormulaChecker {
             guard let first = found.first ?? nil, found.allSatisfy({ $0 != nil }) else { return nil }
             if let other = found.first(where: { $0 != first }) ?? nil {
                 report.error(
-                    Self.at(start, at), field, "min and max compare values of one unit", found: "\(first) and \(other)",
+                    code: .units, Self.at(start, at), field, "min and max compare values of one unit",
+                    found: "\(first) and \(other)",
                     allowed: "the same unit for every value")
                 return nil
             }
@@ -232,13 +236,15 @@ struct FormulaChecker {
             guard units.allSatisfy({ $0 != nil }) else { return nil }
             if units[0] != units[1] {
                 report.error(
-                    Self.at(start, at), field, "if compares values of one unit", found: "\(units[0]!) and \(units[1]!)",
+                    code: .units, Self.at(start, at), field, "if compares values of one unit",
+                    found: "\(units[0]!) and \(units[1]!)",
                     allowed: "the same unit on both sides of the comparison")
                 return nil
             }
             if units[2] != units[3] {
                 report.error(
-                    Self.at(start, at), field, "if gives one unit either way", found: "\(units[2]!) and \(units[3]!)",
+                    code: .units, Self.at(start, at), field, "if gives one unit either way",
+                    found: "\(units[2]!) and \(units[3]!)",
                     allowed: "the same unit for both results")
                 return nil
             }

@@ -186,6 +186,8 @@ public struct IntegrityFinding: Sendable, Equatable {
     }
 
     public var diagnostic: Diagnostic {
-        Diagnostic(severity, at: location, field: "integrity[\(rule)]", message: "\(dataset) \(key): \(detail)")
+        Diagnostic(
+            severity, code: .integrity, at: location, field: "integrity[\(rule)]",
+            message: "\(dataset) \(key): \(detail)")
     }
 }

@@ -29,7 +29,8 @@ public struct FinancialProxy: Sendable {
         /// Set when the amount comes from a model entry.
         public var model: ModelEntryOrigin?
 
-        public init(currency: Currency, per: String? = nil, priceYear: PriceYear? = nil, model: ModelEntryOrigin? = nil) {
+        public init(currency: Currency, per: String? = nil, priceYear: PriceYear? = nil, model: ModelEntryOrigin? = nil)
+        {
             self.currency = currency
             self.per = per
             self.priceYear = priceYear

@@ -47,7 +47,9 @@ struct DrawSpec: Sendable {
     /// One value of the assumption for each of `width` draws side by side, each from its own
     /// generator; the same values as ``sample(_:)`` gives each draw alone.
     @inline(__always)
-    func sample(_ generators: UnsafeMutableBufferPointer<DrawGenerator>, width: Int, into out: UnsafeMutablePointer<Double>) {
+    func sample(
+        _ generators: UnsafeMutableBufferPointer<DrawGenerator>, width: Int, into out: UnsafeMutablePointer<Double>
+    ) {
         switch distribution {
         case .uniform:
             for lane in 0..<width { out[lane] = low + (high - low) * generators[lane].uniform() }
@@ -129,7 +131,7 @@ public struct Simulation: Sendable {
         guard !parameters.isEmpty else {
             throw ValidationFailure([
                 Diagnostic(
-                    at: nil, field: "distribution",
+                    code: .simulation, at: nil, field: "distribution",
                     message: "no assumption declares a distribution, so there is nothing to simulate",
                     allowed: "distribution: uniform, triangular, pert or normal on an assumption with a range")
             ])
@@ -137,7 +139,8 @@ public struct Simulation: Sendable {
         guard draws >= 2, draws <= maximumDraws else {
             throw ValidationFailure([
                 Diagnostic(
-                    at: nil, field: "--draws", message: "is outside the number of draws a simulation takes",
+                    code: .outOfRange, at: nil, field: "--draws",
+                    message: "is outside the number of draws a simulation takes",
                     found: String(draws), allowed: "2 to \(maximumDraws)")
             ])
         }
@@ -146,7 +149,8 @@ public struct Simulation: Sendable {
         if case .undefined(let reason) = workspace.baseHeadline.sroiRatio {
             throw ValidationFailure([
                 Diagnostic(
-                    at: nil, field: "sroi_ratio", message: "the SROI ratio cannot be simulated: \(reason)")
+                    code: .simulation, at: nil, field: "sroi_ratio",
+                    message: "the SROI ratio cannot be simulated: \(reason)")
             ])
         }
         var slots: [Int] = []
@@ -255,8 +259,9 @@ public struct Simulation: Sendable {
             }
             throw ValidationFailure([
                 Diagnostic(
-                    at: nil, field: "sroi_ratio",
-                    message: "draw \(draw) of seed \(seed) gives no SROI ratio (\(reason)); the simulation is not summarised",
+                    code: .simulation, at: nil, field: "sroi_ratio",
+                    message:
+                        "draw \(draw) of seed \(seed) gives no SROI ratio (\(reason)); the simulation is not summarised",
                     allowed: "ranges within which every figure is defined")
             ])
         }

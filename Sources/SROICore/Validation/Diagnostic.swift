@@ -12,6 +12,8 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var severity: Severity
+    /// The kind of problem, stable across versions.
+    public var code: DiagnosticCode
     public var location: SourceLocation?
     /// The field's path in the document, e.g. `outcomes[2].deadweight`.
     public var field: String
@@ -22,9 +24,10 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var allowed: String?
 
     public init(
-        _ severity: Severity = .error, at location: SourceLocation?, field: String, message: String,
-        found: String? = nil, allowed: String? = nil
+        _ severity: Severity = .error, code: DiagnosticCode = .invalid, at location: SourceLocation?, field: String,
+        message: String, found: String? = nil, allowed: String? = nil
     ) {
+        self.code = code
         // Text that came from a user's file is shown, never replayed: at most 200 characters of
         // what was found, and no control characters (terminal escapes) anywhere.
         self.severity = severity
@@ -43,7 +46,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         if let found { details.append("found \(found)") }
         if let allowed { details.append("allowed: \(allowed)") }
         if !details.isEmpty { text += " (\(details.joined(separator: "; ")))" }
-        return text
+        return text + " [\(code.text)]"
     }
 }
 

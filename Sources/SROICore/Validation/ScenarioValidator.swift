@@ -36,15 +36,16 @@ public struct ScenarioValidator: Sendable {
         var diagnostics: [Diagnostic] = []
 
         mutating func error(
-            _ location: SourceLocation?, _ field: String, _ message: String, found: String? = nil,
-            allowed: String? = nil
+            code: DiagnosticCode = .invalid, _ location: SourceLocation?, _ field: String, _ message: String,
+            found: String? = nil, allowed: String? = nil
         ) {
             diagnostics.append(
-                Diagnostic(.error, at: location, field: field, message: message, found: found, allowed: allowed))
+                Diagnostic(
+                    .error, code: code, at: location, field: field, message: message, found: found, allowed: allowed))
         }
 
         mutating func warning(_ location: SourceLocation?, _ field: String, _ message: String) {
-            diagnostics.append(Diagnostic(.warning, at: location, field: field, message: message))
+            diagnostics.append(Diagnostic(.warning, code: .invalid, at: location, field: field, message: message))
         }
 
         /// A given figure within its range; a formula or records are checked when they are computed.
@@ -59,7 +60,9 @@ public struct ScenarioValidator: Sendable {
             maximum: Double? = nil, allowed: String
         ) {
             if !value.isFinite || value < minimum || (maximum.map { value > $0 } ?? false) {
-                error(location, field, "is out of range", found: NumberFormat.shortest(value), allowed: allowed)
+                error(
+                    code: .outOfRange, location, field, "is out of range", found: NumberFormat.shortest(value),
+                    allowed: allowed)
             }
         }
     }
@@ -69,25 +72,28 @@ public struct ScenarioValidator: Sendable {
     private func checkFrame(_ scenario: Scenario, into report: inout Report) {
         if scenario.analysisYears.value < 1 || scenario.analysisYears.value > Scenario.maximumAnalysisYears {
             report.error(
-                scenario.analysisYears.location, "analysis_period.years", "is outside the years an analysis may span",
-                found: String(scenario.analysisYears.value), allowed: "a whole number from 1 to \(Scenario.maximumAnalysisYears)")
+                code: .outOfRange, scenario.analysisYears.location, "analysis_period.years",
+                "is outside the years an analysis may span",
+                found: String(scenario.analysisYears.value),
+                allowed: "a whole number from 1 to \(Scenario.maximumAnalysisYears)")
         }
         let schedule = scenario.conventions.discounting
         if schedule.bands.isEmpty {
             report.error(
-                schedule.location, "conventions.discount_rate", "declares no rate", allowed: "a rate ≥ 0, or bands")
+                code: .missing, schedule.location, "conventions.discount_rate", "declares no rate",
+                allowed: "a rate ≥ 0, or bands")
         }
         for (index, band) in schedule.bands.enumerated() {
             let field = "conventions.discount_rate[\(index)]"
             report.range(band.rate, band.location, "\(field).rate", minimum: 0, allowed: "a rate ≥ 0, e.g. 0.035")
             if index == 0, band.fromYear != 1 {
                 report.error(
-                    band.location, "\(field).from_year", "the first band must start at year 1",
+                    code: .outOfRange, band.location, "\(field).from_year", "the first band must start at year 1",
                     found: String(band.fromYear), allowed: "1")
             }
             if index > 0, band.fromYear <= schedule.bands[index - 1].fromYear {
                 report.error(
-                    band.location, "\(field).from_year", "bands must be in ascending order of year",
+                    code: .outOfRange, band.location, "\(field).from_year", "bands must be in ascending order of year",
                     found: String(band.fromYear), allowed: "more than \(schedule.bands[index - 1].fromYear)")
             }
         }
@@ -99,7 +105,8 @@ public struct ScenarioValidator: Sendable {
             }
             if let base = scenario.priceBaseYear, index.points[base.value] == nil {
                 report.error(
-                    base.location, "price_base_year", "the price index has no value for the base year \(base.value)",
+                    code: .unknownReference, base.location, "price_base_year",
+                    "the price index has no value for the base year \(base.value)",
                     found: base.value.label, allowed: index.points.keys.sorted().map(\.label).joined(separator: ", "))
             }
         }
@@ -117,7 +124,7 @@ public struct ScenarioValidator: Sendable {
         for stakeholder in scenario.stakeholders {
             if let first = seen[stakeholder.id] {
                 report.error(
-                    stakeholder.location, "stakeholders[\(stakeholder.id)].id",
+                    code: .duplicate, stakeholder.location, "stakeholders[\(stakeholder.id)].id",
                     "duplicate stakeholder id, first declared at \(first.map(\.description) ?? "another entry")",
                     found: stakeholder.id)
             } else {
@@ -132,7 +139,8 @@ public struct ScenarioValidator: Sendable {
     ) {
         guard !known.contains(stakeholder.value) else { return }
         report.error(
-            stakeholder.location, field, "refers to a stakeholder that is not declared", found: stakeholder.value,
+            code: .unknownReference, stakeholder.location, field, "refers to a stakeholder that is not declared",
+            found: stakeholder.value,
             allowed: known.isEmpty ? "an id declared under stakeholders" : known.sorted().joined(separator: ", "))
     }
 
@@ -142,7 +150,7 @@ public struct ScenarioValidator: Sendable {
         for input in scenario.inputs {
             let path = "inputs[\(input.id)]"
             if !seen.insert(input.id).inserted {
-                report.error(input.location, "\(path).id", "duplicate input id", found: input.id)
+                report.error(code: .duplicate, input.location, "\(path).id", "duplicate input id", found: input.id)
             }
             if let stakeholder = input.stakeholder {
                 checkReference(stakeholder, field: "\(path).stakeholder", known: stakeholderIDs, into: &report)
@@ -158,13 +166,13 @@ public struct ScenarioValidator: Sendable {
                 scenario.conversion(from: input.currency.value, to: scenario.reportCurrency.value) == nil
             {
                 report.error(
-                    input.currency.location, "\(path).currency",
+                    code: .units, input.currency.location, "\(path).currency",
                     "money in \(input.currency.value) cannot be added to the report currency without a declared conversion",
                     found: input.currency.value.code, allowed: scenario.reportCurrency.value.code)
             }
             if input.year.value < 1 || input.year.value > years {
                 report.error(
-                    input.year.location, "\(path).year", "is outside the analysis period",
+                    code: .outOfRange, input.year.location, "\(path).year", "is outside the analysis period",
                     found: String(input.year.value), allowed: "1 to \(years)")
             }
         }
@@ -175,7 +183,8 @@ public struct ScenarioValidator: Sendable {
         for outcome in scenario.outcomes {
             let path = "outcomes[\(outcome.id)]"
             if !seen.insert(outcome.id).inserted {
-                report.error(outcome.location, "\(path).id", "duplicate outcome id", found: outcome.id)
+                report.error(
+                    code: .duplicate, outcome.location, "\(path).id", "duplicate outcome id", found: outcome.id)
             }
             checkReference(outcome.stakeholder, field: "\(path).stakeholder", known: stakeholderIDs, into: &report)
             report.stated(outcome.quantity, "\(path).quantity", minimum: 0, allowed: "a quantity ≥ 0")
@@ -194,7 +203,8 @@ public struct ScenarioValidator: Sendable {
                 if let table = scenario.optimismBias {
                     if table.reductions[grade.value] == nil {
                         report.error(
-                            grade.location, "\(path).confidence", "the optimism-bias table has no such grade",
+                            code: .unknownReference, grade.location, "\(path).confidence",
+                            "the optimism-bias table has no such grade",
                             found: grade.value, allowed: table.reductions.keys.sorted().joined(separator: ", "))
                     }
                 } else {
@@ -217,7 +227,7 @@ public struct ScenarioValidator: Sendable {
                 .map { ("values.\($0.name)", $0.location) }
             for (field, location) in unread {
                 report.error(
-                    location, field, "comes from recorded data, which has not been read",
+                    code: .recordsNotRead, location, field, "comes from recorded data, which has not been read",
                     allowed: "run with --data DB, the record store it is read from")
             }
         }
@@ -230,7 +240,8 @@ public struct ScenarioValidator: Sendable {
             }
             for outcome in named where !outcomeIDs.contains(outcome) {
                 report.error(
-                    rule.location, "integrity[\(rule.name)]", "refers to an outcome that is not declared",
+                    code: .unknownReference, rule.location, "integrity[\(rule.name)]",
+                    "refers to an outcome that is not declared",
                     found: outcome,
                     allowed: outcomeIDs.sorted().joined(separator: ", "))
             }
@@ -254,44 +265,47 @@ public struct ScenarioValidator: Sendable {
             }
             if case .normal(let deviation) = uncertainty.distribution, !(deviation > 0 && deviation.isFinite) {
                 report.error(
-                    uncertainty.location, "\(parameter.name).sd",
+                    code: .missing, uncertainty.location, "\(parameter.name).sd",
                     "a normal distribution needs a standard deviation > 0",
                     found: NumberFormat.shortest(deviation))
             }
             guard let low = uncertainty.low, let high = uncertainty.high else {
                 if parameter.isWholeNumber {
                     report.error(
-                        uncertainty.location, field,
+                        code: .missing, uncertainty.location, field,
                         "a duration that varies needs a range, to keep within the analysis period",
                         allowed: "range: {low, high}")
                 } else if uncertainty.low != nil || uncertainty.high != nil {
-                    report.error(uncertainty.location, field, "a range needs both low and high")
+                    report.error(code: .missing, uncertainty.location, field, "a range needs both low and high")
                 } else if let distribution = uncertainty.distribution, distribution.name != "normal" {
                     report.error(
-                        uncertainty.location, field, "a \(distribution.name) distribution needs a range",
+                        code: .missing, uncertainty.location, field,
+                        "a \(distribution.name) distribution needs a range",
                         allowed: "range: {low, high}")
                 }
                 continue
             }
             for (name, bound) in [("low", low), ("high", high)] where !(bound.isFinite && domain.contains(bound)) {
                 report.error(
-                    uncertainty.location, "\(field).\(name)", "is outside the values the assumption may take",
+                    code: .outOfRange, uncertainty.location, "\(field).\(name)",
+                    "is outside the values the assumption may take",
                     found: NumberFormat.shortest(bound), allowed: allowed)
             }
             if parameter.isWholeNumber {
                 for (name, bound) in [("low", low), ("high", high)] where bound.rounded() != bound {
                     report.error(
-                        uncertainty.location, "\(field).\(name)", "a duration is a whole number of years",
+                        code: .outOfRange, uncertainty.location, "\(field).\(name)",
+                        "a duration is a whole number of years",
                         found: NumberFormat.shortest(bound))
                 }
             }
             if !(low < high) {
                 report.error(
-                    uncertainty.location, field, "low must be below high",
+                    code: .outOfRange, uncertainty.location, field, "low must be below high",
                     found: "low \(NumberFormat.shortest(low)), high \(NumberFormat.shortest(high))")
             } else if !(low...high).contains(parameter.base) {
                 report.error(
-                    uncertainty.location, field, "the assumption's value must lie within its range",
+                    code: .outOfRange, uncertainty.location, field, "the assumption's value must lie within its range",
                     found:
                         "value \(NumberFormat.shortest(parameter.base)) outside \(NumberFormat.shortest(low))…\(NumberFormat.shortest(high))"
                 )
@@ -303,7 +317,7 @@ public struct ScenarioValidator: Sendable {
                     Double(start) + high - 1 > Double(scenario.analysisYears.value)
                 {
                     report.error(
-                        uncertainty.location, "\(field).high",
+                        code: .outOfRange, uncertainty.location, "\(field).high",
                         "the outcome would run beyond the analysis period of \(scenario.analysisYears.value) years",
                         found: NumberFormat.shortest(high),
                         allowed: "at most \(scenario.analysisYears.value - start + 1)")
@@ -325,18 +339,19 @@ public struct ScenarioValidator: Sendable {
         let start = outcome.startYear.value
         if duration < 1 {
             report.error(
-                outcome.duration.location, "\(path).duration", "a benefit period lasts at least one year",
+                code: .outOfRange, outcome.duration.location, "\(path).duration",
+                "a benefit period lasts at least one year",
                 found: String(duration), allowed: "a whole number of years ≥ 1")
         }
         if start < 1 {
             report.error(
-                outcome.startYear.location, "\(path).start_year", "years are counted from 1",
+                code: .outOfRange, outcome.startYear.location, "\(path).start_year", "years are counted from 1",
                 found: String(start), allowed: "a whole number ≥ 1")
         }
         // Compared without adding, so that no pair of large numbers can overflow.
         if duration >= 1, start >= 1, start > analysisYears || duration > analysisYears - start + 1 {
             report.error(
-                outcome.duration.location, "\(path).duration",
+                code: .outOfRange, outcome.duration.location, "\(path).duration",
                 "the outcome runs beyond the analysis period of \(analysisYears) years",
                 found: String(duration),
                 allowed: "at most \(max(analysisYears - start + 1, 0)) from start year \(start)")
@@ -348,7 +363,8 @@ public struct ScenarioValidator: Sendable {
     ) {
         if case .byYear(let shares) = deduction.value, shares.count != duration, duration >= 1 {
             report.error(
-                deduction.location, field, "a list gives one share per year of the outcome's benefit period",
+                code: .outOfRange, deduction.location, field,
+                "a list gives one share per year of the outcome's benefit period",
                 found: "\(shares.count) entr\(shares.count == 1 ? "y" : "ies")",
                 allowed: "\(duration) entr\(duration == 1 ? "y" : "ies") (duration)")
         }
@@ -363,7 +379,8 @@ public struct ScenarioValidator: Sendable {
         let field = "\(path).proxy"
         if let value = proxy.amount.givenValue, !value.isFinite {
             report.error(
-                proxy.amount.location, "\(field).value", "is not a finite number", found: NumberFormat.shortest(value))
+                code: .notFinite, proxy.amount.location, "\(field).value", "is not a finite number",
+                found: NumberFormat.shortest(value))
         }
         // A formula proxy states its unit, currency included, and the formula checker checks it.
         guard let price = proxy.price else { return }
@@ -371,7 +388,7 @@ public struct ScenarioValidator: Sendable {
             scenario.conversion(from: price.currency, to: scenario.reportCurrency.value) == nil
         {
             report.error(
-                proxy.amount.location, "\(field).currency",
+                code: .units, proxy.amount.location, "\(field).currency",
                 "a proxy in \(price.currency) cannot be used in a \(scenario.reportCurrency.value) scenario without a declared conversion",
                 found: price.currency.code, allowed: scenario.reportCurrency.value.code)
         }
@@ -379,14 +396,14 @@ public struct ScenarioValidator: Sendable {
             let per = price.per, unit.value != per
         {
             report.error(
-                unit.location, "\(path).quantity.unit",
+                code: .units, unit.location, "\(path).quantity.unit",
                 "the quantity counts '\(unit.value)' but the proxy values one '\(per)'", found: unit.value,
                 allowed: per)
         }
         guard let priceYear = price.priceYear else { return }
         guard let base = scenario.priceBaseYear else {
             report.error(
-                proxy.amount.location, "\(field).price_year",
+                code: .unknownReference, proxy.amount.location, "\(field).price_year",
                 "the proxy is priced in \(priceYear) but the scenario declares no price_base_year to bring it to",
                 found: priceYear.label, allowed: "declare price_base_year and a price_index")
             return
@@ -394,14 +411,14 @@ public struct ScenarioValidator: Sendable {
         guard priceYear != base.value else { return }
         guard let index = scenario.priceIndex else {
             report.error(
-                proxy.amount.location, "\(field).price_year",
+                code: .units, proxy.amount.location, "\(field).price_year",
                 "the proxy is priced in \(priceYear), not the price base \(base.value), and no price index is declared",
                 found: priceYear.label, allowed: "declare conventions.price_index")
             return
         }
         if index.points[priceYear] == nil {
             report.error(
-                proxy.amount.location, "\(field).price_year",
+                code: .unknownReference, proxy.amount.location, "\(field).price_year",
                 "the price index\(index.name.map { " '\($0)'" } ?? "") has no value for the proxy's price year \(priceYear)",
                 found: priceYear.label, allowed: index.points.keys.sorted().map(\.label).joined(separator: ", "))
         }

@@ -66,7 +66,7 @@ public struct CSVImporter {
             guard FileManager.default.fileExists(atPath: definitionFile) else {
                 problems.add(
                     Diagnostic(
-                        at: SourceLocation(file: file, line: 1, column: 1), field: "(dataset)",
+                        code: .file, at: SourceLocation(file: file, line: 1, column: 1), field: "(dataset)",
                         message: "no dataset definition beside the file", allowed: definitionFile))
                 continue
             }
@@ -93,7 +93,7 @@ public struct CSVImporter {
                 }
             }
         } catch {
-            problems.add(Diagnostic(at: nil, field: "(database)", message: "\(error)"))
+            problems.add(Diagnostic(code: .csvValue, at: nil, field: "(database)", message: "\(error)"))
         }
         if !problems.isEmpty { throw problems.failure }
         return imported
@@ -128,7 +128,7 @@ public struct CSVImporter {
             if storedDefinition?.canonical != definition.canonical {
                 problems.add(
                     Diagnostic(
-                        at: first, field: "(dataset)",
+                        code: .csvValue, at: first, field: "(dataset)",
                         message: RecordStoreError.definitionChanged(
                             dataset: definition.name, stored: storedDefinition?.canonical ?? stored,
                             given: definition.canonical
@@ -144,7 +144,7 @@ public struct CSVImporter {
         switch Self.sha256(ofFile: file) {
         case .success(let digest): fileDigest = digest
         case .failure(let error):
-            problems.add(Diagnostic(at: first, field: "(file)", message: error.reason))
+            problems.add(Diagnostic(code: .file, at: first, field: "(file)", message: error.reason))
             return nil
         }
         if !allowReimport,
@@ -155,7 +155,7 @@ public struct CSVImporter {
             let at: String = earlier["imported_at"]
             problems.add(
                 Diagnostic(
-                    at: first, field: "(file)",
+                    code: .file, at: first, field: "(file)",
                     message:
                         "these exact bytes were imported into \(definition.name) before (import \(earlier["id"] as Int64), \(at)); pass --reimport to import them again",
                     found: "sha256 \(fileDigest)"))
@@ -165,7 +165,7 @@ public struct CSVImporter {
         do {
             stream = try CSVStream(path: file)
         } catch {
-            problems.add(Diagnostic(at: first, field: "(file)", message: "cannot be read: \(error)"))
+            problems.add(Diagnostic(code: .file, at: first, field: "(file)", message: "cannot be read: \(error)"))
             return nil
         }
         try db.execute(
@@ -176,7 +176,9 @@ public struct CSVImporter {
         // Header: the columns, by name, in any order.
         guard try readRecord(stream, file: file, problems: &problems) else {
             problems.add(
-                Diagnostic(at: first, field: "(header)", message: "the file is empty; a header row is required"))
+                Diagnostic(
+                    code: .csvHeader, at: first, field: "(header)",
+                    message: "the file is empty; a header row is required"))
             return nil
         }
         var positions: [Int] = []
@@ -186,12 +188,14 @@ public struct CSVImporter {
             if let earlier = seen[name] {
                 problems.add(
                     Diagnostic(
-                        at: SourceLocation(file: file, line: field.line, column: field.column), field: "(header)",
+                        code: .csvHeader, at: SourceLocation(file: file, line: field.line, column: field.column),
+                        field: "(header)",
                         message: "column '\(name)' appears twice (first as column \(earlier + 1))"))
             } else if definition.column(name) == nil {
                 problems.add(
                     Diagnostic(
-                        at: SourceLocation(file: file, line: field.line, column: field.column), field: "(header)",
+                        code: .csvHeader, at: SourceLocation(file: file, line: field.line, column: field.column),
+                        field: "(header)",
                         message: "'\(name)' is not a column of dataset \(definition.name)",
                         allowed: definition.columns.map(\.name).joined(separator: ", ")))
             }
@@ -203,7 +207,7 @@ public struct CSVImporter {
             } else {
                 problems.add(
                     Diagnostic(
-                        at: first, field: "(header)",
+                        code: .csvHeader, at: first, field: "(header)",
                         message: "the header lacks column '\(column.name)' of dataset \(definition.name)"))
             }
         }
@@ -232,7 +236,7 @@ public struct CSVImporter {
             guard fields.count == width else {
                 problems.add(
                     Diagnostic(
-                        at: SourceLocation(file: file, line: line, column: 1), field: "(row)",
+                        code: .csvHeader, at: SourceLocation(file: file, line: line, column: 1), field: "(row)",
                         message: "has \(fields.count) field\(fields.count == 1 ? "" : "s"); the header has \(width)",
                         found: "\(fields.count)", allowed: "\(width)"))
                 continue
@@ -250,7 +254,7 @@ public struct CSVImporter {
                     rowIsGood = false
                     problems.add(
                         Diagnostic(
-                            at: SourceLocation(file: file, line: field.line, column: field.column),
+                            code: .csvValue, at: SourceLocation(file: file, line: field.line, column: field.column),
                             field: "\(definition.name).\(column.name)", message: problem,
                             found: "\"\(stream.text(field))\"", allowed: column.type.description))
                     if problems.isFull { break }
@@ -267,7 +271,8 @@ public struct CSVImporter {
                     of: values, definition: definition, keyPositions: keyPositions, db: db)
                 problems.add(
                     Diagnostic(
-                        at: SourceLocation(file: file, line: line, column: 1), field: "\(definition.name).key",
+                        code: .csvValue, at: SourceLocation(file: file, line: line, column: 1),
+                        field: "\(definition.name).key",
                         message: "duplicate key (\(described))" + (earlier.map { ", already at \($0)" } ?? ""),
                         found: described, allowed: "each key once in dataset \(definition.name)"))
             } else {
@@ -286,7 +291,8 @@ public struct CSVImporter {
         progress?(ImportProgress(file: file, bytesRead: stream.totalBytes, totalBytes: stream.totalBytes, rows: rows))
         guard digest == fileDigest else {
             problems.add(
-                Diagnostic(at: first, field: "(file)", message: "the file changed while it was being imported"))
+                Diagnostic(
+                    code: .file, at: first, field: "(file)", message: "the file changed while it was being imported"))
             return nil
         }
         try db.execute(
@@ -318,7 +324,9 @@ public struct CSVImporter {
             case .unreadable(let reason): (line, column, message) = (1, 1, "cannot be read: \(reason)")
             }
             problems.add(
-                Diagnostic(at: SourceLocation(file: file, line: line, column: column), field: "(csv)", message: message)
+                Diagnostic(
+                    code: .csvSyntax, at: SourceLocation(file: file, line: line, column: column), field: "(csv)",
+                    message: message)
             )
             return false
         }

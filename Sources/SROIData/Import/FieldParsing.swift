@@ -96,7 +96,8 @@ enum FieldParsing {
         if plain { return nil }
         if String(validating: bytes, as: UTF8.self) == nil {
             let first = firstInvalidUTF8(bytes)
-            return "is not valid UTF-8 (byte \(first.offset + 1) of the field is 0x\(String(first.byte, radix: 16, uppercase: true))); "
+            return
+                "is not valid UTF-8 (byte \(first.offset + 1) of the field is 0x\(String(first.byte, radix: 16, uppercase: true))); "
                 + "save the file as CSV UTF-8"
         }
         return nil

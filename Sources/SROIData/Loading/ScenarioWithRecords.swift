@@ -20,7 +20,7 @@ public enum ScenarioWithRecords {
         } catch let failure as ValidationFailure {
             throw failure
         } catch {
-            throw ValidationFailure([Diagnostic(at: nil, field: "--data", message: "\(error)")])
+            throw ValidationFailure([Diagnostic(code: .store, at: nil, field: "--data", message: "\(error)")])
         }
         return loaded
     }

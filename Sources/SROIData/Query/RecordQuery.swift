@@ -38,7 +38,8 @@ struct QueryCompiler {
         if let column = definition.column(name.value) { return column }
         diagnostics.append(
             Diagnostic(
-                at: name.location, field: field, message: "dataset \(definition.name) has no such column",
+                code: .unknownReference, at: name.location, field: field,
+                message: "dataset \(definition.name) has no such column",
                 found: name.value, allowed: definition.columns.map(\.name).joined(separator: ", ")))
         return nil
     }
@@ -69,7 +70,8 @@ struct QueryCompiler {
                 if case .enumeration = column.type {
                     diagnostics.append(
                         Diagnostic(
-                            at: filter.location, field: path, message: "a range cannot apply to an enumeration",
+                            code: .records, at: filter.location, field: path,
+                            message: "a range cannot apply to an enumeration",
                             allowed: "a value or {in: [...]}"))
                     continue
                 }
@@ -108,7 +110,7 @@ struct QueryCompiler {
         default:
             diagnostics.append(
                 Diagnostic(
-                    at: location, field: field, message: "does not fit column '\(column.name)'",
+                    code: .records, at: location, field: field, message: "does not fit column '\(column.name)'",
                     found: literal.description,
                     allowed: column.type.description + (column.type == .text ? " (quote numbers meant as text)" : "")))
             return nil

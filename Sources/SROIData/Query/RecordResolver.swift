@@ -28,7 +28,7 @@ public struct RecordResolver {
             datasets = Dictionary(uniqueKeysWithValues: stored.map { ($0.definition.name, $0) })
             fingerprint = RecordStore.fingerprint(of: stored)
         } catch {
-            throw ValidationFailure([Diagnostic(at: nil, field: "--data", message: error.description)])
+            throw ValidationFailure([Diagnostic(code: .store, at: nil, field: "--data", message: error.description)])
         }
         var resolved = scenario
         var outcomes: [Outcome] = []
@@ -47,7 +47,7 @@ public struct RecordResolver {
             if let byYear = recorded.byYear {
                 diagnostics.append(
                     Diagnostic(
-                        at: byYear.location, field: "values.\(value.name).records.by_year",
+                        code: .records, at: byYear.location, field: "values.\(value.name).records.by_year",
                         message: "a named value is one figure; group by year in an outcome's quantity instead"))
                 continue
             }
@@ -73,7 +73,8 @@ public struct RecordResolver {
         guard let stored = datasets[name.value] else {
             diagnostics.append(
                 Diagnostic(
-                    at: name.location, field: field, message: "the store \(databaseName) has no such dataset",
+                    code: .unknownReference, at: name.location, field: field,
+                    message: "the store \(databaseName) has no such dataset",
                     found: name.value,
                     allowed: datasets.keys.sorted().joined(separator: ", ").nonEmpty ?? "none: import data first"))
             return nil
@@ -81,7 +82,8 @@ public struct RecordResolver {
         if stored.imports.isEmpty {
             diagnostics.append(
                 Diagnostic(
-                    at: name.location, field: field, message: "no data has been recorded in dataset \(name.value)"))
+                    code: .records, at: name.location, field: field,
+                    message: "no data has been recorded in dataset \(name.value)"))
             return nil
         }
         return stored
@@ -96,7 +98,7 @@ public struct RecordResolver {
         if recorded.byYear != nil, outcome.startYear.location != nil {
             diagnostics.append(
                 Diagnostic(
-                    at: outcome.startYear.location, field: "outcomes[\(outcome.id)].start_year",
+                    code: .records, at: outcome.startYear.location, field: "outcomes[\(outcome.id)].start_year",
                     message: "each cohort of a by_year quantity starts in its own year; remove start_year"))
             return [outcome]
         }
@@ -146,7 +148,7 @@ public struct RecordResolver {
                 } else {
                     compiler.diagnostics.append(
                         Diagnostic(
-                            at: name.location, field: "\(field).column",
+                            code: .records, at: name.location, field: "\(field).column",
                             message: "\(recorded.aggregate.value.rawValue) needs a numeric column",
                             found: "\(column.name) (\(column.type))",
                             allowed: stored.definition.columns.filter(\.type.isNumeric).map(\.name).joined(
@@ -160,7 +162,8 @@ public struct RecordResolver {
             if column.type != .date {
                 compiler.diagnostics.append(
                     Diagnostic(
-                        at: byYear.location, field: "\(field).by_year", message: "must be a date column",
+                        code: .records, at: byYear.location, field: "\(field).by_year",
+                        message: "must be a date column",
                         found: "\(column.name) (\(column.type))"))
             } else if let first = scenario.firstCalendarYear {
                 let last = first + scenario.analysisYears.value - 1
@@ -172,7 +175,7 @@ public struct RecordResolver {
             } else {
                 compiler.diagnostics.append(
                     Diagnostic(
-                        at: byYear.location, field: "\(field).by_year",
+                        code: .records, at: byYear.location, field: "\(field).by_year",
                         message: "placing records in analysis years needs analysis_period.first_year"))
             }
         }
@@ -197,7 +200,8 @@ public struct RecordResolver {
                 try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments))
             }
         } catch {
-            diagnostics.append(Diagnostic(at: recorded.location, field: field, message: error.description))
+            diagnostics.append(
+                Diagnostic(code: .records, at: recorded.location, field: field, message: error.description))
             return nil
         }
         func origin(matched: Int, suffix: String = "") -> RecordsOrigin {
@@ -210,7 +214,7 @@ public struct RecordResolver {
             if let value = row["value"] as Double? { return value }
             diagnostics.append(
                 Diagnostic(
-                    at: recorded.location, field: field,
+                    code: .records, at: recorded.location, field: field,
                     message: "no records match, so the \(recorded.aggregate.value.rawValue) is undefined",
                     found: "\(matched) rows"))
             return nil
@@ -234,7 +238,9 @@ public struct RecordResolver {
         }
         if readings.isEmpty {
             diagnostics.append(
-                Diagnostic(at: recorded.location, field: field, message: "no records fall within the analysis period"))
+                Diagnostic(
+                    code: .records, at: recorded.location, field: field,
+                    message: "no records fall within the analysis period"))
             return nil
         }
         return readings
@@ -258,7 +264,7 @@ public struct RecordResolver {
         guard let recorded = outcome.quantity.recorded else {
             diagnostics.append(
                 Diagnostic(
-                    at: rule.location, field: "integrity[\(rule.name)]",
+                    code: .integrity, at: rule.location, field: "integrity[\(rule.name)]",
                     message: "outcome \(outcomeID) has no quantity from records to check"))
             return nil
         }
@@ -277,7 +283,7 @@ public struct RecordResolver {
         guard matched.definition.column(key) != nil else {
             diagnostics.append(
                 Diagnostic(
-                    at: rule.location, field: "integrity[\(rule.name)].key",
+                    code: .unknownReference, at: rule.location, field: "integrity[\(rule.name)].key",
                     message: "dataset \(matched.definition.name) has no such column",
                     found: key, allowed: matched.definition.columns.map(\.name).joined(separator: ", ")))
             return nil
@@ -328,7 +334,7 @@ public struct RecordResolver {
                     guard let window = window(from: from, to: to, scenario: scenario) else {
                         diagnostics.append(
                             Diagnostic(
-                                at: rule.location, field: "integrity[\(rule.name)]",
+                                code: .integrity, at: rule.location, field: "integrity[\(rule.name)]",
                                 message:
                                     "give from and to, or analysis_period.first_year for the analysis period as the window"
                             ))
@@ -380,7 +386,9 @@ public struct RecordResolver {
                     }
                 }
             } catch {
-                diagnostics.append(Diagnostic(at: rule.location, field: "integrity[\(rule.name)]", message: "\(error)"))
+                diagnostics.append(
+                    Diagnostic(
+                        code: .integrity, at: rule.location, field: "integrity[\(rule.name)]", message: "\(error)"))
             }
         }
         return findings

@@ -28,7 +28,8 @@ public enum RecordStoreError: Error, CustomStringConvertible, Equatable {
         case .newerSchema(let path):
             return "\(path): was written by a newer version of sroi; it is neither read nor changed by this one"
         case .olderSchema(let path):
-            return "\(path): was written by an earlier version of sroi; 'sroi data upgrade \(path)' brings it up to date"
+            return
+                "\(path): was written by an earlier version of sroi; 'sroi data upgrade \(path)' brings it up to date"
         case .tampered(let path, let reason):
             return "\(path): is not as sroi wrote it (\(reason)); it is not read"
         case .sqlite(let message): return "the record store cannot be read: \(message)"
@@ -131,7 +132,8 @@ public final class RecordStore: @unchecked Sendable {
             } catch {
                 throw .cannotOpen(
                     path: path,
-                    reason: "an unfinished import must be rolled back, which needs write access: \(Self.describe(error))")
+                    reason:
+                        "an unfinished import must be rolled back, which needs write access: \(Self.describe(error))")
             }
         } catch let error as RecordStoreError {
             throw error
@@ -156,7 +158,8 @@ public final class RecordStore: @unchecked Sendable {
                     db, sql: "SELECT type FROM sqlite_master WHERE name = ?", arguments: [table(name)])
                 guard kind == "table" else {
                     throw RecordStoreError.tampered(
-                        path: path, reason: "the rows of dataset \(name) are \(kind.map { "a \($0)" } ?? "missing"), not a table")
+                        path: path,
+                        reason: "the rows of dataset \(name) are \(kind.map { "a \($0)" } ?? "missing"), not a table")
                 }
                 for trigger in protectionTriggers(table: table(name)) {
                     let sql = try String.fetchOne(

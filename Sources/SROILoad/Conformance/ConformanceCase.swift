@@ -48,7 +48,9 @@ public struct ConformanceCaseReader: Sendable {
             data = try InputFiles.text(InputFiles.read(path), path: path)
         } catch {
             throw ValidationFailure([
-                Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
+                Diagnostic(
+                    code: .file, at: SourceLocation(file: path, line: 1, column: 1), field: "(file)",
+                    message: error.reason)
             ])
         }
         let reader = DocumentReader(file: path)
@@ -69,7 +71,8 @@ public struct ConformanceCaseReader: Sendable {
             let tolerance = entries["relative_tolerance"].flatMap { reader.number($0, "relative_tolerance") } ?? 1e-9
             expectation = .figures(readExpectations(expect, reader: reader), tolerance: tolerance)
         } else {
-            reader.error(reader.location(root), "expect", "a case needs expect or expect_error_mentioning")
+            reader.error(
+                code: .missing, reader.location(root), "expect", "a case needs expect or expect_error_mentioning")
             throw ValidationFailure(reader.diagnostics)
         }
         if reader.hasErrors { throw ValidationFailure(reader.diagnostics) }

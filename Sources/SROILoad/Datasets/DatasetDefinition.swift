@@ -138,7 +138,9 @@ public struct DatasetDefinitionReader: Sendable {
             data = try InputFiles.text(InputFiles.read(path), path: path)
         } catch {
             throw ValidationFailure([
-                Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
+                Diagnostic(
+                    code: .file, at: SourceLocation(file: path, line: 1, column: 1), field: "(file)",
+                    message: error.reason)
             ])
         }
         return try read(text: data, file: path)
@@ -161,7 +163,7 @@ public struct DatasetDefinitionReader: Sendable {
         else { return nil }
         guard schema == datasetSchema else {
             reader.error(
-                reader.location(schemaNode), "schema", schemaRefusal(schema, expected: datasetSchema), found: schema,
+                code: .unsupportedVersion, reader.location(schemaNode), "schema", schemaRefusal(schema, expected: datasetSchema), found: schema,
                 allowed: datasetSchema)
             return nil
         }
@@ -172,7 +174,8 @@ public struct DatasetDefinitionReader: Sendable {
                 if let column = readColumn(item, "columns[\(index)]", reader: reader) {
                     if columns.contains(where: { $0.name == column.name }) {
                         reader.error(
-                            reader.location(item), "columns[\(index)].name", "duplicate column", found: column.name)
+                            code: .duplicate, reader.location(item), "columns[\(index)].name", "duplicate column",
+                            found: column.name)
                     } else {
                         columns.append(column)
                     }
@@ -185,7 +188,8 @@ public struct DatasetDefinitionReader: Sendable {
                 guard let column = reader.string(item, "key[\(index)]") else { continue }
                 guard columns.contains(where: { $0.name == column && !$0.optional }) else {
                     reader.error(
-                        reader.location(item), "key[\(index)]", "a key must be a declared column that is not optional",
+                        code: .wrongType, reader.location(item), "key[\(index)]",
+                        "a key must be a declared column that is not optional",
                         found: column, allowed: columns.filter { !$0.optional }.map(\.name).joined(separator: ", "))
                     continue
                 }
@@ -193,7 +197,9 @@ public struct DatasetDefinitionReader: Sendable {
             }
         }
         guard let name else { return nil }
-        if columns.isEmpty { reader.error(fields.location, "columns", "a dataset needs at least one column") }
+        if columns.isEmpty {
+            reader.error(code: .outOfRange, fields.location, "columns", "a dataset needs at least one column")
+        }
         return DatasetDefinition(
             name: name, summary: fields.string("description"), key: key, columns: columns,
             syntheticNote: fields.string("synthetic"))
@@ -203,7 +209,7 @@ public struct DatasetDefinitionReader: Sendable {
         guard let text = reader.string(node, path) else { return nil }
         guard DatasetDefinition.isSQLName(text) else {
             reader.error(
-                reader.location(node), path, "is not a valid name", found: "'\(text)'",
+                code: .wrongType, reader.location(node), path, "is not a valid name", found: "'\(text)'",
                 allowed: "a lower-case letter, then lower-case letters, digits and '_'")
             return nil
         }
@@ -230,12 +236,15 @@ public struct DatasetDefinitionReader: Sendable {
                     let items = reader.sequence(valuesNode, fields.path("values"))
                 {
                     let values = items.enumerated().compactMap { reader.string($1, fields.path("values[\($0)]")) }
-                    if values.isEmpty { reader.error(reader.location(valuesNode), fields.path("values"), "is empty") }
+                    if values.isEmpty {
+                        reader.error(code: .missing, reader.location(valuesNode), fields.path("values"), "is empty")
+                    }
                     type = .enumeration(values)
                 }
             default:
                 reader.error(
-                    reader.location(typeNode), fields.path("type"), "is not a column type", found: typeName,
+                    code: .wrongType, reader.location(typeNode), fields.path("type"), "is not a column type",
+                    found: typeName,
                     allowed: "text, integer, decimal, date, enum")
             }
             if typeName != "enum", let values = fields.entries["values"] {

@@ -71,7 +71,9 @@ public enum InputFiles {
             }
             return false
         }
-        guard !failed else { throw ReadError(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))") }
+        guard !failed else {
+            throw ReadError(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
+        }
         // A file that shrank while being read is read as it now is.
         return total == size ? data : data.prefix(total)
     }
@@ -135,7 +137,8 @@ public enum InputFiles {
         }
         let byte = offset < bytes.count ? String(bytes[offset], radix: 16, uppercase: true) : "?"
         throw ReadError(
-            path: path, reason: "byte 0x\(byte) is not UTF-8; save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+            path: path,
+            reason: "byte 0x\(byte) is not UTF-8; save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
             line: line, column: column)
     }
 
@@ -150,7 +153,8 @@ public enum InputFiles {
         var found: [String] = []
         while let path = enumerator.nextObject() as? String {
             var status = stat()
-            if lstat((root as NSString).appendingPathComponent(path), &status) == 0, status.st_mode & S_IFMT != S_IFDIR {
+            if lstat((root as NSString).appendingPathComponent(path), &status) == 0, status.st_mode & S_IFMT != S_IFDIR
+            {
                 found.append(path)
             }
         }

@@ -53,7 +53,7 @@ struct ModelFileReader {
         else { return }
         guard schema == modelSchema else {
             reader.error(
-                reader.location(schemaNode), "schema", schemaRefusal(schema, expected: modelSchema), found: schema,
+                code: .unsupportedVersion, reader.location(schemaNode), "schema", schemaRefusal(schema, expected: modelSchema), found: schema,
                 allowed: modelSchema)
             return
         }
@@ -121,7 +121,7 @@ struct ModelFileReader {
         }
         if origin.citation == nil {
             reader.error(
-                fields.location, fields.path("source"), "every model figure must cite its source",
+                code: .missing, fields.location, fields.path("source"), "every model figure must cite its source",
                 allowed: "a source on the entry or the model")
         }
     }

@@ -20,7 +20,8 @@ extension DocumentReader {
             return (try FormulaParser.parse(text), start)
         } catch {
             self.error(
-                SourceLocation(file: start.file, line: start.line, column: start.column + error.offset), path,
+                code: .syntax, SourceLocation(file: start.file, line: start.line, column: start.column + error.offset),
+                path,
                 "the formula cannot be read: \(error.message)", found: text)
             return nil
         }
@@ -30,8 +31,9 @@ extension DocumentReader {
         guard let text = string(node, path) else { return nil }
         guard let unit = Unit(parsing: text) else {
             error(
-                location(node), path, "is not a unit", found: "'\(text)'",
-                allowed: "units joined by * and /, with powers up to ^12, e.g. GBP/hour, hour, person, GBP/(person*year), 1")
+                code: .wrongType, location(node), path, "is not a unit", found: "'\(text)'",
+                allowed:
+                    "units joined by * and /, with powers up to ^12, e.g. GBP/hour, hour, person, GBP/(person*year), 1")
             return nil
         }
         return unit
@@ -56,7 +58,7 @@ extension DocumentReader {
         let given = ["value", "formula", "records"].filter(fields.has)
         guard given.count == 1 else {
             error(
-                fields.location, path,
+                code: .missing, fields.location, path,
                 given.isEmpty ? "needs a value, a formula or records" : "give one of value, formula and records",
                 found: given.joined(separator: ", "), allowed: "value, formula or records")
             return nil
@@ -70,7 +72,7 @@ extension DocumentReader {
             }
             if unit == nil {
                 error(
-                    fields.location, fields.path("unit"), "a value needs its unit",
+                    code: .missing, fields.location, fields.path("unit"), "a value needs its unit",
                     allowed: "e.g. GBP/hour, hour, person, 1")
             }
         case "formula":
@@ -90,14 +92,14 @@ extension DocumentReader {
             }
             if unit == nil {
                 error(
-                    fields.location, fields.path("unit"), "a value from records needs its unit",
+                    code: .missing, fields.location, fields.path("unit"), "a value from records needs its unit",
                     allowed: "e.g. hour, person")
             }
         }
         guard let definition else { return nil }
         if model != nil, source == nil {
             error(
-                fields.location, fields.path("source"), "every model figure must cite its source",
+                code: .missing, fields.location, fields.path("source"), "every model figure must cite its source",
                 allowed: "a source on the entry or the model")
         }
         return NamedValue(
@@ -119,7 +121,8 @@ extension DocumentReader {
         }
         if let rate, !(rate > 0) {
             error(
-                fields.location, fields.path("rate"), "an exchange rate is above 0", found: NumberFormat.shortest(rate))
+                code: .outOfRange, fields.location, fields.path("rate"), "an exchange rate is above 0",
+                found: NumberFormat.shortest(rate))
         }
         guard let from, let to, let rate, let date, rate > 0 else { return nil }
         return CurrencyConversion(from: from, to: to, rate: rate, date: date, source: source, location: location(node))

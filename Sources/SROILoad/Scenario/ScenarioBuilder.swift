@@ -32,7 +32,7 @@ struct ScenarioBuilder {
         else { return nil }
         guard schema == scenarioSchema else {
             reader.error(
-                reader.location(schemaNode), "schema", schemaRefusal(schema, expected: scenarioSchema), found: schema,
+                code: .unsupportedVersion, reader.location(schemaNode), "schema", schemaRefusal(schema, expected: scenarioSchema), found: schema,
                 allowed: scenarioSchema)
             return nil
         }
@@ -102,7 +102,8 @@ struct ScenarioBuilder {
                 let isOverride = entry.key.contains("/")
                 guard isOverride || DocumentReader.isFormulaName(entry.key) else {
                     reader.error(
-                        reader.location(entry.keyNode), path, "is not a valid value name", found: "'\(entry.key)'",
+                        code: .wrongType, reader.location(entry.keyNode), path, "is not a valid value name",
+                        found: "'\(entry.key)'",
                         allowed:
                             "letters, digits and '_', starting with a letter; or model-id/entry to replace a model's value"
                     )
@@ -110,7 +111,7 @@ struct ScenarioBuilder {
                 }
                 if isOverride, library.values[entry.key] == nil {
                     reader.error(
-                        reader.location(entry.keyNode), path,
+                        code: .unknownReference, reader.location(entry.keyNode), path,
                         "replaces a model entry that no model under uses: declares",
                         found: entry.key,
                         allowed: library.values.keys.sorted().joined(separator: ", ").isEmpty
@@ -190,11 +191,11 @@ struct ScenarioBuilder {
                 library: library)
         case (.some, .some):
             reader.error(
-                fields.keyLocation("discount_schedule"), "conventions.discount_schedule",
+                code: .missing, fields.keyLocation("discount_schedule"), "conventions.discount_schedule",
                 "give either discount_rate or discount_schedule, not both")
         case (nil, nil):
             reader.error(
-                fields.location, "conventions.discount_rate", "is required but missing",
+                code: .missing, fields.location, "conventions.discount_rate", "is required but missing",
                 allowed: "discount_rate (a rate or bands) or discount_schedule (a model entry)")
         }
         let discountInputs =
@@ -249,7 +250,8 @@ struct ScenarioBuilder {
         let model = reference.split(separator: "/").first.map(String.init) ?? reference
         if let missing = library.missing[model] {
             reader.error(
-                reader.location(node), path, missing.explanation(entry: String(reference.dropFirst(model.count + 1))),
+                code: .unknownReference, reader.location(node), path,
+                missing.explanation(entry: String(reference.dropFirst(model.count + 1))),
                 found: "'\(reference)'", allowed: "a model file with id \(model) at \(missing.path)")
             return nil
         }
@@ -264,7 +266,7 @@ struct ScenarioBuilder {
             message = "refers to an entry that model '\(model)' does not have"
         }
         reader.error(
-            reader.location(node), path, message, found: "'\(reference)'",
+            code: .unknownReference, reader.location(node), path, message, found: "'\(reference)'",
             allowed: known.isEmpty
                 ? "a model-id/entry-id of a \(kind.rawValue) model listed under uses:" : known.joined(separator: ", "))
         return nil
@@ -311,10 +313,12 @@ struct ScenarioBuilder {
                 }
             }
         case (.some, .some):
-            reader.error(fields.keyLocation("in_kind"), "\(path).in_kind", "give either amount or in_kind, not both")
+            reader.error(
+                code: .missing, fields.keyLocation("in_kind"), "\(path).in_kind",
+                "give either amount or in_kind, not both")
         case (nil, nil):
             reader.error(
-                fields.location, "\(path).amount", "is required but missing",
+                code: .missing, fields.location, "\(path).amount", "is required but missing",
                 allowed: "amount (money) or in_kind (hours and rate_per_hour)")
         }
         guard let valuation, let currency = declaredCurrency ?? currency.map({ Located($0) }) else { return nil }
@@ -460,7 +464,8 @@ struct ScenarioBuilder {
         let column = located(fields.optional("column"), fields.path("column"), reader.identifier)
         if let aggregate, aggregate.value != .count, column == nil {
             reader.error(
-                fields.location, fields.path("column"), "\(aggregate.value.rawValue) needs the column it aggregates",
+                code: .missing, fields.location, fields.path("column"),
+                "\(aggregate.value.rawValue) needs the column it aggregates",
                 allowed: "a column of the dataset")
         }
         var filters: [RecordedQuantity.Filter] = []
@@ -501,7 +506,7 @@ struct ScenarioBuilder {
                 let values = items.enumerated().compactMap { literal($1, fields.path("in[\($0)]")) }
                 if items.isEmpty {
                     reader.error(
-                        reader.location(set), fields.path("in"), "is empty, so nothing could match",
+                        code: .missing, reader.location(set), fields.path("in"), "is empty, so nothing could match",
                         allowed: "one value or more")
                 }
                 guard values.count == items.count, !values.isEmpty else { return nil }
@@ -521,13 +526,15 @@ struct ScenarioBuilder {
             let low = (fields.optional("min") ?? fields.optional("from")).flatMap { literal($0, path) }
             let high = (fields.optional("max") ?? fields.optional("to")).flatMap { literal($0, path) }
             guard low != nil || high != nil else {
-                reader.error(fields.location, path, "gives no condition", allowed: "in, min, max, from, to, recorded")
+                reader.error(
+                    code: .missing, fields.location, path, "gives no condition",
+                    allowed: "in, min, max, from, to, recorded")
                 return nil
             }
             return .range(min: low, max: high)
         default:
             reader.error(
-                reader.location(node), path, "must be a value or a condition",
+                code: .wrongType, reader.location(node), path, "must be a value or a condition",
                 allowed: "a value, {in: [...]}, {min, max}, {from, to}, {recorded: true}")
             return nil
         }
@@ -536,7 +543,8 @@ struct ScenarioBuilder {
     /// A plain number is a number; anything else (quoted, a date, a word) is text.
     private func literal(_ node: Node, _ path: String) -> RecordedQuantity.Literal? {
         guard case .scalar(let scalar) = node else {
-            reader.error(reader.location(node), path, "must be a single value", found: reader.describe(node))
+            reader.error(
+                code: .wrongType, reader.location(node), path, "must be a single value", found: reader.describe(node))
             return nil
         }
         if scalar.style == .plain, DocumentReader.isDecimal(scalar.string), let number = Double(scalar.string) {
@@ -583,7 +591,7 @@ struct ScenarioBuilder {
                 let outcomes = list.enumerated().compactMap { reader.identifier($1, fields.path("outcomes[\($0)]")) }
                 if outcomes.count < 2 {
                     reader.error(
-                        fields.location, fields.path("outcomes"), "names fewer than two outcomes",
+                        code: .missing, fields.location, fields.path("outcomes"), "names fewer than two outcomes",
                         allowed: "two or more outcome ids")
                 } else {
                     kind = .mutuallyExclusive(outcomes: outcomes, key: key)

@@ -47,7 +47,9 @@ public struct ScenarioLoader: Sendable {
         case .success(let bytes): data = bytes
         case .failure(let error):
             throw ValidationFailure([
-                Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), field: "(file)", message: error.reason)
+                Diagnostic(
+                    code: .file, at: SourceLocation(file: path, line: 1, column: 1), field: "(file)",
+                    message: error.reason)
             ])
         }
         let text: String
@@ -56,6 +58,7 @@ public struct ScenarioLoader: Sendable {
         } catch {
             throw ValidationFailure([
                 Diagnostic(
+                    code: error.line == nil ? .file : .notUTF8,
                     at: SourceLocation(file: path, line: error.line ?? 1, column: error.column ?? 1), field: "(file)",
                     message: error.reason)
             ])
@@ -106,7 +109,8 @@ public struct ScenarioLoader: Sendable {
             ? use.value : (directory as NSString).appendingPathComponent(use.value)
         // The file system resolves `..` and links when the file is opened, so the name given to
         // the file is resolved the same way; inside a bundle, names stay as written.
-        let display = root == nil ? (InputFiles.canonicalName(joined) ?? Self.normalized(joined)) : Self.normalized(joined)
+        let display =
+            root == nil ? (InputFiles.canonicalName(joined) ?? Self.normalized(joined)) : Self.normalized(joined)
         let read = readFile(display, role: .model, into: &files)
         guard case .success(let data) = read else {
             if let model = declared.suppliedModel, let note = declared.note {
@@ -117,7 +121,7 @@ public struct ScenarioLoader: Sendable {
             let reason: String
             if case .failure(let error) = read { reason = error.reason } else { reason = "cannot be read" }
             reader.error(
-                use.location, "uses", "the model file \(reason)", found: UserText.clip(display),
+                code: .file, use.location, "uses", "the model file \(reason)", found: UserText.clip(display),
                 allowed: "a path relative to the scenario file")
             return
         }
@@ -126,7 +130,8 @@ public struct ScenarioLoader: Sendable {
         do {
             text = try InputFiles.text(data, path: display)
         } catch {
-            reader.error(use.location, "uses", "the model file \(error.description)", found: UserText.clip(display))
+            reader.error(
+                code: .file, use.location, "uses", "the model file \(error.description)", found: UserText.clip(display))
             return
         }
         if let root = modelReader.parse(text) {

@@ -15,7 +15,7 @@ extension DocumentReader {
         let publication = fields.string("publication") ?? inherited?.publication
         guard let publication else {
             error(
-                fields.location, fields.path("publication"), "is required but missing",
+                code: .missing, fields.location, fields.path("publication"), "is required but missing",
                 allowed: "the title of the publication cited")
             return nil
         }
@@ -73,12 +73,13 @@ extension DocumentReader {
                     uncertainty.distribution = .normal(standardDeviation: deviation)
                 } else {
                     error(
-                        location(node), fields.path("sd"), "a normal distribution needs sd",
+                        code: .missing, location(node), fields.path("sd"), "a normal distribution needs sd",
                         allowed: "a standard deviation > 0")
                 }
             default:
                 error(
-                    location(node), fields.path("distribution"), "is not a distribution", found: "'\(name)'",
+                    code: .wrongType, location(node), fields.path("distribution"), "is not a distribution",
+                    found: "'\(name)'",
                     allowed: "uniform, triangular, pert, normal")
             }
         }

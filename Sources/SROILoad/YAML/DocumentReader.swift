@@ -29,7 +29,7 @@ final class DocumentReader {
             }
             if scalar != "\t", scalar != "\r", scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                 error(
-                    SourceLocation(file: file, line: line, column: column), "(syntax)",
+                    code: .syntax, SourceLocation(file: file, line: line, column: column), "(syntax)",
                     "holds a control character, which YAML does not allow",
                     found: "U+\(String(format: "%04X", scalar.value))")
                 return nil
@@ -38,7 +38,7 @@ final class DocumentReader {
         }
         do {
             guard let root = try Yams.compose(yaml: text) else {
-                error(SourceLocation(file: file, line: 1, column: 1), "(document)", "the file is empty")
+                error(code: .missing, SourceLocation(file: file, line: 1, column: 1), "(document)", "the file is empty")
                 return nil
             }
             return root
@@ -46,7 +46,8 @@ final class DocumentReader {
             report(yamlError)
             return nil
         } catch {
-            self.error(SourceLocation(file: file, line: 1, column: 1), "(document)", "cannot be read: \(error)")
+            self.error(
+                code: .syntax, SourceLocation(file: file, line: 1, column: 1), "(document)", "cannot be read: \(error)")
             return nil
         }
     }
@@ -56,14 +57,16 @@ final class DocumentReader {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
             let detail = context.map { "\($0.text.trimmingCharacters(in: .whitespacesAndNewlines)) " } ?? ""
-            error(location(mark), "(syntax)", "is not valid YAML: \(detail)\(problem)")
+            error(code: .syntax, location(mark), "(syntax)", "is not valid YAML: \(detail)\(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
             error(
-                location(context.mark), duplicates.joined(separator: ", "),
+                code: .duplicate, location(context.mark), duplicates.joined(separator: ", "),
                 "is given more than once in the same mapping; each key may appear once",
                 found: duplicates.map { "'\($0)'" }.joined(separator: ", "))
         default:
-            error(SourceLocation(file: file, line: 1, column: 1), "(document)", "cannot be read: \(yamlError)")
+            error(
+                code: .syntax, SourceLocation(file: file, line: 1, column: 1), "(document)",
+                "cannot be read: \(yamlError)")
         }
     }
 
@@ -76,14 +79,16 @@ final class DocumentReader {
     func location(_ node: Node) -> SourceLocation { location(node.mark) }
 
     func error(
-        _ location: SourceLocation?, _ field: String, _ message: String, found: String? = nil, allowed: String? = nil
+        code: DiagnosticCode = .invalid, _ location: SourceLocation?, _ field: String, _ message: String,
+        found: String? = nil, allowed: String? = nil
     ) {
         diagnostics.append(
-            Diagnostic(.error, at: location, field: field, message: message, found: found, allowed: allowed))
+            Diagnostic(.error, code: code, at: location, field: field, message: message, found: found, allowed: allowed)
+        )
     }
 
     func warning(_ location: SourceLocation?, _ field: String, _ message: String) {
-        diagnostics.append(Diagnostic(.warning, at: location, field: field, message: message))
+        diagnostics.append(Diagnostic(.warning, code: .invalid, at: location, field: field, message: message))
     }
 
     var hasErrors: Bool { diagnostics.containsErrors }
@@ -94,7 +99,7 @@ final class DocumentReader {
     func mapping(_ node: Node, _ path: String, allowed: [String]) -> Fields? {
         guard case .mapping(let mapping) = node else {
             error(
-                location(node), path, "must be a mapping of keys to values", found: describe(node),
+                code: .wrongType, location(node), path, "must be a mapping of keys to values", found: describe(node),
                 allowed: "keys: \(allowed.joined(separator: ", "))")
             return nil
         }
@@ -102,7 +107,7 @@ final class DocumentReader {
         var order: [String] = []
         for (keyNode, valueNode) in mapping {
             guard case .scalar(let scalar) = keyNode else {
-                error(location(keyNode), path, "keys must be plain names", found: describe(keyNode))
+                error(code: .wrongType, location(keyNode), path, "keys must be plain names", found: describe(keyNode))
                 continue
             }
             let key = scalar.string
@@ -110,7 +115,8 @@ final class DocumentReader {
             guard allowed.contains(key) else {
                 let hint = Self.closest(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
                 error(
-                    location(keyNode), join(path, key), "is not a known key\(hint)", found: "'\(key)'",
+                    code: .unknownKey, location(keyNode), join(path, key), "is not a known key\(hint)",
+                    found: "'\(key)'",
                     allowed: allowed.joined(separator: ", "))
                 continue
             }
@@ -123,12 +129,12 @@ final class DocumentReader {
     /// A mapping with arbitrary keys (ids, years, grades), in document order.
     func dictionary(_ node: Node, _ path: String) -> [(key: String, keyNode: Node, value: Node)]? {
         guard case .mapping(let mapping) = node else {
-            error(location(node), path, "must be a mapping", found: describe(node))
+            error(code: .wrongType, location(node), path, "must be a mapping", found: describe(node))
             return nil
         }
         return mapping.compactMap { keyNode, value in
             guard case .scalar(let scalar) = keyNode else {
-                error(location(keyNode), path, "keys must be plain names", found: describe(keyNode))
+                error(code: .wrongType, location(keyNode), path, "keys must be plain names", found: describe(keyNode))
                 return nil
             }
             return (scalar.string, keyNode, value)
@@ -137,7 +143,7 @@ final class DocumentReader {
 
     func sequence(_ node: Node, _ path: String) -> [Node]? {
         guard case .sequence(let sequence) = node else {
-            error(location(node), path, "must be a list", found: describe(node))
+            error(code: .wrongType, location(node), path, "must be a list", found: describe(node))
             return nil
         }
         return Array(sequence)
@@ -158,11 +164,11 @@ final class DocumentReader {
 
     func string(_ node: Node, _ path: String) -> String? {
         guard case .scalar(let scalar) = node else {
-            error(location(node), path, "must be text", found: describe(node))
+            error(code: .wrongType, location(node), path, "must be text", found: describe(node))
             return nil
         }
         if scalar.style == .plain, Self.isNull(scalar.string) {
-            error(location(node), path, "is empty", allowed: "text")
+            error(code: .missing, location(node), path, "is empty", allowed: "text")
             return nil
         }
         // Folded and literal blocks end with a newline that is layout, not content.
@@ -175,7 +181,7 @@ final class DocumentReader {
         guard let text = string(node, path) else { return nil }
         guard Self.isIdentifier(text) else {
             error(
-                location(node), path, "is not a valid id", found: "'\(text)'",
+                code: .wrongType, location(node), path, "is not a valid id", found: "'\(text)'",
                 allowed: "letters, digits, '-' and '_', starting with a letter or digit")
             return nil
         }
@@ -185,24 +191,28 @@ final class DocumentReader {
     /// A finite number written as a plain scalar: `12`, `0.035`, `-300`, `1e-9`.
     func number(_ node: Node, _ path: String, allowed: String = "a number") -> Double? {
         guard case .scalar(let scalar) = node else {
-            error(location(node), path, "must be a number", found: describe(node), allowed: allowed)
+            error(code: .wrongType, location(node), path, "must be a number", found: describe(node), allowed: allowed)
             return nil
         }
         let text = scalar.string
         if scalar.tag.rawValue == Tag.Name.str.rawValue, scalar.style == .plain {
-            error(location(node), path, "is tagged as text (!!str), not a number", found: text, allowed: allowed)
+            error(
+                code: .wrongType, location(node), path, "is tagged as text (!!str), not a number", found: text,
+                allowed: allowed)
             return nil
         }
         let lowered = text.lowercased()
         if scalar.style == .plain,
             [".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered)
         {
-            error(location(node), path, "NaN and infinity cannot enter a calculation", found: text, allowed: allowed)
+            error(
+                code: .notFinite, location(node), path, "NaN and infinity cannot enter a calculation", found: text,
+                allowed: allowed)
             return nil
         }
         guard scalar.style == .plain, Self.isDecimal(text), let value = Double(text), value.isFinite else {
             let shape = scalar.style == .plain ? text : "\"\(text)\" (quoted text)"
-            error(location(node), path, "must be a number", found: shape, allowed: allowed)
+            error(code: .wrongType, location(node), path, "must be a number", found: shape, allowed: allowed)
             return nil
         }
         return value
@@ -212,7 +222,9 @@ final class DocumentReader {
     func integer(_ node: Node, _ path: String, allowed: String = "a whole number") -> Int? {
         guard let value = number(node, path, allowed: allowed) else { return nil }
         guard value.rounded() == value, abs(value) < 1e9 else {
-            error(location(node), path, "must be a whole number", found: NumberFormat.shortest(value), allowed: allowed)
+            error(
+                code: .wrongType, location(node), path, "must be a whole number", found: NumberFormat.shortest(value),
+                allowed: allowed)
             return nil
         }
         return Int(value)
@@ -223,7 +235,9 @@ final class DocumentReader {
             if scalar.string == "true" { return true }
             if scalar.string == "false" { return false }
         }
-        error(location(node), path, "must be true or false", found: describe(node), allowed: "true, false")
+        error(
+            code: .wrongType, location(node), path, "must be true or false", found: describe(node),
+            allowed: "true, false")
         return nil
     }
 
@@ -232,7 +246,7 @@ final class DocumentReader {
         guard let text = string(node, path) else { return nil }
         guard let value = T(rawValue: text) else {
             error(
-                location(node), path, "is not one of the allowed values", found: "'\(text)'",
+                code: .outOfRange, location(node), path, "is not one of the allowed values", found: "'\(text)'",
                 allowed: T.allCases.map(\.rawValue).joined(separator: ", "))
             return nil
         }
@@ -243,7 +257,7 @@ final class DocumentReader {
         guard let text = string(node, path) else { return nil }
         guard let currency = Currency(code: text) else {
             error(
-                location(node), path, "is not a currency code", found: "'\(text)'",
+                code: .units, location(node), path, "is not a currency code", found: "'\(text)'",
                 allowed: "an ISO 4217 code such as GBP or EUR")
             return nil
         }
@@ -253,7 +267,7 @@ final class DocumentReader {
     func priceYear(_ node: Node, _ path: String) -> PriceYear? {
         guard case .scalar(let scalar) = node, let year = PriceYear(scalar.string) else {
             error(
-                location(node), path, "is not a price year", found: describe(node),
+                code: .wrongType, location(node), path, "is not a price year", found: describe(node),
                 allowed: "a year such as 2019, or a financial year such as 2023-24")
             return nil
         }
@@ -341,7 +355,7 @@ struct Fields {
     /// The value of a key that must be present; its absence is an error at the mapping.
     func required(_ key: String, allowed: String? = nil) -> Node? {
         if let value = entries[key]?.value { return value }
-        reader.error(location, path(key), "is required but missing", allowed: allowed)
+        reader.error(code: .missing, location, path(key), "is required but missing", allowed: allowed)
         return nil
     }
 

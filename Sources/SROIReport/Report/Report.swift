@@ -198,16 +198,22 @@ public struct ReportInput: Sendable {
                 AssumptionRow(
                     outcome: id, name: "quantity",
                     value: outcome.quantity.recorded?.summary ?? quantityOrProxy(quantityNode, quantity: true),
-                    rationale: [outcome.quantity.rationale, outcome.quantity.isFormula
-                        ? derivation(outcome.quantity, node: quantityNode) : nil].compactMap { $0 }
+                    rationale: [
+                        outcome.quantity.rationale,
+                        outcome.quantity.isFormula
+                            ? derivation(outcome.quantity, node: quantityNode) : nil,
+                    ].compactMap { $0 }
                         .joined(separator: "; "),
                     source: outcome.quantity.source?.summary ?? "",
                     location: outcome.quantity.location?.description ?? ""))
             rows.append(
                 AssumptionRow(
                     outcome: id, name: "financial proxy", value: quantityOrProxy(proxyNode),
-                    rationale: [outcome.proxy.amount.rationale, outcome.proxy.amount.isFormula
-                        ? derivation(outcome.proxy.amount, node: proxyNode) : nil].compactMap { $0 }
+                    rationale: [
+                        outcome.proxy.amount.rationale,
+                        outcome.proxy.amount.isFormula
+                            ? derivation(outcome.proxy.amount, node: proxyNode) : nil,
+                    ].compactMap { $0 }
                         .joined(separator: "; "),
                     source: outcome.proxy.amount.source?.summary ?? outcome.proxy.price?.model?.citation?.summary ?? "",
                     location: (outcome.proxy.price?.model?.location ?? outcome.proxy.amount.location)?.description
