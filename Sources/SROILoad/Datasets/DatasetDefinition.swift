@@ -163,7 +163,8 @@ public struct DatasetDefinitionReader: Sendable {
         else { return nil }
         guard schema == datasetSchema else {
             reader.error(
-                code: .unsupportedVersion, reader.location(schemaNode), "schema", schemaRefusal(schema, expected: datasetSchema), found: schema,
+                code: .unsupportedVersion, reader.location(schemaNode), "schema",
+                schemaRefusal(schema, expected: datasetSchema), found: schema,
                 allowed: datasetSchema)
             return nil
         }

@@ -53,7 +53,8 @@ struct ModelFileReader {
         else { return }
         guard schema == modelSchema else {
             reader.error(
-                code: .unsupportedVersion, reader.location(schemaNode), "schema", schemaRefusal(schema, expected: modelSchema), found: schema,
+                code: .unsupportedVersion, reader.location(schemaNode), "schema",
+                schemaRefusal(schema, expected: modelSchema), found: schema,
                 allowed: modelSchema)
             return
         }

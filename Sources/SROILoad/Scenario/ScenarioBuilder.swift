@@ -32,7 +32,8 @@ struct ScenarioBuilder {
         else { return nil }
         guard schema == scenarioSchema else {
             reader.error(
-                code: .unsupportedVersion, reader.location(schemaNode), "schema", schemaRefusal(schema, expected: scenarioSchema), found: schema,
+                code: .unsupportedVersion, reader.location(schemaNode), "schema",
+                schemaRefusal(schema, expected: scenarioSchema), found: schema,
                 allowed: scenarioSchema)
             return nil
         }
