@@ -306,28 +306,7 @@ public struct CSVImporter {
         do {
             return try stream.next()
         } catch {
-            let (line, column, message): (Int, Int, String)
-            switch error {
-            case .unterminatedQuote(let l, let c): (line, column, message) = (l, c, "a quoted field is never closed")
-            case .textAfterClosingQuote(let l, let c): (line, column, message) = (l, c, "text follows a closing quote")
-            case .quoteInUnquotedField(let l, let c):
-                (line, column, message) = (
-                    l, c, "a quote inside an unquoted field (quote the whole field and double the quote)"
-                )
-            case .recordTooLong(let l):
-                (line, column, message) = (
-                    l, 1,
-                    "the record is longer than \(CSVStream.maximumRecordBytes) bytes (a quote never closed, or not a CSV file)"
-                )
-            case .tooManyFields(let l):
-                (line, column, message) = (l, 1, "the record has more than \(CSVStream.maximumFields) fields")
-            case .unreadable(let reason): (line, column, message) = (1, 1, "cannot be read: \(reason)")
-            }
-            problems.add(
-                Diagnostic(
-                    code: .csvSyntax, at: SourceLocation(file: file, line: line, column: column), field: "(csv)",
-                    message: message)
-            )
+            problems.add(CSVPreview.diagnostic(error, file: file))
             return false
         }
     }
