@@ -441,6 +441,71 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    @Test func aFileThatIsNotYAMLIsNotReplayed() throws {
+        let directory = try Support.temporaryDirectory()
+        let secret = (directory as NSString).appendingPathComponent("secret.txt")
+        let line = "root:x:0:0:root:/root:/bin/bash"
+        try Array(repeating: line, count: 40).joined(separator: "\n").write(
+            toFile: secret, atomically: true, encoding: .utf8)
+        let yaml = Support.scenario(top: ["uses: [\(secret)]"])
+        let file = (directory as NSString).appendingPathComponent("s.yaml")
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try Support.sroi(["check", file])
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("root:x:0:0"), "\(result.stderr)")
+        #expect(result.stderr.contains("text of"))
+    }
+
+    @Test func dotDotInUsesIsResolvedByTheFileSystem() throws {
+        // a/link points at b/deep; "link/../m.yaml" is b/m.yaml on disk, not a/m.yaml as text would say.
+        let directory = try Support.temporaryDirectory()
+        let a = (directory as NSString).appendingPathComponent("a")
+        let deep = (directory as NSString).appendingPathComponent("b/deep")
+        try FileManager.default.createDirectory(atPath: a, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+        #expect(symlink(deep, (a as NSString).appendingPathComponent("link")) == 0)
+        let model = try String(
+            contentsOf: Support.packageRoot.appendingPathComponent("Models/wellbeing/green-book-wellby.yaml"),
+            encoding: .utf8)
+        try model.write(
+            toFile: (directory as NSString).appendingPathComponent("b/m.yaml"), atomically: true, encoding: .utf8)
+        try "not a model".write(
+            toFile: (a as NSString).appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        let loaded = try ScenarioLoader().load(
+            text: Support.scenario(top: ["uses: [link/../m.yaml]"]), file: "s.yaml", directory: a)
+        let used = try #require(loaded.files.first { $0.role == .model })
+        #expect(used.path.hasSuffix("b/m.yaml"), "\(used.path)")
+    }
+
+    @Test func aStoreLeftByAnInterruptedWriteIsRolledBackBeforeReading() throws {
+        let store = try Support.sampleStore()
+        let before = try Support.sroi(["run", Support.exampleScenario, "--data", store])
+        #expect(before.status == 0)
+        // A writer that dies in the middle of a transaction leaves a hot journal behind.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            """
+            import os, sqlite3
+            con = sqlite3.connect(\(String(reflecting: store)), isolation_level=None)
+            con.execute("PRAGMA cache_size=1")
+            con.execute("BEGIN")
+            con.execute("INSERT INTO dataset_import (dataset, file_name, sha256, rows, imported_at) SELECT dataset, file_name, sha256, rows, imported_at FROM dataset_import")
+            con.execute("INSERT INTO records_shifts SELECT * FROM records_shifts WHERE 0")
+            for i in range(200):
+                con.execute("INSERT INTO dataset_import (dataset, file_name, sha256, rows, imported_at) VALUES ('shifts', ?, ?, 0, 'x')", (str(i) * 500, '0' * 64))
+            os._exit(0)
+            """,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: store + "-journal"))
+        let after = try Support.sroi(["run", Support.exampleScenario, "--data", store])
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(after.stdout == before.stdout)
+    }
+
     // MARK: Output read by spreadsheets
 
     @Test func impactMapCellsAreNeverSpreadsheetFormulas() throws {

@@ -99,7 +99,8 @@ final class DocumentReader {
     func mapping(_ node: Node, _ path: String, allowed: [String]) -> Fields? {
         guard case .mapping(let mapping) = node else {
             error(
-                code: .wrongType, location(node), path, "must be a mapping of keys to values", found: describe(node),
+                code: .wrongType, location(node), path.isEmpty ? "(document)" : path,
+                "must be a mapping of keys to values", found: describe(node),
                 allowed: "keys: \(allowed.joined(separator: ", "))")
             return nil
         }
@@ -278,9 +279,16 @@ final class DocumentReader {
 
     func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// What a node is, for a diagnostic: a short value as written; a long or many-line text only
+    /// by its size, so that a file that is not YAML at all (a password file) is never replayed.
     func describe(_ node: Node) -> String {
         switch node {
-        case .scalar(let scalar): return scalar.style == .plain ? scalar.string : "\"\(scalar.string)\""
+        case .scalar(let scalar):
+            let text = scalar.string
+            if text.count > 60 || text.contains("\n") {
+                return "text of \(text.count) characters"
+            }
+            return scalar.style == .plain ? text : "\"\(text)\""
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
