@@ -150,7 +150,11 @@ public enum AuditBundle {
             entries.map(\.path).sorted().map {
                 ($0, try Data(contentsOf: URL(fileURLWithPath: (staging as NSString).appendingPathComponent($0))))
             })
-        try createFile(stagedArchive, archive)
+        do {
+            try createFile(stagedArchive, archive)
+        } catch let error as WriteError {
+            throw WriteError(path: archivePath, reason: error.reason)
+        }
         // Both are complete: renames need no space, and an empty folder in the way is replaced.
         guard rename(staging, out) == 0 else {
             throw WriteError(path: out, reason: String(cString: strerror(errno)))

@@ -163,6 +163,32 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["b.tar", "notes.txt"])
     }
 
+    /// With room for the bundle's files but not its archive (a full disk, here a file-size
+    /// limit), nothing is left behind, and the same command then succeeds.
+    @Test func aBundleThatCannotBeWrittenWholeLeavesNothing() throws {
+        let directory = try Support.temporaryDirectory()
+        let out = (directory as NSString).appendingPathComponent("b")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c",
+            "trap '' XFSZ; ulimit -f 150; exec \"$0\" bundle Scenarios/use-it/trust-recruited-staff.yaml --out \"$1\"",
+            Support.binary, out,
+        ]
+        process.currentDirectoryURL = Support.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(message.contains("b.tar") && message.contains("too large"), "\(message)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        let again = try Support.sroi(["bundle", "Scenarios/use-it/trust-recruited-staff.yaml", "--out", out])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     @Test func runRefusesAnOutputThatIsAFileAndClearsTemporariesOfKilledRuns() throws {
         let directory = try Support.temporaryDirectory()
         let file = (directory as NSString).appendingPathComponent("results")
@@ -244,6 +270,15 @@ import Testing
         let error = errors.first { $0.field == "outcome.jobs.gross_value" }
         #expect(error?.message.contains("too large") == true)
         #expect(error?.location?.line != nil)
+        // An input of the smallest subnormal makes the ratio infinite: refused too.
+        let tiny = Self.refusal(Support.scenario(inputs: ["- {id: grant, amount: 5e-324}"]))
+        #expect(tiny.contains { $0.field == FigureID.sroiRatio && $0.message.contains("too large") })
+        // A number of a million digits is refused, and echoed at most 200 characters.
+        let digits = Self.refusal(
+            Support.scenario(
+                outcome: ["quantity: \(String(repeating: "9", count: 1_000_000))"] + Support.outcomeLines.dropFirst()))
+        #expect(!digits.isEmpty)
+        #expect(digits.allSatisfy { $0.description.utf8.count < 1000 })
     }
 
     @Test func aFormulaQuantityBelowZeroIsRefused() {

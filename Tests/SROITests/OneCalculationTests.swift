@@ -71,7 +71,9 @@ import Testing
             // The agency-cover option invests nothing, so it has no ratio to simulate: said so, not simulated.
             guard let ratio = try Evaluator().evaluate(scenario).results.sroiRatio.value.number else {
                 #expect(name == "trust-agency-cover")
-                #expect(throws: ValidationFailure.self) { try Simulation.run(scenario, draws: 100, seed: 7, threads: 1) }
+                #expect(throws: ValidationFailure.self) {
+                    try Simulation.run(scenario, draws: 100, seed: 7, threads: 1)
+                }
                 continue
             }
             let simulation = try Simulation.run(scenario, draws: 4000, seed: 7, threads: 2)

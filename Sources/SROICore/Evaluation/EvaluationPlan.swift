@@ -70,20 +70,20 @@ public struct EvaluationPlan: Sendable {
 
     /// Figures the method cannot accept, found in an evaluated trace: a step that gives no finite
     /// number from finite inputs (a figure too large for binary64, a formula that divides by 0),
-    /// and a quantity or proxy computed below 0 where the method needs one at least 0. A ratio
-    /// or payback that is undefined because there are no inputs is the method's answer, not an
-    /// error.
+    /// and a quantity computed below 0. A ratio undefined because there are no inputs, or a
+    /// payback undefined because nothing is paid back in year one, is the method's answer, not
+    /// an error.
     public func refusals(in trace: Trace) -> [Diagnostic] {
         var found: [Diagnostic] = []
         for (position, node) in nodes.enumerated() where node.arithmetic != .given {
             let value = trace.nodes[position].value
             switch value {
             case .undefined(let reason):
-                switch node.arithmetic {
-                case .quotient, .monthsToRecover: continue
-                default: break
-                }
-                guard node.inputs.allSatisfy({ trace.nodes[$0].value.number != nil }) else { continue }
+                let inputs = node.inputs.compactMap { trace.nodes[$0].value.number }
+                guard inputs.count == node.inputs.count else { continue }
+                // No inputs to divide by, or no year-one impact to pay them back: the method's answer.
+                if node.arithmetic == .quotient, inputs.count == 2, inputs[1] == 0 { continue }
+                if node.arithmetic == .monthsToRecover { continue }
                 found.append(
                     Diagnostic(
                         code: .notFinite, at: location(of: position), field: node.id,
@@ -141,8 +141,12 @@ public struct EvaluationPlan: Sendable {
         if let undefined = node.inputs.first(where: { values[$0].isNaN }) {
             return .undefined(reason: "depends on \(nodes[undefined].id), which is undefined")
         }
-        return .undefined(
-            reason: node.undefinedReason ?? node.arithmetic.undefinedReason(node.inputs.map { values[$0] }))
+        let inputs = node.inputs.map { values[$0] }
+        // A step's own words for its undefined case (no inputs to divide by) apply to that case only.
+        if let reason = node.undefinedReason, node.arithmetic == .quotient, inputs.count == 2, inputs[1] == 0 {
+            return .undefined(reason: reason)
+        }
+        return .undefined(reason: node.arithmetic.undefinedReason(inputs))
     }
 }
 
