@@ -247,6 +247,22 @@ import Testing
         #expect(!errors.isEmpty)
     }
 
+    /// Found by the formula fuzz target: a formula within the length limit whose canonical text
+    /// (spaces around operators) is beyond it must still be read back when the trace is verified.
+    @Test func aLongFormulaRecomputesFromItsTrace() throws {
+        let n = "people_counted_in_the_first_year_of_the_programme"
+        let m = "share_of_them_who_would_not_have_changed_anyway"
+        let formula = Array(repeating: "\(n)*\(m)", count: 40).joined(separator: "+")
+        #expect(formula.count <= FormulaParser.maximumLength)
+        let canonical = NamedValue.canonical(try FormulaParser.parse(formula))
+        #expect(canonical.count > FormulaParser.maximumLength)
+        let evaluation = try Support.evaluate(
+            Self.scenarioWith(
+                quantity: formula, values: ["\(n): {value: 2, unit: person}", "\(m): {value: 0.5, unit: \"1\"}"]))
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+        #expect(evaluation.trace["outcome.jobs.quantity"]?.value == .number(40))
+    }
+
     @Test func aUnitWithAnEnormousPowerIsRefused() {
         let errors = Self.refusal(
             Self.scenarioWith(quantity: "people", values: ["people: {value: 2, unit: \"post^9223372036854775807\"}"]))

@@ -184,7 +184,7 @@ public struct FormulaSyntaxError: Error, Sendable, Equatable {
 
 /// Reads formulas. Identifiers are letters, digits and `_`; `-` is always subtraction.
 public struct FormulaParser {
-    /// The longest formula, in characters.
+    /// The longest formula a scenario or model may write, in characters.
     public static let maximumLength = 4000
     /// The most numbers, references and operations one formula may hold.
     public static let maximumParts = 500
@@ -196,11 +196,9 @@ public struct FormulaParser {
     private var parts = 0
     private var nesting = 0
 
+    /// Reads a formula. The length of a formula a user writes is checked where it is read
+    /// (``maximumLength``); a canonical text written out by the engine may be longer.
     public static func parse(_ text: String) throws(FormulaSyntaxError) -> Expression {
-        guard text.count <= maximumLength else {
-            throw FormulaSyntaxError(
-                offset: maximumLength, message: "the formula is longer than \(maximumLength) characters")
-        }
         var parser = FormulaParser(characters: Array(text))
         let expression = try parser.expression()
         parser.skipSpace()

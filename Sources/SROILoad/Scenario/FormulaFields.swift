@@ -16,6 +16,14 @@ extension DocumentReader {
     func formula(_ node: Node, _ path: String) -> (expression: Expression, location: SourceLocation)? {
         guard let text = string(node, path) else { return nil }
         let start = textLocation(node)
+        guard text.count <= FormulaParser.maximumLength else {
+            self.error(
+                code: .formulaLimit, start, path,
+                "the formula is longer than \(FormulaParser.maximumLength) characters",
+                found: "\(text.count) characters",
+                allowed: "at most \(FormulaParser.maximumLength); split it into named values")
+            return nil
+        }
         do {
             return (try FormulaParser.parse(text), start)
         } catch {
