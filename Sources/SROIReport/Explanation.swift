@@ -29,8 +29,20 @@ public struct Explanation {
         return nil
     }
 
-    /// Ids that start with the given text, to suggest when a name is not found.
+    /// Ids to suggest when a name is not found: for an outcome figure whose outcome does not
+    /// exist, the same figure of each outcome there is; otherwise ids that contain the text.
     public func suggestions(for name: String, limit: Int = 12) -> [String] {
+        if let (_, figure) = FigureID.parseOutcome(name) {
+            var outcomes: [String] = []
+            for node in trace.nodes {
+                guard let (outcome, _) = FigureID.parseOutcome(node.id), !outcomes.contains(outcome.description) else {
+                    continue
+                }
+                outcomes.append(outcome.description)
+            }
+            let same = outcomes.map { FigureID.outcome($0, figure) }.filter { trace[$0] != nil }
+            if !same.isEmpty { return Array(same.prefix(limit)) }
+        }
         let matches = trace.nodes.map(\.id).filter { $0.hasPrefix(name) || $0.contains(name) }
         return Array(matches.prefix(limit))
     }

@@ -180,6 +180,13 @@ import Testing
         ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("outcome.agency-cover-replaced@year2.quantity"))
+        // A figure of an outcome that does not exist: the same figure of each outcome there is.
+        let misspelt = try Support.sroi([
+            "explain", Support.exampleScenario, "--data", Support.sampleStore(), "outcome.agency-cover.present_value",
+        ])
+        #expect(misspelt.status == 1)
+        #expect(misspelt.stderr.contains("outcome.agency-cover-replaced@year2.present_value\n"))
+        #expect(misspelt.stderr.contains("outcome.participant-wellbeing.present_value"))
     }
 
     @Test func badScenarioExitsNonZeroAndWritesNothing() throws {

@@ -58,6 +58,21 @@ import Testing
         }
     }
 
+    /// Outcome figure ids have one printer and one parser: every outcome id of every trace reads
+    /// back to the same outcome, cohort and figure.
+    @Test func outcomeFigureIdsReadBackAsWritten() async {
+        await propertyCheck(count: 100, input: Self.scenarios) { scenario in
+            let trace = try Evaluator().evaluate(scenario).trace
+            for node in trace.nodes where node.id.hasPrefix("outcome.") {
+                let parsed = try #require(FigureID.parseOutcome(node.id), "\(node.id)")
+                #expect(FigureID.outcome(parsed.outcome.description, parsed.figure) == node.id)
+                #expect(scenario.outcomes.contains { $0.id == parsed.outcome.description }, "\(node.id)")
+            }
+        }
+        #expect(OutcomeID(parsing: "jobs@year3") == OutcomeID("jobs", cohortYear: 3))
+        #expect(OutcomeID(parsing: "jobs@yearly").cohortYear == nil)
+    }
+
     @Test func everyBundledScenarioSimulatesAroundItsRunRatio() throws {
         let store = try RecordStore.openForReading(path: Support.sampleStore())
         var simulated: [String] = []

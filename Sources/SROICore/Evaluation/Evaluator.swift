@@ -33,6 +33,17 @@ public enum FigureID {
     public static func outcome(_ id: String) -> String { "outcome.\(id)" }
     /// One figure of an outcome (or cohort): `outcome.jobs@year2.present_value`.
     public static func outcome(_ id: String, _ figure: OutcomeFigure) -> String { "outcome.\(id).\(figure)" }
+
+    /// Reads an outcome figure's id back: the outcome (or cohort) and the figure; `nil` for ids
+    /// of anything else.
+    public static func parseOutcome(_ id: String) -> (outcome: OutcomeID, figure: OutcomeFigure)? {
+        guard id.hasPrefix("outcome.") else { return nil }
+        let rest = id.dropFirst("outcome.".count)
+        guard let dot = rest.firstIndex(of: "."),
+            let figure = OutcomeFigure(parsing: String(rest[rest.index(after: dot)...]))
+        else { return nil }
+        return (OutcomeID(parsing: String(rest[..<dot])), figure)
+    }
     public static func input(_ id: String) -> String { "input.\(id)" }
     public static func discountFactor(_ t: Int) -> String { "discount.factor.year\(t)" }
 }

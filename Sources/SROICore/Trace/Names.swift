@@ -119,6 +119,61 @@ public enum OutcomeFigure: Hashable, Sendable, CustomStringConvertible {
     case presentValueInYear(Int)
     case presentValueCounted(year: Int)
 
+    /// Reads what follows `outcome.<id>.` in a trace id; `nil` for anything that is not one.
+    public init?(parsing text: String) {
+        func year(_ part: Substring, prefix: String) -> Int? {
+            guard part.hasPrefix(prefix), let year = Int(part.dropFirst(prefix.count)), year >= 1 else { return nil }
+            return year
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let simple: [String: OutcomeFigure] = [
+            "quantity": .quantity, "proxy": .proxy, "proxy_in_base_prices": .proxyInBasePrices,
+            "gross_value": .grossValue, "impact_year1": .impactYear1, "present_value": .presentValue,
+            "drop_off": .dropOff, "optimism_bias": .optimismBias, "duration": .duration,
+        ]
+        func deduction(_ part: Substring) -> DeductionKind? { DeductionKind(rawValue: String(part)) }
+        func after(_ part: Substring) -> DeductionKind? {
+            part.hasPrefix("after_") ? DeductionKind(rawValue: String(part.dropFirst(6))) : nil
+        }
+        switch parts.count {
+        case 1:
+            let part = parts[0]
+            if let figure = simple[String(part)] {
+                self = figure
+            } else if part.hasPrefix("proxy_in_"), let currency = Currency(code: String(part.dropFirst(9))) {
+                self = .proxyIn(currency)
+            } else if let kind = deduction(part) {
+                self = .share(kind, outcomeYear: nil)
+            } else if let kind = after(part) {
+                self = .after(kind, analysisYear: nil)
+            } else if part == "after_optimism_bias" {
+                self = .afterOptimismBias(analysisYear: nil)
+            } else {
+                return nil
+            }
+        case 2:
+            if let kind = deduction(parts[0]), let k = year(parts[1], prefix: "outcome_year") {
+                self = .share(kind, outcomeYear: k)
+            } else if let t = year(parts[0], prefix: "year"), let kind = after(parts[1]) {
+                self = .after(kind, analysisYear: t)
+            } else if let t = year(parts[0], prefix: "year"), parts[1] == "after_optimism_bias" {
+                self = .afterOptimismBias(analysisYear: t)
+            } else if parts[0] == "value", let t = year(parts[1], prefix: "year") {
+                self = .value(year: t)
+            } else if parts[0] == "present_value", let t = year(parts[1], prefix: "year") {
+                self = .presentValueInYear(t)
+            } else {
+                return nil
+            }
+        case 3:
+            guard parts[0] == "present_value", parts[1] == "counted", let t = year(parts[2], prefix: "year") else {
+                return nil
+            }
+            self = .presentValueCounted(year: t)
+        default: return nil
+        }
+    }
+
     public var description: String {
         func yearly(_ year: Int?, _ text: String) -> String { year.map { "year\($0).\(text)" } ?? text }
         switch self {
