@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import SROICore
 import SROILoad
 import Testing
@@ -198,6 +199,29 @@ import Testing
         }
         #expect(simulation.histogram.counts.reduce(0, +) == 10_000)
         #expect(simulation.histogram.edges.count == simulation.histogram.counts.count + 1)
+    }
+
+    /// Percentiles by selection equal those of a full sort, written out here (NumPy's linear
+    /// method), over arrays with repeats, ties and one element.
+    @Test func percentilesBySelectionEqualThoseOfASort() async {
+        let arrays = Gen.int(in: 0...9).array(of: 1...400)
+        await propertyCheck(count: 300, input: arrays) { integers in
+            let values = integers.map { Double($0) * 0.37 }
+            let summary = Simulation.summarise(values)
+            let sorted = values.sorted()
+            func percentile(_ q: Double) -> Double {
+                let position = Double(sorted.count - 1) * q
+                let lower = Int(position.rounded(.down))
+                let upper = min(lower + 1, sorted.count - 1)
+                return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
+            }
+            #expect(summary.p5 == percentile(0.05))
+            #expect(summary.p25 == percentile(0.25))
+            #expect(summary.median == percentile(0.5))
+            #expect(summary.p75 == percentile(0.75))
+            #expect(summary.p95 == percentile(0.95))
+            #expect(summary.minimum == sorted.first && summary.maximum == sorted.last)
+        }
     }
 
     @Test func workspaceBaseCaseIsTheEvaluatorsBitForBit() throws {

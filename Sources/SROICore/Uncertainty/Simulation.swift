@@ -223,10 +223,15 @@ public struct Simulation: Sendable {
                                 generators[lane] = DrawGenerator(seed: seed, draw: UInt64(batch + lane))
                             }
                             for spec in drawn {
-                                spec.sample(generators, width: width, into: scratch.baseAddress!)
-                                for position in spec.first..<(spec.first + spec.count) {
-                                    (values.baseAddress! + targets[position]).update(
-                                        from: scratch.baseAddress!, count: width)
+                                // Drawn straight into the first leaf it sets, then copied to the others.
+                                guard spec.count > 0 else {
+                                    spec.sample(generators, width: width, into: scratch.baseAddress!)
+                                    continue
+                                }
+                                let first = values.baseAddress! + targets[spec.first]
+                                spec.sample(generators, width: width, into: first)
+                                for position in (spec.first + 1)..<(spec.first + spec.count) {
+                                    (values.baseAddress! + targets[position]).update(from: first, count: width)
                                 }
                             }
                             Program.run(
@@ -284,19 +289,66 @@ public struct Simulation: Sendable {
 
     /// Mean (summed in draw order), and percentiles by linear interpolation between the two
     /// nearest ranks of the sorted draws (`p = (n − 1) × q`), as NumPy and R's type 7 do.
-    static func summarise(_ values: [Double]) -> Summary {
+    public static func summarise(_ values: [Double]) -> Summary {
         let mean = values.reduce(0, +) / Double(values.count)
-        let sorted = values.sorted()
+        // Order statistics by selection, rank after rank, each within what is left above the last:
+        // the same values a full sort gives, in linear time.
+        var ordered = values
+        let count = ordered.count
+        var ranks: [Int: Double] = [:]
+        var floor = 0
+        let wanted = [0.05, 0.25, 0.5, 0.75, 0.95].flatMap { q -> [Int] in
+            let lower = Int((Double(count - 1) * q).rounded(.down))
+            return [lower, min(lower + 1, count - 1)]
+        }
+        for rank in Set(wanted).sorted() {
+            select(&ordered, rank, from: floor)
+            ranks[rank] = ordered[rank]
+            floor = rank + 1
+        }
         func percentile(_ q: Double) -> Double {
-            let position = Double(sorted.count - 1) * q
+            let position = Double(count - 1) * q
             let lower = Int(position.rounded(.down))
-            let upper = min(lower + 1, sorted.count - 1)
+            let upper = min(lower + 1, count - 1)
             let weight = position - Double(lower)
-            return sorted[lower] + (sorted[upper] - sorted[lower]) * weight
+            return ranks[lower]! + (ranks[upper]! - ranks[lower]!) * weight
         }
         return Summary(
             mean: mean, median: percentile(0.5), p5: percentile(0.05), p25: percentile(0.25), p75: percentile(0.75),
-            p95: percentile(0.95), minimum: sorted.first ?? .nan, maximum: sorted.last ?? .nan)
+            p95: percentile(0.95), minimum: values.min() ?? .nan, maximum: values.max() ?? .nan)
+    }
+
+    /// Moves the value of rank `k` to position `k`, with nothing larger before it and nothing
+    /// smaller after it, looking only at positions from `start` on (all smaller ranks are already
+    /// in place before it).
+    static func select(_ values: inout [Double], _ k: Int, from start: Int) {
+        values.withUnsafeMutableBufferPointer { a in
+            var low = start
+            var high = a.count - 1
+            while low < high {
+                let middle = low + (high - low) / 2
+                let x = a[low], y = a[middle], z = a[high]
+                let pivot = max(min(x, y), min(max(x, y), z))
+                var i = low
+                var j = high
+                while i <= j {
+                    while a[i] < pivot { i += 1 }
+                    while a[j] > pivot { j -= 1 }
+                    if i <= j {
+                        a.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if k <= j {
+                    high = j
+                } else if k >= i {
+                    low = i
+                } else {
+                    return
+                }
+            }
+        }
     }
 
     static func histogram(_ values: [Double], bins: Int) -> Histogram {
