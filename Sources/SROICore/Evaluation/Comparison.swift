@@ -122,18 +122,22 @@ private struct DifferenceFinder {
 
     static func text(_ value: Double) -> String { NumberFormat.shortest(value) }
 
-    /// How a stated figure reads in a comparison: the number, the formula, or the records query.
-    static func describe(_ value: StatedValue) -> String {
+    /// How a stated figure reads in a comparison: the number, the formula, or the records query,
+    /// with its unit and price year when declared.
+    static func describe(_ definition: StatedValue.Definition, unit: Unit?, priceYear: PriceYear? = nil) -> String {
         var text: String
-        switch value.definition {
+        switch definition {
         case .given(let number): text = Self.text(number)
         case .formula(_, let formula): text = "formula \(formula)"
         case .records(let declaration, let reading):
             text = "records: \(declaration.summary)" + (reading.map { " = \(Self.text($0.value))" } ?? "")
         }
-        if let unit = value.unit { text += " [\(unit)]" }
+        if let unit { text += " [\(unit)]" }
+        if let priceYear { text += " (\(priceYear) prices)" }
         return text
     }
+
+    static func describe(_ value: StatedValue) -> String { describe(value.definition, unit: value.unit) }
 
     static func describe(_ proxy: FinancialProxy) -> String {
         var text = describe(proxy.amount)
@@ -151,16 +155,7 @@ private struct DifferenceFinder {
     }
 
     static func describe(_ value: NamedValue) -> String {
-        var text: String
-        switch value.definition {
-        case .given(let number): text = Self.text(number)
-        case .formula(_, let formula): text = "formula \(formula)"
-        case .records(let declaration, let reading):
-            text = "records: \(declaration.summary)" + (reading.map { " = \(Self.text($0.value))" } ?? "")
-        }
-        if let unit = value.unit { text += " [\(unit)]" }
-        if let year = value.priceYear { text += " (\(year) prices)" }
-        return text
+        describe(value.definition, unit: value.unit, priceYear: value.priceYear)
     }
 
     static func describe(_ schedule: DiscountSchedule) -> String {

@@ -99,20 +99,14 @@ struct FormulaChecker {
             if let cycleStart = visiting.firstIndex(of: value.name) {
                 let members = visiting[cycleStart...] + [value.name]
                 report.error(
-                    code: .unknownReference, value.formulaLocation ?? value.location, field,
+                    code: .formulaLimit, value.formulaLocation ?? value.location, field,
                     "refers to itself through a cycle: \(members.joined(separator: " → "))",
                     allowed: "formulas whose references end in given values")
                 failed.formUnion(members)
                 return nil
             }
             if visiting.count >= Self.maximumChain {
-                if !reportedChain {
-                    report.error(
-                        code: .formulaLimit, value.formulaLocation ?? value.location, field,
-                        "is reached through a chain of more than \(Self.maximumChain) formulas",
-                        allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
-                    reportedChain = true
-                }
+                reportChain(at: value, field: field)
                 failed.formUnion(visiting)
                 return nil
             }
@@ -131,19 +125,23 @@ struct FormulaChecker {
                 }.max() ?? 0)
             depths[value.name] = depth
             if depth > Self.maximumChain {
-                if !reportedChain {
-                    report.error(
-                        code: .formulaLimit, value.formulaLocation ?? value.location, field,
-                        "is reached through a chain of more than \(Self.maximumChain) formulas",
-                        allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
-                    reportedChain = true
-                }
+                reportChain(at: value, field: field)
                 failed.insert(value.name)
                 return nil
             }
             units[value.name] = inferred
             return inferred
         }
+    }
+
+    /// A chain of formulas too long to follow: reported once, however many values it reaches.
+    private mutating func reportChain(at value: NamedValue, field: String) {
+        guard !reportedChain else { return }
+        reportedChain = true
+        report.error(
+            code: .formulaLimit, value.formulaLocation ?? value.location, field,
+            "is reached through a chain of more than \(Self.maximumChain) formulas",
+            allowed: "at most \(Self.maximumChain) formulas, each referring to the next")
     }
 
     private mutating func unit(
