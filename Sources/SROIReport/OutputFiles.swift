@@ -77,11 +77,6 @@ public enum OutputFiles {
         try write(files.map { OutputFile(name: $0.name, text: $0.contents) }, to: directory)
     }
 
-    /// Writes every file's bytes, or none.
-    public static func write(_ files: [(name: String, data: Data)], to directory: String) throws(WriteError) {
-        try write(files.map { OutputFile(name: $0.name, data: $0.data) }, to: directory)
-    }
-
     /// The start of the names of files and folders being written, so that a later run can tidy them.
     public static let temporaryMarker = ".sroi-partial-"
 

@@ -57,9 +57,6 @@ public struct EvaluationPlan: Sendable {
         parameterSlots = builder.parameterSlots
     }
 
-    /// The position of the node with this id.
-    public func position(of id: String) -> Int? { positions[id] }
-
     /// Evaluates every node and records them all: results and their full trace.
     public func evaluate() -> Evaluation {
         var values = initialValues

@@ -27,8 +27,6 @@ extension EvaluationPlan {
         return values
     }
 
-    /// The assumptions this plan can set, with the leaf nodes each one sets.
-    public var settableAssumptions: [UncertainParameter.Kind] { Array(parameterSlots.keys) }
 }
 
 /// Evaluates one plan again and again with some assumptions set to other values, recomputing

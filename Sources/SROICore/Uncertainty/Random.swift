@@ -123,32 +123,6 @@ public struct DrawGenerator: Sendable {
         }
         return min(max(mean, lower), upper)
     }
-
-    /// A draw from a distribution over `low…high` with mode (or mean) `centre`, truncated to
-    /// `domain` (and to the range, where one is given) by redrawing.
-    public mutating func sample(
-        _ distribution: Uncertainty.Distribution, centre: Double, low: Double?, high: Double?,
-        domain: ClosedRange<Double>
-    ) -> Double {
-        switch distribution {
-        case .uniform:
-            let (a, b) = (low!, high!)
-            return a + (b - a) * uniform()
-        case .triangular:
-            return triangular(low: low!, mode: centre, high: high!)
-        case .pert:
-            let (a, b, c) = (low!, high!, centre)
-            let alpha = 1 + 4 * (c - a) / (b - a)
-            let beta = 1 + 4 * (b - c) / (b - a)
-            let x = gamma(shape: alpha)
-            let y = gamma(shape: beta)
-            return a + (b - a) * (x / (x + y))
-        case .normal(let deviation):
-            return truncatedNormal(
-                mean: centre, deviation: deviation, lower: max(low ?? domain.lowerBound, domain.lowerBound),
-                upper: min(high ?? domain.upperBound, domain.upperBound))
-        }
-    }
 }
 
 /// The parts of the triangular distribution's inverse that do not depend on the draw.
