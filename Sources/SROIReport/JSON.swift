@@ -123,7 +123,13 @@ public indirect enum JSON: Sendable, Equatable {
     private static func quote(_ text: String, into out: inout ByteSink) {
         out.append(UInt8(ascii: "\""))
         defer { out.append(UInt8(ascii: "\"")) }
-        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        let plain =
+            text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    return false
+                }
+                return true
+            } ?? false
         if plain {
             out.append(contentsOf: text.utf8)
             return

@@ -117,17 +117,17 @@ public struct EvaluationPlan: Sendable {
 
     /// The trace of an evaluated buffer: every node with its value, or undefined with the reason.
     func record(_ values: [Double]) -> Trace {
-        var trace = Trace()
-        trace.reserveCapacity(nodes.count)
+        var recorded: [TraceNode] = []
+        recorded.reserveCapacity(nodes.count)
         for (position, node) in nodes.enumerated() {
-            trace.append(
-                TraceNode(
-                    id: node.id, symbol: node.symbol, label: node.label, step: node.step, arithmetic: node.arithmetic,
-                    value: figureValue(at: position, in: values), unit: node.unit,
-                    inputs: node.inputs.map { nodes[$0].id },
-                    origin: node.origin, rationale: node.rationale, source: node.source, convention: node.convention))
+            var traced = TraceNode(
+                id: node.id, symbol: node.symbol, label: node.label, step: node.step, arithmetic: node.arithmetic,
+                value: figureValue(at: position, in: values), unit: node.unit, inputs: node.inputs.map { nodes[$0].id },
+                origin: node.origin, rationale: node.rationale, source: node.source, convention: node.convention)
+            traced.inputPositions = node.inputs
+            recorded.append(traced)
         }
-        return trace
+        return Trace(nodes: recorded, positions: positions)
     }
 
     /// The value of one node of an evaluated buffer, with the reason when it is undefined.

@@ -123,6 +123,8 @@ public struct TraceNode: Sendable {
     public var unit: String
     /// The ids of the figures this one was computed from, in the order the arithmetic takes them.
     public var inputs: [String]
+    /// The positions of ``inputs`` in the trace, when the trace was recorded from a plan.
+    var inputPositions: [Int] = []
     public var origin: Origin?
     /// The analyst's reason for a judgement, when given.
     public var rationale: String?
@@ -138,6 +140,18 @@ public struct Trace: Sendable {
     private var positions: [String: Int] = [:]
 
     public init() {}
+
+    /// A trace recorded from an evaluation plan, whose nodes already have unique ids at known
+    /// positions.
+    init(nodes: [TraceNode], positions: [String: Int]) {
+        self.nodes = nodes
+        self.positions = positions
+    }
+
+    /// The positions of a node's inputs.
+    private func inputPositions(of node: TraceNode) -> [Int?] {
+        node.inputPositions.count == node.inputs.count ? node.inputPositions : node.inputs.map { positions[$0] }
+    }
 
     public subscript(id: String) -> TraceNode? {
         positions[id].map { nodes[$0] }
@@ -171,13 +185,16 @@ public struct Trace: Sendable {
     /// The formula with input symbols, e.g. `I = G × (1 − DW)`.
     public func symbolicFormula(of node: TraceNode) -> String {
         guard node.arithmetic != .given else { return node.symbol }
-        return "\(node.symbol) = " + node.arithmetic.render(node.inputs.map { self[$0]?.symbol ?? $0 })
+        return "\(node.symbol) = "
+            + node.arithmetic.render(
+                zip(node.inputs, inputPositions(of: node)).map { id, position in position.map { nodes[$0].symbol } ?? id
+                })
     }
 
     /// The formula with input values in place, e.g. `10000 × (1 − 0.2)`.
     public func substitutedFormula(of node: TraceNode) -> String {
         guard node.arithmetic != .given else { return render(node.value) }
-        return node.arithmetic.render(node.inputs.map { self[$0].map { render($0.value) } ?? "?" })
+        return node.arithmetic.render(inputPositions(of: node).map { $0.map { render(nodes[$0].value) } ?? "?" })
     }
 
     private func render(_ value: FigureValue) -> String {
