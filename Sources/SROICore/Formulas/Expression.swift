@@ -27,7 +27,7 @@ public indirect enum Expression: Sendable, Equatable {
     case round(Expression, digits: Int, at: Int)
     case choose(Comparison, Expression, Expression, then: Expression, otherwise: Expression, at: Int)
 
-    /// Where the expression starts in the formula's text (0-based, in characters).
+    /// Where the expression starts in the formula's text (0-based, in Unicode scalars).
     public var offset: Int {
         switch self {
         case .number(_, let at), .value(_, let at), .model(_, let at), .rate(_, _, let at), .negate(_, let at),
@@ -191,7 +191,9 @@ public struct FormulaParser {
     /// The deepest nesting of parentheses, functions and signs.
     public static let maximumNesting = 50
 
-    private let characters: [Character]
+    /// The text as Unicode scalars: grapheme clusters would let a combining mark join a
+    /// neighbour differently once the formula is written out again.
+    private let characters: [Unicode.Scalar]
     private var position = 0
     private var parts = 0
     private var nesting = 0
@@ -199,7 +201,7 @@ public struct FormulaParser {
     /// Reads a formula. The length of a formula a user writes is checked where it is read
     /// (``maximumLength``); a canonical text written out by the engine may be longer.
     public static func parse(_ text: String) throws(FormulaSyntaxError) -> Expression {
-        var parser = FormulaParser(characters: Array(text))
+        var parser = FormulaParser(characters: Array(text.unicodeScalars))
         let expression = try parser.expression()
         parser.skipSpace()
         if parser.position < parser.characters.count {
@@ -209,20 +211,32 @@ public struct FormulaParser {
         return expression
     }
 
-    private init(characters: [Character]) {
+    private init(characters: [Unicode.Scalar]) {
         self.characters = characters
     }
 
-    private mutating func skipSpace() {
-        while position < characters.count, characters[position].isWhitespace { position += 1 }
+    /// Names are ASCII letters, digits and `_`; numbers ASCII digits: a letter or digit of another
+    /// script is refused rather than read one way here and another when written out.
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }
 
-    private mutating func peek() -> Character? {
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
+    }
+
+    private mutating func skipSpace() {
+        while position < characters.count, Self.isSpace(characters[position]) { position += 1 }
+    }
+
+    private mutating func peek() -> Unicode.Scalar? {
         skipSpace()
         return position < characters.count ? characters[position] : nil
     }
 
-    private mutating func expect(_ character: Character) throws(FormulaSyntaxError) {
+    private mutating func expect(_ character: Unicode.Scalar) throws(FormulaSyntaxError) {
         guard peek() == character else {
             throw FormulaSyntaxError(
                 offset: position,
@@ -301,27 +315,27 @@ public struct FormulaParser {
             try expect(")")
             return inner
         }
-        if next.isNumber || next == "." {
+        if Self.isDigit(next) || next == "." {
             var end = position
-            while end < characters.count, characters[end].isNumber || characters[end] == "." { end += 1 }
+            while end < characters.count, Self.isDigit(characters[end]) || characters[end] == "." { end += 1 }
             if end < characters.count, characters[end] == "e" || characters[end] == "E" {
                 var exponent = end + 1
                 if exponent < characters.count, characters[exponent] == "-" || characters[exponent] == "+" {
                     exponent += 1
                 }
-                if exponent < characters.count, characters[exponent].isNumber {
+                if exponent < characters.count, Self.isDigit(characters[exponent]) {
                     end = exponent
-                    while end < characters.count, characters[end].isNumber { end += 1 }
+                    while end < characters.count, Self.isDigit(characters[end]) { end += 1 }
                 }
             }
-            let text = String(characters[position..<end])
+            let text = String(String.UnicodeScalarView(characters[position..<end]))
             guard let value = Double(text), value.isFinite else {
                 throw FormulaSyntaxError(offset: at, message: "'\(text)' is not a number")
             }
             position = end
             return .number(value, at: at)
         }
-        guard next.isLetter || next == "_" else {
+        guard Self.isLetter(next) || next == "_" else {
             throw FormulaSyntaxError(offset: at, message: "unexpected '\(next)'")
         }
         let name = identifier()
@@ -377,7 +391,7 @@ public struct FormulaParser {
             guard end < characters.count else {
                 throw FormulaSyntaxError(offset: position, message: "the quoted reference is never closed")
             }
-            let reference = String(characters[start..<end])
+            let reference = String(String.UnicodeScalarView(characters[start..<end]))
             position = end + 1
             try expect(")")
             return .model(reference, at: at)
@@ -403,15 +417,15 @@ public struct FormulaParser {
     private mutating func identifier() -> String {
         let start = position
         while position < characters.count,
-            characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
+            Self.isLetter(characters[position]) || Self.isDigit(characters[position]) || characters[position] == "_"
         {
             position += 1
         }
-        return String(characters[start..<position])
+        return String(String.UnicodeScalarView(characters[start..<position]))
     }
 
     private mutating func comparisonOperator() -> Expression.Comparison? {
-        let rest = String(characters[position..<Swift.min(position + 2, characters.count)])
+        let rest = String(String.UnicodeScalarView(characters[position..<Swift.min(position + 2, characters.count)]))
         let options: [(String, Expression.Comparison)] = [
             ("<=", .lessOrEqual), (">=", .greaterOrEqual), ("==", .equal), ("!=", .notEqual), ("<", .less),
             (">", .greater),
