@@ -84,9 +84,6 @@ public enum OutputFiles {
     public static func write(_ files: [OutputFile], to directory: String) throws(WriteError) {
         try prepare(directory)
         removeStaleTemporaries(in: directory)
-        removeStaleTemporaries(
-            in: (directory as NSString).deletingLastPathComponent.isEmpty
-                ? "." : (directory as NSString).deletingLastPathComponent)
         let manager = FileManager.default
         var staged: [(temporary: String, final: String)] = []
         func discard() {

@@ -38,10 +38,7 @@ struct Bench: ParsableCommand {
         var keep: String?
 
         func run() throws {
-            let directory =
-                keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sroi-bench-\(getpid())").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let sroi = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            let (directory, sroi) = try Bench.prepare(keep: keep)
             guard let sqlite = Self.which("sqlite3") else {
                 Terminal.error("error: sqlite3 is not on PATH (Debian: apt-get install sqlite3)")
                 throw ExitCode.failure
@@ -127,6 +124,15 @@ struct Bench: ParsableCommand {
 }
 
 extension Bench {
+    /// The folder for a benchmark's generated files (made if missing) and the path of this executable,
+    /// which the benchmark runs as child processes.
+    static func prepare(keep: String?) throws -> (directory: String, sroi: String) {
+        let directory =
+            keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sroi-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return (directory, URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path)
+    }
+
     struct Simulation: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Monte Carlo draws per second for a scenario of 50 outcomes over 10 years.",
@@ -253,10 +259,7 @@ extension Bench {
         }
 
         func run() throws {
-            let directory =
-                keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sroi-bench-\(getpid())").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let sroi = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            let (directory, sroi) = try Bench.prepare(keep: keep)
             let scenario = (directory as NSString).appendingPathComponent("scale.yaml")
             try Self.scenario(outcomes: outcomes, years: years).write(
                 toFile: scenario, atomically: true, encoding: .utf8)

@@ -71,24 +71,6 @@ struct DrawSpec: Sendable {
             for lane in 0..<width { out[lane] = (out[lane] + 0.5).rounded(.down) }
         }
     }
-
-    /// One value of the assumption from the draw's generator.
-    @inline(__always)
-    func sample(_ generator: inout DrawGenerator) -> Double {
-        var value: Double
-        switch distribution {
-        case .uniform: value = low + (high - low) * generator.uniform()
-        case .triangular: value = generator.triangular(triangular)
-        case .pert:
-            let x = generator.gamma(d: alphaD, c: alphaC)
-            let y = generator.gamma(d: betaD, c: betaC)
-            value = low + (high - low) * (x / (x + y))
-        case .normal(let deviation):
-            value = generator.truncatedNormal(mean: centre, deviation: deviation, lower: lower, upper: upper)
-        }
-        if isDuration { value = (value + 0.5).rounded(.down) }
-        return value
-    }
 }
 
 /// A seeded Monte Carlo run over the distributions declared in a scenario.
@@ -251,8 +233,15 @@ public struct Simulation: Sendable {
         }
         // An undefined figure stays undefined: a draw that gives none is refused with its reason.
         if let draw = ratios.firstIndex(where: \.isNaN) ?? npvs.firstIndex(where: \.isNaN) {
-            var generator = DrawGenerator(seed: seed, draw: UInt64(draw))
-            let changes = parameters.map { ($0.kind, DrawSpec($0, first: 0, count: 0).sample(&generator)) }
+            // The draw again, through the same sampler with one lane, to find the reason.
+            var generator = [DrawGenerator(seed: seed, draw: UInt64(draw))]
+            var value = 0.0
+            let changes = generator.withUnsafeMutableBufferPointer { lane in
+                parameters.map { parameter in
+                    DrawSpec(parameter, first: 0, count: 0).sample(lane, width: 1, into: &value)
+                    return (parameter.kind, value)
+                }
+            }
             let headline = workspace.headline(setting: changes)
             let reason: String
             if case .undefined(let why) = headline.sroiRatio {
