@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SROIData", targets: ["SROIData"]),
         .library(name: "SROIReport", targets: ["SROIReport"]),
         .library(name: "SROIAudit", targets: ["SROIAudit"]),
+        .library(name: "SROISpreadsheet", targets: ["SROISpreadsheet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -18,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // The calculation: scenario values, validation, the SROI chain and its trace. No I/O.
@@ -43,12 +46,21 @@ let package = Package(
         ),
         // Results and trace JSON, terminal summary, explanation trees, atomic file output.
         .target(name: "SROIReport", dependencies: ["SROICore"]),
+        // Spreadsheets: the value map written as a workbook with live formulas, and read back into a scenario.
+        .target(
+            name: "SROISpreadsheet",
+            dependencies: [
+                "SROICore", "SROILoad",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ]
+        ),
         // Audit bundles: writing them, checked ustar archives, and verification from the bundle alone.
         .target(name: "SROIAudit", dependencies: ["SROICore", "SROILoad", "SROIData", "SROIReport"]),
         .executableTarget(
             name: "sroi",
             dependencies: [
-                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit",
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "SROISpreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -56,7 +68,7 @@ let package = Package(
         .testTarget(
             name: "SROITests",
             dependencies: [
-                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "sroi",
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "SROISpreadsheet", "sroi",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SROICore
 import SROIData
 
 struct DataCommand: ParsableCommand {
@@ -10,8 +11,10 @@ struct DataCommand: ParsableCommand {
             Examples:
               sroi data import outcomes.sqlite Scenarios/use-it/data/*.csv
               sroi data status outcomes.sqlite
+              sroi data init referrals.csv
+              sroi data replace outcomes.sqlite referrals.csv
             """,
-        subcommands: [Import.self, Status.self, Upgrade.self])
+        subcommands: [Import.self, Status.self, Init.self, Replace.self, Remove.self, Upgrade.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -59,6 +62,7 @@ struct DataCommand: ParsableCommand {
                 progress.clear()
                 for file in imported {
                     Terminal.write("\(file.file): \(file.rows) rows into \(file.dataset) (sha256 \(file.sha256))\n")
+                    for note in file.notes { Terminal.write("  note: \(note)\n") }
                 }
             } catch {
                 progress.clear()
@@ -103,6 +107,14 @@ struct DataCommand: ParsableCommand {
                         )
                     }
                 }
+                let history = try store.history()
+                if !history.isEmpty { Terminal.write("\nhistory:\n") }
+                for entry in history {
+                    let record = entry.record
+                    Terminal.write(
+                        "  \(record.dataset): \(record.fileName), \(record.rows) rows imported \(record.importedAt), \(entry.action) \(entry.ended), sha256 \(record.sha256)\n"
+                    )
+                }
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode.failure
@@ -112,6 +124,106 @@ struct DataCommand: ParsableCommand {
 }
 
 extension DataCommand {
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draft the dataset definition of a CSV file from its header and values, for review.",
+            discussion: """
+                Writes FILE.dataset.yaml beside the file (or --out PATH): each column's type, whether
+                it may be empty, enumerations, a key, and the file's separator, date format, decimal
+                comma and encoding, each with the reason it was inferred. An existing file is not replaced.
+                Example:
+                  sroi data init referrals.csv
+                """)
+
+        @Argument(help: ArgumentHelp("The CSV file.", valueName: "FILE.csv"))
+        var file: String
+
+        @Option(help: ArgumentHelp("Where to write the definition.", valueName: "PATH"))
+        var out: String?
+
+        func run() throws {
+            let target = out ?? CSVImporter.definitionPath(for: file)
+            do {
+                let draft = try DatasetDraft.draft(file: file)
+                try NewFile.write(draft.yaml, to: target)
+                Terminal.write(
+                    "\(target): \(draft.definition.columns.count) columns drafted from \(draft.recordsRead) records; review it, then: sroi data import DB \(file)\n"
+                )
+            } catch let failure as ValidationFailure {
+                Terminal.error(failure.diagnostics.map(\.description).joined(separator: "\n"))
+                throw ExitCode.failure
+            } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    struct Replace: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the rows of datasets with corrected exports, in one transaction.",
+            discussion: """
+                Each FILE.csv is checked against the definition beside it, as by import; its dataset's
+                earlier imports move to the store's history and the file becomes its only import. If any
+                row of any file is bad, nothing changes.
+                Example:
+                  sroi data replace outcomes.sqlite Scenarios/use-it/data/participants.csv
+                """)
+
+        @Argument(help: ArgumentHelp("The record store.", valueName: "DB"))
+        var database: String
+
+        @Argument(help: "CSV files, each replacing its dataset's rows.")
+        var files: [String]
+
+        func validate() throws {
+            guard !files.isEmpty else { throw ValidationError("name at least one CSV file") }
+        }
+
+        func run() throws {
+            do {
+                let store = try RecordStore.openExisting(path: database)
+                for file in try CSVImporter().replace(files: files, in: store) {
+                    Terminal.write(
+                        "\(file.file): \(file.rows) rows now make up \(file.dataset) (sha256 \(file.sha256))\n")
+                    for note in file.notes { Terminal.write("  note: \(note)\n") }
+                }
+            } catch let error as ImportFailure {
+                Terminal.error(error.description)
+                throw ExitCode.failure
+            } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a dataset, its rows and its definition; its imports stay in the history.",
+            discussion: """
+                Example:
+                  sroi data remove outcomes.sqlite referrals
+                """)
+
+        @Argument(help: ArgumentHelp("The record store.", valueName: "DB"))
+        var database: String
+
+        @Argument(help: ArgumentHelp("The dataset's name.", valueName: "DATASET"))
+        var dataset: String
+
+        func run() throws {
+            do {
+                let store = try RecordStore.openExisting(path: database)
+                try store.remove(dataset: dataset)
+                Terminal.write("\(database): dataset \(dataset) removed\n")
+            } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+
     struct Upgrade: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Bring a record store written by an earlier version of sroi up to date.",
@@ -126,18 +238,35 @@ extension DataCommand {
         var database: String
 
         func run() throws {
-            var status = stat()
-            guard stat(database, &status) == 0 else {
-                Terminal.error("error: \(database): no such file")
-                throw ExitCode.failure
-            }
             do {
-                _ = try RecordStore.openForWriting(path: database)
+                _ = try RecordStore.openExisting(path: database)
                 Terminal.write("\(database): up to date\n")
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode.failure
             }
+        }
+    }
+}
+
+/// A file written only where none exists: whole, or not at all.
+enum NewFile {
+    struct Exists: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "\(path): exists; it is not replaced (remove it, or name another with --out)" }
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        var status = stat()
+        if lstat(path, &status) == 0 { throw Exists(path: path) }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let temporary = directory + "/.sroi-partial-\(getpid())-" + URL(fileURLWithPath: path).lastPathComponent
+        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary), options: .withoutOverwriting)
+        // link() refuses an existing name, so a file that appeared meanwhile is not replaced either.
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { throw Exists(path: path) }
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
     }
 }

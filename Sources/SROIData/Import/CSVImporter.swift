@@ -27,6 +27,8 @@ public struct ImportedFile: Sendable, Equatable {
     public var dataset: String
     public var rows: Int
     public var sha256: String
+    /// What the import inferred that the user may want to declare (a separator shown by the header).
+    public var notes: [String] = []
 }
 
 /// How far an import has got, for a progress display.
@@ -59,6 +61,19 @@ public struct CSVImporter {
     public func run(files: [String], into store: RecordStore, allowReimport: Bool = false) throws(ImportFailure)
         -> [ImportedFile]
     {
+        try run(files: files, into: store, allowReimport: allowReimport, replacing: false)
+    }
+
+    /// Replaces the rows of each file's dataset with the file's, in one transaction with the
+    /// imports: the replaced imports move to the store's history, and a refused file leaves
+    /// every dataset as it was.
+    public func replace(files: [String], in store: RecordStore) throws(ImportFailure) -> [ImportedFile] {
+        try run(files: files, into: store, allowReimport: true, replacing: true)
+    }
+
+    private func run(files: [String], into store: RecordStore, allowReimport: Bool, replacing: Bool)
+        throws(ImportFailure) -> [ImportedFile]
+    {
         var problems = Problems(limit: maximumReported)
         var definitions: [(file: String, definition: DatasetDefinition)] = []
         for file in files {
@@ -83,6 +98,22 @@ public struct CSVImporter {
             try store.queue.inDatabase { db in
                 try db.inTransaction {
                     for (file, definition) in definitions {
+                        if replacing {
+                            guard
+                                try Bool.fetchOne(
+                                    db, sql: "SELECT 1 FROM dataset WHERE name = ?", arguments: [definition.name]) == true
+                            else {
+                                problems.add(
+                                    Diagnostic(
+                                        code: .file, at: SourceLocation(file: file, line: 1, column: 1),
+                                        field: "(dataset)",
+                                        message:
+                                            "the store has no dataset \(definition.name) to replace; import the file with 'sroi data import'"
+                                    ))
+                                continue
+                            }
+                            try RecordStore.retireRows(of: definition.name, action: "replaced", db: db)
+                        }
                         if let result = try importFile(
                             file, definition: definition, db: db, allowReimport: allowReimport, problems: &problems)
                         {
@@ -161,9 +192,22 @@ public struct CSVImporter {
                     found: "sha256 \(fileDigest)"))
             return nil
         }
+        let format = definition.fileFormat
+        var notes: [String] = []
+        let separator: DatasetDefinition.Separator
+        if let declared = format.separator {
+            separator = declared
+        } else {
+            separator = Self.detectSeparator(file: file, definition: definition)
+            if separator != .comma {
+                notes.append(
+                    "fields are separated by '\(separator.written)', as the header shows; declare it in \(Self.definitionPath(for: file)) (file: {separator: \"\(separator.written)\"}) to make it explicit"
+                )
+            }
+        }
         let stream: CSVStream
         do {
-            stream = try CSVStream(path: file)
+            stream = try CSVStream(path: file, separator: separator.byte)
         } catch {
             problems.add(Diagnostic(code: .file, at: first, field: "(file)", message: "cannot be read: \(error)"))
             return nil
@@ -184,31 +228,43 @@ public struct CSVImporter {
         var positions: [Int] = []
         var seen: [String: Int] = [:]
         for (index, field) in stream.fields.enumerated() {
-            let name = stream.text(field).trimmingCharacters(in: .whitespaces)
+            let decoded = stream.withBytes(field) { Self.utf8Text($0, hasEscapes: field.hasEscapes, encoding: format.encoding) }
+            let name: String
+            switch decoded {
+            case .failure(let problem):
+                problems.add(
+                    Diagnostic(
+                        code: .csvHeader, at: SourceLocation(file: file, line: field.line, column: field.column),
+                        field: "(header)", message: "column \(index + 1) " + problem.message))
+                continue
+            case .success(let bytes?): name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            case .success(nil): name = stream.text(field).trimmingCharacters(in: .whitespaces)
+            }
             if let earlier = seen[name] {
                 problems.add(
                     Diagnostic(
                         code: .csvHeader, at: SourceLocation(file: file, line: field.line, column: field.column),
                         field: "(header)",
                         message: "column '\(name)' appears twice (first as column \(earlier + 1))"))
-            } else if definition.column(name) == nil {
+            } else if definition.column(heading: name) == nil {
                 problems.add(
                     Diagnostic(
                         code: .csvHeader, at: SourceLocation(file: file, line: field.line, column: field.column),
                         field: "(header)",
-                        message: "'\(name)' is not a column of dataset \(definition.name)",
-                        allowed: definition.columns.map(\.name).joined(separator: ", ")))
+                        message: "'\(name)' is not a column of dataset \(definition.name)"
+                            + Self.separatorHint(name, declared: format.separator),
+                        allowed: definition.columns.map(\.heading).joined(separator: ", ")))
             }
             seen[name] = index
         }
         for column in definition.columns {
-            if let position = seen[column.name] {
+            if let position = seen[column.heading] {
                 positions.append(position)
             } else {
                 problems.add(
                     Diagnostic(
                         code: .csvHeader, at: first, field: "(header)",
-                        message: "the header lacks column '\(column.name)' of dataset \(definition.name)"))
+                        message: "the header lacks column '\(column.heading)' of dataset \(definition.name)"))
             }
         }
         guard positions.count == definition.columns.count, seen.count == stream.fields.count, problems.isEmpty else {
@@ -231,7 +287,8 @@ public struct CSVImporter {
 
         while try readRecord(stream, file: file, problems: &problems) {
             let fields = stream.fields
-            if fields.count == 1, fields[0].start == fields[0].end { continue }  // a blank line
+            // A blank line, or a row of separators only (spreadsheets leave them after the last record).
+            if fields.allSatisfy({ $0.start == $0.end }) { continue }
             let line = stream.recordLine
             guard fields.count == width else {
                 problems.add(
@@ -249,14 +306,15 @@ public struct CSVImporter {
                 let field = fields[positions[index]]
                 let slot = Int32(index + 3)
                 if let problem = bind(
-                    stream, field, column: column, enumeration: enumerations[index], to: handle, slot: slot)
+                    stream, field, column: column, enumeration: enumerations[index], format: format, to: handle,
+                    slot: slot)
                 {
                     rowIsGood = false
                     problems.add(
                         Diagnostic(
                             code: .csvValue, at: SourceLocation(file: file, line: field.line, column: field.column),
                             field: "\(definition.name).\(column.name)", message: problem,
-                            found: "\"\(stream.text(field))\"", allowed: column.type.description))
+                            found: "\"\(stream.text(field))\"", allowed: allowed(column, format)))
                     if problems.isFull { break }
                 }
             }
@@ -297,7 +355,7 @@ public struct CSVImporter {
         }
         try db.execute(
             sql: "UPDATE dataset_import SET sha256 = ?, rows = ? WHERE id = ?", arguments: [digest, rows, importID])
-        return ImportedFile(file: file, dataset: definition.name, rows: rows, sha256: digest)
+        return ImportedFile(file: file, dataset: definition.name, rows: rows, sha256: digest, notes: notes)
     }
 
     /// Reads a record, turning a malformed one into a diagnostic; `false` at the end of the file
@@ -314,54 +372,125 @@ public struct CSVImporter {
     /// Checks a field against its column and binds it; returns what is wrong, or `nil`.
     private func bind(
         _ stream: CSVStream, _ field: CSVStream.Field, column: DatasetDefinition.Column, enumeration: [[UInt8]],
-        to handle: OpaquePointer, slot: Int32
+        format: DatasetDefinition.FileFormat, to handle: OpaquePointer, slot: Int32
     ) -> String? {
         if field.start == field.end {
             guard column.optional else { return "is empty; column '\(column.name)' requires a value" }
             sqlite3_bind_null(handle, slot)
             return nil
         }
-        if let problem = stream.withBytes(field, FieldParsing.textProblem) { return problem }
-        if field.hasEscapes {
-            // Doubled quotes: bind the undone text, with its length (text may not end at a NUL).
-            let text = stream.text(field)
-            switch column.type {
-            case .text:
-                sqlite3_bind_text(handle, slot, text, Int32(text.utf8.count), Self.transient)
-                return nil
-            case .enumeration(let values) where values.contains(text):
-                sqlite3_bind_text(handle, slot, text, Int32(text.utf8.count), Self.transient)
-                return nil
-            default: return "is not \(column.type.description)"
+        switch stream.withBytes(field, { Self.utf8Text($0, hasEscapes: field.hasEscapes, encoding: format.encoding) }) {
+        case .failure(let problem): return problem.message
+        case .success(let converted?):
+            return converted.withUnsafeBufferPointer { bindText($0, column: column, enumeration: enumeration, format: format, handle, slot) }
+        case .success(nil):
+            return stream.withBytes(field) { bindText($0, column: column, enumeration: enumeration, format: format, handle, slot) }
+        }
+    }
+
+    struct TextProblem: Error { var message: String }
+
+    /// A field's bytes as UTF-8 when they need converting (doubled quotes undone, another
+    /// encoding decoded); `nil` when the bytes in the file are already the text.
+    static func utf8Text(
+        _ bytes: UnsafeBufferPointer<UInt8>, hasEscapes: Bool, encoding: DatasetDefinition.TextEncoding
+    ) -> Result<[UInt8]?, TextProblem> {
+        var converted: [UInt8]?
+        if encoding == .windows1252, bytes.contains(where: { $0 >= 0x80 }) {
+            if let nul = bytes.firstIndex(of: 0) { return .failure(TextProblem(message: "holds a NUL byte at byte \(nul + 1) of the field")) }
+            guard let text = FieldParsing.utf8(fromWindows1252: bytes) else {
+                let bad = bytes.first { [0x81, 0x8D, 0x8F, 0x90, 0x9D].contains($0) }!
+                return .failure(
+                    TextProblem(
+                        message:
+                            "holds byte 0x\(String(bad, radix: 16, uppercase: true)), which Windows-1252 does not define; check the file's encoding"
+                    ))
+            }
+            converted = text
+        } else if let problem = FieldParsing.textProblem(bytes) {
+            return .failure(TextProblem(message: problem))
+        }
+        if hasEscapes {
+            var undone: [UInt8] = []
+            let source = converted ?? Array(bytes)
+            var index = 0
+            while index < source.count {
+                undone.append(source[index])
+                index += source[index] == UInt8(ascii: "\"") && index + 1 < source.count && source[index + 1] == UInt8(ascii: "\"") ? 2 : 1
+            }
+            converted = undone
+        }
+        return .success(converted)
+    }
+
+    private func bindText(
+        _ bytes: UnsafeBufferPointer<UInt8>, column: DatasetDefinition.Column, enumeration: [[UInt8]],
+        format: DatasetDefinition.FileFormat, _ handle: OpaquePointer, _ slot: Int32
+    ) -> String? {
+        func bindBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+            sqlite3_bind_text(
+                handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                Int32(bytes.count), Self.transient)
+        }
+        switch column.type {
+        case .text:
+            bindBytes(bytes)
+        case .integer:
+            guard let value = FieldParsing.integer(bytes) else { return "is not a whole number" }
+            sqlite3_bind_int64(handle, slot, value)
+        case .decimal:
+            guard let value = format.decimalComma ? FieldParsing.decimalWithComma(bytes) : FieldParsing.decimal(bytes)
+            else { return "is not a decimal number" + (format.decimalComma ? " written with a decimal comma" : "") }
+            sqlite3_bind_double(handle, slot, value)
+        case .date:
+            guard let iso = FieldParsing.isoDate(bytes, format: format.dateFormat) else {
+                return "is not a date written \(format.dateFormat.rawValue)"
+            }
+            iso.withUnsafeBufferPointer(bindBytes)
+        case .enumeration:
+            guard enumeration.contains(where: { FieldParsing.equals(bytes, $0) }) else {
+                return "is not one of the values of enumeration '\(column.name)'"
+            }
+            bindBytes(bytes)
+        }
+        return nil
+    }
+
+    /// What a column accepts, in the file's declared format.
+    private func allowed(_ column: DatasetDefinition.Column, _ format: DatasetDefinition.FileFormat) -> String {
+        switch column.type {
+        case .date: return "a date written \(format.dateFormat.rawValue)"
+        case .decimal where format.decimalComma: return "a decimal number written with a decimal comma"
+        default: return column.type.description
+        }
+    }
+
+    /// The separator the header line shows: a comma when the header read with commas names
+    /// only columns of the dataset, otherwise the first other separator that does.
+    static func detectSeparator(file: String, definition: DatasetDefinition) -> DatasetDefinition.Separator {
+        guard let opened = try? InputFiles.openRegular(file) else { return .comma }
+        let handle = FileHandle(fileDescriptor: opened.descriptor, closeOnDealloc: true)
+        guard var head = try? handle.read(upToCount: 1 << 16).map(Array.init) else { return .comma }
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
+        let line = head.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        let known = Set(definition.columns.map(\.heading))
+        for candidate in DatasetDefinition.Separator.allCases {
+            let names = line.split(separator: candidate.byte, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            }
+            if names.count > 1 || known.count == 1, names.allSatisfy(known.contains) { return candidate }
+        }
+        return .comma
+    }
+
+    /// A hint when a header field holds another separator.
+    static func separatorHint(_ name: String, declared: DatasetDefinition.Separator?) -> String {
+        for other in DatasetDefinition.Separator.allCases where other != (declared ?? .comma) {
+            if name.utf8.contains(other.byte) {
+                return "; the header holds '\(other.written)': if fields are separated by it, declare file: {separator: \"\(other.written)\"} in the dataset definition"
             }
         }
-        return stream.withBytes(field) { bytes -> String? in
-            switch column.type {
-            case .text:
-                sqlite3_bind_text(
-                    handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                    Int32(bytes.count), Self.transient)
-            case .integer:
-                guard let value = FieldParsing.integer(bytes) else { return "is not a whole number" }
-                sqlite3_bind_int64(handle, slot, value)
-            case .decimal:
-                guard let value = FieldParsing.decimal(bytes) else { return "is not a decimal number" }
-                sqlite3_bind_double(handle, slot, value)
-            case .date:
-                guard FieldParsing.isDate(bytes) else { return "is not a date written YYYY-MM-DD" }
-                sqlite3_bind_text(
-                    handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                    Int32(bytes.count), Self.transient)
-            case .enumeration:
-                guard enumeration.contains(where: { FieldParsing.equals(bytes, $0) }) else {
-                    return "is not one of the values of enumeration '\(column.name)'"
-                }
-                sqlite3_bind_text(
-                    handle, slot, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                    Int32(bytes.count), Self.transient)
-            }
-            return nil
-        }
+        return ""
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -2,9 +2,10 @@ import Crypto
 import Foundation
 import SROILoad
 
-/// Reads RFC 4180 CSV from a file in fixed-size chunks: quoted fields with embedded commas,
-/// newlines and doubled quotes; LF or CRLF line ends. Memory stays bounded whatever the file's
-/// size, and every field knows the line and column it starts at, for diagnostics.
+/// Reads RFC 4180 CSV from a file in fixed-size chunks: quoted fields with embedded separators,
+/// newlines and doubled quotes; LF, CRLF or CR line ends; a UTF-8 byte-order mark skipped; any
+/// one-byte separator. Memory stays bounded whatever the file's size, and every field knows the
+/// line and column it starts at, for diagnostics.
 ///
 /// Written over raw bytes rather than with a general CSV library because imports must report
 /// the physical line and column of each bad field and must keep pace with SQLite's own importer.
@@ -50,7 +51,12 @@ final class CSVStream {
     /// The line the record last returned starts on.
     private(set) var recordLine = 1
 
-    init(path: String, chunkSize: Int = 1 << 20) throws(Problem) {
+    /// The byte between fields.
+    private let separator: UInt8
+    /// Whether the file began with a UTF-8 byte-order mark (skipped).
+    private(set) var hadByteOrderMark = false
+
+    init(path: String, separator: UInt8 = UInt8(ascii: ","), chunkSize: Int = 1 << 20) throws(Problem) {
         let opened: (descriptor: Int32, size: Int)
         do {
             opened = try InputFiles.openRegular(path)
@@ -63,8 +69,14 @@ final class CSVStream {
         }
         self.file = file
         self.chunkSize = chunkSize
+        self.separator = separator
         self.buffer = [UInt8](repeating: 0, count: chunkSize * 2)
         totalBytes = opened.size
+        refill()
+        if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+            start = 3
+            hadByteOrderMark = true
+        }
     }
 
     deinit { fclose(file) }
@@ -149,7 +161,7 @@ final class CSVStream {
             var i = start
             var lines = 0
             var lineStart = start
-            let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+            let quote = UInt8(ascii: "\""), comma = separator, lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
             while true {
                 if fields.count >= Self.maximumFields { return .problem(.tooManyFields(line: line)) }
                 let fieldLine = line + lines
@@ -176,7 +188,7 @@ final class CSVStream {
                             if j + 1 >= end, !final { return .needMore }
                             break
                         }
-                        if byte == lf {
+                        if byte == lf || (byte == cr && (j + 1 >= end || bytes[j + 1] != lf)) {
                             lines += 1
                             lineStart = j + 1
                         }
@@ -193,6 +205,7 @@ final class CSVStream {
                     case lf: return .record(next: i + 1, lines: lines + 1)
                     case cr where i + 1 < end && bytes[i + 1] == lf: return .record(next: i + 2, lines: lines + 1)
                     case cr where i + 1 >= end && !final: return .needMore
+                    case cr: return .record(next: i + 1, lines: lines + 1)
                     default:
                         return .problem(.textAfterClosingQuote(line: line + lines, column: i - lineStart + 1))
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import SROILoad
 
 /// Strict parsers for the text of CSV fields, working on bytes so that an import of millions of
 /// rows creates no intermediate strings.
@@ -80,6 +81,78 @@ enum FieldParsing {
         return day <= days
     }
 
+    /// A date in the declared format, as `YYYY-MM-DD`; `nil` when it is not one, or not a real
+    /// calendar date. Days and months may have one digit or two.
+    static func isoDate(_ bytes: UnsafeBufferPointer<UInt8>, format: DatasetDefinition.DateFormat) -> [UInt8]? {
+        if format == .iso { return isDate(bytes) ? Array(bytes) : nil }
+        let (parts, mark) = format.order
+        var numbers: [Int] = []
+        var index = 0
+        for (position, part) in parts.enumerated() {
+            let begin = index
+            var value = 0
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10, index - begin < 4 {
+                value = value * 10 + Int(bytes[index] &- UInt8(ascii: "0"))
+                index += 1
+            }
+            let width = index - begin
+            guard part == "Y" ? width == 4 : (1...2).contains(width) else { return nil }
+            numbers.append(value)
+            if position < parts.count - 1 {
+                guard index < bytes.count, bytes[index] == mark else { return nil }
+                index += 1
+            }
+        }
+        guard index == bytes.count else { return nil }
+        var year = 0, month = 0, day = 0
+        for (part, value) in zip(parts, numbers) {
+            switch part {
+            case "Y": year = value
+            case "M": month = value
+            default: day = value
+            }
+        }
+        let text = Array(
+            (String(repeating: "0", count: 4 - String(year).count) + String(year) + "-" + (month < 10 ? "0" : "")
+                + String(month) + "-" + (day < 10 ? "0" : "") + String(day)).utf8)
+        return text.withUnsafeBufferPointer { isDate($0) } ? text : nil
+    }
+
+    /// A decimal written with a decimal comma (`-12,5`), correctly rounded to binary64.
+    static func decimalWithComma(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard !bytes.contains(UInt8(ascii: ".")) else { return nil }
+        let swapped = bytes.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }
+        return swapped.withUnsafeBufferPointer { decimal($0) }
+    }
+
+    /// Windows-1252 text as UTF-8 bytes; `nil` for the five bytes the encoding leaves undefined.
+    static func utf8(fromWindows1252 bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        for byte in bytes {
+            if byte < 0x80 {
+                out.append(byte)
+                continue
+            }
+            let scalar: UInt32
+            if byte >= 0xA0 {
+                scalar = UInt32(byte)
+            } else {
+                scalar = windows1252High[Int(byte - 0x80)]
+                if scalar == 0 { return nil }
+            }
+            out.append(contentsOf: Array(String(Unicode.Scalar(scalar)!).utf8))
+        }
+        return out
+    }
+
+    /// The characters of Windows-1252's bytes 0x80–0x9F (0 where the encoding defines none).
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E,
+        0x0178,
+    ]
+
     static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
         guard bytes.count == other.count else { return false }
         for index in 0..<other.count where bytes[index] != other[index] { return false }
@@ -98,7 +171,8 @@ enum FieldParsing {
             let first = firstInvalidUTF8(bytes)
             return
                 "is not valid UTF-8 (byte \(first.offset + 1) of the field is 0x\(String(first.byte, radix: 16, uppercase: true))); "
-                + "save the file as CSV UTF-8"
+                + "save the file as \"CSV UTF-8 (Comma delimited)\", or declare the encoding it has in the dataset "
+                + "definition (file: {encoding: windows-1252})"
         }
         return nil
     }

@@ -103,6 +103,13 @@ public final class RecordStore: @unchecked Sendable {
         }
     }
 
+    /// Opens an existing store for writing; a missing file is refused rather than created.
+    public static func openExisting(path: String) throws(RecordStoreError) -> RecordStore {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw .cannotOpen(path: path, reason: "no such file") }
+        return try openForWriting(path: path)
+    }
+
     /// Refuses a file that holds tables but not sroi's, or sroi's of a newer schema.
     private static func checkOwnership(_ db: Database, path: String) throws {
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -216,8 +223,73 @@ public final class RecordStore: @unchecked Sendable {
                 try protect(table: table(name), in: db)
             }
         }
+        migrator.registerMigration("v3: history of replaced and removed imports") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE dataset_history (
+                        id INTEGER PRIMARY KEY,
+                        dataset TEXT NOT NULL,
+                        action TEXT NOT NULL CHECK (action IN ('replaced', 'removed')),
+                        file_name TEXT NOT NULL,
+                        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                        rows INTEGER NOT NULL CHECK (rows >= 0),
+                        imported_at TEXT NOT NULL,
+                        ended_at TEXT NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }()
+
+    /// Moves a dataset's imports to the history and empties its table, inside the caller's
+    /// transaction; the protection against edits is lifted only for this delete.
+    static func retireRows(of dataset: String, action: String, db: Database) throws {
+        let table = table(dataset)
+        try db.execute(
+            sql: """
+                INSERT INTO dataset_history (dataset, action, file_name, sha256, rows, imported_at, ended_at)
+                SELECT dataset, ?, file_name, sha256, rows, imported_at, ? FROM dataset_import WHERE dataset = ? ORDER BY id
+                """, arguments: [action, CSVImporter.timestamp(), dataset])
+        for trigger in protectionTriggers(table: table) { try db.execute(sql: "DROP TRIGGER \"\(trigger.name)\"") }
+        try db.execute(sql: "DELETE FROM \"\(table)\"")
+        try protect(table: table, in: db)
+        try db.execute(sql: "DELETE FROM dataset_import WHERE dataset = ?", arguments: [dataset])
+    }
+
+    /// Removes a dataset, its rows and its definition in one transaction; its imports stay in the
+    /// history that `sroi data status` shows.
+    public func remove(dataset name: String) throws(RecordStoreError) {
+        let known = try datasets().map(\.definition.name)
+        guard known.contains(name) else { throw .unknownDataset(name, known: known) }
+        do {
+            try queue.inTransaction { db in
+                try Self.retireRows(of: name, action: "removed", db: db)
+                try db.execute(sql: "DROP TABLE \"\(Self.table(name))\"")
+                try db.execute(sql: "DELETE FROM dataset WHERE name = ?", arguments: [name])
+                return .commit
+            }
+        } catch {
+            throw .sqlite(Self.describe(error))
+        }
+    }
+
+    /// Imports replaced or removed, oldest first.
+    public func history() throws(RecordStoreError) -> [(action: String, ended: String, record: ImportRecord)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, dataset, action, file_name, sha256, rows, imported_at, ended_at FROM dataset_history ORDER BY id"
+            ).map {
+                (
+                    $0["action"], $0["ended_at"],
+                    ImportRecord(
+                        id: $0["id"], dataset: $0["dataset"], fileName: $0["file_name"], sha256: $0["sha256"],
+                        rows: $0["rows"], importedAt: $0["imported_at"])
+                )
+            }
+        }
+    }
 
     /// The triggers that keep a dataset's rows as their imports left them: an UPDATE or DELETE
     /// from outside is aborted, so the store's fingerprint (the hashes of the files imported)

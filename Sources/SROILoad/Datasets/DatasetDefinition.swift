@@ -49,17 +49,105 @@ public struct DatasetDefinition: Sendable, Equatable {
         /// Whether an empty field is allowed (stored as no value, never as zero).
         public var optional: Bool
         public var description: String?
+        /// The heading of the column in CSV files when it is not ``name`` (`Referral ID`).
+        public var header: String?
 
-        public init(name: String, type: ColumnType, optional: Bool = false, description: String? = nil) {
+        public init(
+            name: String, type: ColumnType, optional: Bool = false, description: String? = nil, header: String? = nil
+        ) {
             self.name = name
             self.type = type
             self.optional = optional
             self.description = description
+            self.header = header
         }
+
+        /// The heading CSV files give the column.
+        public var heading: String { header ?? name }
+    }
+
+    /// How a CSV file of the dataset is written, when it is not plain RFC 4180 in UTF-8.
+    public struct FileFormat: Sendable, Equatable {
+        /// The byte between fields; `nil` takes a comma, or the separator the header shows.
+        public var separator: Separator?
+        public var dateFormat: DateFormat
+        /// Whether decimals are written with a comma (`12,5`).
+        public var decimalComma: Bool
+        public var encoding: TextEncoding
+
+        public init(
+            separator: Separator? = nil, dateFormat: DateFormat = .iso, decimalComma: Bool = false,
+            encoding: TextEncoding = .utf8
+        ) {
+            self.separator = separator
+            self.dateFormat = dateFormat
+            self.decimalComma = decimalComma
+            self.encoding = encoding
+        }
+
+        public var isDefault: Bool { self == FileFormat() }
+    }
+
+    /// A field separator spreadsheets write.
+    public enum Separator: String, Sendable, Equatable, CaseIterable {
+        case comma = ","
+        case semicolon = ";"
+        case tab = "\t"
+        case pipe = "|"
+
+        public var byte: UInt8 {
+            switch self {
+            case .comma: return UInt8(ascii: ",")
+            case .semicolon: return UInt8(ascii: ";")
+            case .tab: return UInt8(ascii: "\t")
+            case .pipe: return UInt8(ascii: "|")
+            }
+        }
+
+        /// As written in a definition file.
+        public var written: String { self == .tab ? "tab" : rawValue }
+
+        public init?(written: String) {
+            if written == "tab" || written == "\t" {
+                self = .tab
+            } else if let separator = Separator(rawValue: written) {
+                self = separator
+            } else {
+                return nil
+            }
+        }
+    }
+
+    /// How dates are written: the order of day, month and year, and the mark between them.
+    /// Days and months may have one digit or two; years have four.
+    public enum DateFormat: String, Sendable, Equatable, CaseIterable {
+        case iso = "YYYY-MM-DD"
+        case dayMonthYearSlash = "DD/MM/YYYY"
+        case monthDayYearSlash = "MM/DD/YYYY"
+        case dayMonthYearDot = "DD.MM.YYYY"
+        case dayMonthYearDash = "DD-MM-YYYY"
+        case yearMonthDaySlash = "YYYY/MM/DD"
+
+        /// The positions of the parts, in the order written, and the mark between them.
+        public var order: (parts: [Character], mark: UInt8) {
+            let text = rawValue
+            let mark = text.first { !$0.isLetter }!
+            let parts = text.split(separator: mark).map { $0.first! }
+            return (parts, UInt8(ascii: mark.unicodeScalars.first!))
+        }
+    }
+
+    /// The character encoding of a CSV file.
+    public enum TextEncoding: String, Sendable, Equatable, CaseIterable {
+        case utf8 = "utf-8"
+        /// What Excel writes as "CSV (Comma delimited)" on Windows in western European locales.
+        case windows1252 = "windows-1252"
     }
 
     public var name: String
     public var summary: String?
+    /// How CSV files of this dataset are written; not part of the dataset's shape.
+    public var fileFormat = FileFormat()
     /// Columns whose values together identify a record; duplicates are refused at import.
     public var key: [String]
     public var columns: [Column]
@@ -75,6 +163,9 @@ public struct DatasetDefinition: Sendable, Equatable {
     }
 
     public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// The column a CSV file's heading names.
+    public func column(heading: String) -> Column? { columns.first { $0.heading == heading } }
 
     /// A canonical one-line form, stored with the dataset and compared on later imports.
     public var canonical: String {
@@ -110,11 +201,20 @@ public struct DatasetDefinition: Sendable, Equatable {
             }
             if column.optional { members.append("\"optional\": true") }
             if let description = column.description { members.append("\"description\": \(quote(description))") }
+            if let header = column.header { members.append("\"header\": \(quote(header))") }
             return "{" + members.joined(separator: ", ") + "}"
         }
         var members = ["\"schema\": \(quote(datasetSchema))", "\"name\": \(quote(name))"]
         if let summary { members.append("\"description\": \(quote(summary))") }
         if let syntheticNote { members.append("\"synthetic\": \(quote(syntheticNote))") }
+        if !fileFormat.isDefault {
+            var format: [String] = []
+            if let separator = fileFormat.separator { format.append("\"separator\": \(quote(separator.written))") }
+            if fileFormat.dateFormat != .iso { format.append("\"date_format\": \(quote(fileFormat.dateFormat.rawValue))") }
+            if fileFormat.decimalComma { format.append("\"decimal_separator\": \",\"") }
+            if fileFormat.encoding != .utf8 { format.append("\"encoding\": \(quote(fileFormat.encoding.rawValue))") }
+            members.append("\"file\": {\(format.joined(separator: ", "))}")
+        }
         members.append("\"key\": [\(key.map(quote).joined(separator: ", "))]")
         members.append("\"columns\": [\(columns.joined(separator: ", "))]")
         return "{" + members.joined(separator: ", ") + "}"
@@ -156,7 +256,7 @@ public struct DatasetDefinitionReader: Sendable {
     private func build(_ root: Node, reader: DocumentReader) -> DatasetDefinition? {
         guard
             let fields = reader.mapping(
-                root, "", allowed: ["schema", "name", "description", "synthetic", "key", "columns"])
+                root, "", allowed: ["schema", "name", "description", "synthetic", "file", "key", "columns"])
         else { return nil }
         guard let schemaNode = fields.required("schema", allowed: datasetSchema),
             let schema = reader.string(schemaNode, "schema")
@@ -201,9 +301,49 @@ public struct DatasetDefinitionReader: Sendable {
         if columns.isEmpty {
             reader.error(code: .outOfRange, fields.location, "columns", "a dataset needs at least one column")
         }
-        return DatasetDefinition(
+        var definition = DatasetDefinition(
             name: name, summary: fields.string("description"), key: key, columns: columns,
             syntheticNote: fields.string("synthetic"))
+        if let node = fields.optional("file"), let format = readFileFormat(node, reader: reader) {
+            definition.fileFormat = format
+        }
+        return definition
+    }
+
+    private func readFileFormat(_ node: Node, reader: DocumentReader) -> DatasetDefinition.FileFormat? {
+        guard
+            let fields = reader.mapping(
+                node, "file", allowed: ["separator", "date_format", "decimal_separator", "encoding"])
+        else { return nil }
+        var format = DatasetDefinition.FileFormat()
+        func choice<T>(_ key: String, _ allowed: [String], _ make: (String) -> T?) -> T? {
+            guard let node = fields.optional(key), let text = reader.string(node, fields.path(key)) else { return nil }
+            guard let value = make(text) else {
+                reader.error(
+                    code: .wrongType, reader.location(node), fields.path(key), "is not a format this engine reads",
+                    found: "'\(text)'", allowed: allowed.joined(separator: ", "))
+                return nil
+            }
+            return value
+        }
+        format.separator = choice(
+            "separator", DatasetDefinition.Separator.allCases.map(\.written), DatasetDefinition.Separator.init(written:))
+        format.dateFormat =
+            choice(
+                "date_format", DatasetDefinition.DateFormat.allCases.map(\.rawValue),
+                DatasetDefinition.DateFormat.init(rawValue:)) ?? .iso
+        format.decimalComma = choice("decimal_separator", [".", ","]) { $0 == "." || $0 == "," ? $0 == "," : nil } ?? false
+        format.encoding =
+            choice(
+                "encoding", DatasetDefinition.TextEncoding.allCases.map(\.rawValue),
+                { DatasetDefinition.TextEncoding(rawValue: $0.lowercased()) }) ?? .utf8
+        if format.decimalComma, format.separator == .comma, let node = fields.entries["decimal_separator"] {
+            reader.error(
+                code: .outOfRange, reader.location(node.key), fields.path("decimal_separator"),
+                "a decimal comma needs a field separator other than a comma", found: "','",
+                allowed: "separator ';', tab or '|' with a decimal comma")
+        }
+        return format
     }
 
     private func sqlName(_ node: Node, _ path: String, reader: DocumentReader) -> String? {
@@ -219,7 +359,7 @@ public struct DatasetDefinitionReader: Sendable {
 
     private func readColumn(_ node: Node, _ path: String, reader: DocumentReader) -> DatasetDefinition.Column? {
         guard
-            let fields = reader.mapping(node, path, allowed: ["name", "type", "values", "optional", "description"])
+            let fields = reader.mapping(node, path, allowed: ["name", "type", "values", "optional", "description", "header"])
         else { return nil }
         let name = fields.required("name").flatMap { sqlName($0, fields.path("name"), reader: reader) }
         let optional = fields.optional("optional").flatMap { reader.bool($0, fields.path("optional")) } ?? false
@@ -254,6 +394,7 @@ public struct DatasetDefinitionReader: Sendable {
         }
         guard let name, let type else { return nil }
         return DatasetDefinition.Column(
-            name: name, type: type, optional: optional, description: fields.string("description"))
+            name: name, type: type, optional: optional, description: fields.string("description"),
+            header: fields.string("header"))
     }
 }

@@ -1,0 +1,2 @@
+import ZIPFoundation
+import XMLCoder
