@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "SROISpreadsheet",
             dependencies: [
-                "SROICore", "SROILoad",
+                "SROICore", "SROILoad", "SROIReport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ]
@@ -71,6 +71,7 @@ let package = Package(
                 "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "SROISpreadsheet", "sroi",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]

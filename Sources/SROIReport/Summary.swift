@@ -102,7 +102,8 @@ public enum Summary {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func discounting(_ scenario: Scenario) -> String {
+    /// The discounting in words: the schedule or rate, and the convention.
+    public static func discounting(_ scenario: Scenario) -> String {
         let schedule = scenario.conventions.discounting
         if let name = schedule.name { return "discount schedule \(name)" }
         if schedule.bands.count == 1 { return "discount rate \(NumberFormat.shortest(schedule.bands[0].rate))" }

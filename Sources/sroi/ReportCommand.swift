@@ -3,10 +3,11 @@ import Foundation
 import SROICore
 import SROILoad
 import SROIReport
+import SROISpreadsheet
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the report: report.html (self-contained), report.md, and impact-map.csv.",
+        abstract: "Write the report: report.html (self-contained), report.md, impact-map.csv and value-map.xlsx.",
         discussion: """
             The report holds the headline figures, the impact map, charts, assumptions with their sources,
             the declared conventions and the trace, expandable down to cited sources. It includes the
@@ -44,9 +45,18 @@ struct Report: ParsableCommand {
             Terminal.error(error.description)
             throw ExitCode.failure
         }
+        let workbook: Data
+        do {
+            workbook = try WorkbookWriter.data(ValueMapWorkbook.make(input))
+        } catch {
+            Terminal.error("error: the value map workbook cannot be written: \(error)")
+            throw ExitCode.failure
+        }
         try output.write([
-            ("report.html", ReportDocuments.html(input)), ("report.md", ReportDocuments.markdown(input)),
-            ("impact-map.csv", ReportDocuments.impactMapCSV(input)),
+            OutputFile(name: "report.html", text: ReportDocuments.html(input)),
+            OutputFile(name: "report.md", text: ReportDocuments.markdown(input)),
+            OutputFile(name: "impact-map.csv", text: ReportDocuments.impactMapCSV(input)),
+            OutputFile(name: "value-map.xlsx", data: workbook),
         ])
     }
 }

@@ -171,6 +171,16 @@ public enum ValueType: String, Sendable, CaseIterable {
     case fiscalNonCashable = "fiscal_non_cashable"
     case economic
     case social
+
+    /// The name people read in reports and workbooks.
+    public var title: String {
+        switch self {
+        case .fiscalCashable: return "Fiscal, cashable"
+        case .fiscalNonCashable: return "Fiscal, non-cashable"
+        case .economic: return "Economic"
+        case .social: return "Social and wellbeing"
+        }
+    }
 }
 
 /// A share deducted from an outcome (deadweight, displacement, attribution): one share for

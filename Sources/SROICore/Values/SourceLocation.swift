@@ -1,4 +1,5 @@
-/// A place in a source file: the file as the user named it, and a 1-based line and column.
+/// A place in a source file: the file as the user named it, and a 1-based line and column, or
+/// for a workbook the sheet's row and column with the cell's name (`Value map!F12`).
 ///
 /// The core never opens files; locations are carried so that every figure and every
 /// diagnostic can point back to where a value was written.
@@ -6,6 +7,8 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
     public var file: String
     public var line: Int
     public var column: Int
+    /// The cell, as a spreadsheet names it, when the place is in a workbook.
+    public var cell: String?
 
     public init(file: String, line: Int, column: Int) {
         self.file = file
@@ -13,7 +16,13 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// A cell of a workbook: `sheet` and its 1-based row and column, named `Sheet!C12`.
+    public init(file: String, sheet: String, row: Int, column: Int, name: String) {
+        self.init(file: file, line: row, column: column)
+        self.cell = "\(sheet)!\(name)"
+    }
+
+    public var description: String { cell.map { "\(file): \($0)" } ?? "\(file):\(line):\(column)" }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)

@@ -101,7 +101,8 @@ public struct CSVImporter {
                         if replacing {
                             guard
                                 try Bool.fetchOne(
-                                    db, sql: "SELECT 1 FROM dataset WHERE name = ?", arguments: [definition.name]) == true
+                                    db, sql: "SELECT 1 FROM dataset WHERE name = ?", arguments: [definition.name])
+                                    == true
                             else {
                                 problems.add(
                                     Diagnostic(
@@ -228,7 +229,9 @@ public struct CSVImporter {
         var positions: [Int] = []
         var seen: [String: Int] = [:]
         for (index, field) in stream.fields.enumerated() {
-            let decoded = stream.withBytes(field) { Self.utf8Text($0, hasEscapes: field.hasEscapes, encoding: format.encoding) }
+            let decoded = stream.withBytes(field) {
+                Self.utf8Text($0, hasEscapes: field.hasEscapes, encoding: format.encoding)
+            }
             let name: String
             switch decoded {
             case .failure(let problem):
@@ -237,7 +240,8 @@ public struct CSVImporter {
                         code: .csvHeader, at: SourceLocation(file: file, line: field.line, column: field.column),
                         field: "(header)", message: "column \(index + 1) " + problem.message))
                 continue
-            case .success(let bytes?): name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            case .success(let bytes?):
+                name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             case .success(nil): name = stream.text(field).trimmingCharacters(in: .whitespaces)
             }
             if let earlier = seen[name] {
@@ -382,9 +386,13 @@ public struct CSVImporter {
         switch stream.withBytes(field, { Self.utf8Text($0, hasEscapes: field.hasEscapes, encoding: format.encoding) }) {
         case .failure(let problem): return problem.message
         case .success(let converted?):
-            return converted.withUnsafeBufferPointer { bindText($0, column: column, enumeration: enumeration, format: format, handle, slot) }
+            return converted.withUnsafeBufferPointer {
+                bindText($0, column: column, enumeration: enumeration, format: format, handle, slot)
+            }
         case .success(nil):
-            return stream.withBytes(field) { bindText($0, column: column, enumeration: enumeration, format: format, handle, slot) }
+            return stream.withBytes(field) {
+                bindText($0, column: column, enumeration: enumeration, format: format, handle, slot)
+            }
         }
     }
 
@@ -397,7 +405,9 @@ public struct CSVImporter {
     ) -> Result<[UInt8]?, TextProblem> {
         var converted: [UInt8]?
         if encoding == .windows1252, bytes.contains(where: { $0 >= 0x80 }) {
-            if let nul = bytes.firstIndex(of: 0) { return .failure(TextProblem(message: "holds a NUL byte at byte \(nul + 1) of the field")) }
+            if let nul = bytes.firstIndex(of: 0) {
+                return .failure(TextProblem(message: "holds a NUL byte at byte \(nul + 1) of the field"))
+            }
             guard let text = FieldParsing.utf8(fromWindows1252: bytes) else {
                 let bad = bytes.first { [0x81, 0x8D, 0x8F, 0x90, 0x9D].contains($0) }!
                 return .failure(
@@ -416,7 +426,9 @@ public struct CSVImporter {
             var index = 0
             while index < source.count {
                 undone.append(source[index])
-                index += source[index] == UInt8(ascii: "\"") && index + 1 < source.count && source[index + 1] == UInt8(ascii: "\"") ? 2 : 1
+                index +=
+                    source[index] == UInt8(ascii: "\"") && index + 1 < source.count
+                        && source[index + 1] == UInt8(ascii: "\"") ? 2 : 1
             }
             converted = undone
         }
@@ -487,7 +499,8 @@ public struct CSVImporter {
     static func separatorHint(_ name: String, declared: DatasetDefinition.Separator?) -> String {
         for other in DatasetDefinition.Separator.allCases where other != (declared ?? .comma) {
             if name.utf8.contains(other.byte) {
-                return "; the header holds '\(other.written)': if fields are separated by it, declare file: {separator: \"\(other.written)\"} in the dataset definition"
+                return
+                    "; the header holds '\(other.written)': if fields are separated by it, declare file: {separator: \"\(other.written)\"} in the dataset definition"
             }
         }
         return ""

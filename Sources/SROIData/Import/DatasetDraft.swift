@@ -56,7 +56,8 @@ public struct DatasetDraft: Sendable {
                     return field.hasEscapes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
                 }
                 notUTF8 = true
-                let decoded = FieldParsing.utf8(fromWindows1252: bytes).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let decoded =
+                    FieldParsing.utf8(fromWindows1252: bytes).map { String(decoding: $0, as: UTF8.self) } ?? ""
                 return field.hasEscapes ? decoded.replacingOccurrences(of: "\"\"", with: "\"") : decoded
             }
         }
@@ -104,10 +105,11 @@ public struct DatasetDraft: Sendable {
                     name: name, type: type, optional: present.count < values.count || present.isEmpty,
                     header: name == heading ? nil : heading))
         }
-        let key = definitionColumns.enumerated().first { index, column in
-            guard !column.optional, column.type == .text || column.type == .integer else { return false }
-            return Set(columns[index]).count == columns[index].count && !columns[index].isEmpty
-        }.map { [$0.element.name] } ?? []
+        let key =
+            definitionColumns.enumerated().first { index, column in
+                guard !column.optional, column.type == .text || column.type == .integer else { return false }
+                return Set(columns[index]).count == columns[index].count && !columns[index].isEmpty
+            }.map { [$0.element.name] } ?? []
         if let key = key.first { reasons[key, default: ""] += "; every value differs, so it is proposed as the key" }
         let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var definition = DatasetDefinition(

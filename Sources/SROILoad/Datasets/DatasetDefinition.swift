@@ -210,7 +210,9 @@ public struct DatasetDefinition: Sendable, Equatable {
         if !fileFormat.isDefault {
             var format: [String] = []
             if let separator = fileFormat.separator { format.append("\"separator\": \(quote(separator.written))") }
-            if fileFormat.dateFormat != .iso { format.append("\"date_format\": \(quote(fileFormat.dateFormat.rawValue))") }
+            if fileFormat.dateFormat != .iso {
+                format.append("\"date_format\": \(quote(fileFormat.dateFormat.rawValue))")
+            }
             if fileFormat.decimalComma { format.append("\"decimal_separator\": \",\"") }
             if fileFormat.encoding != .utf8 { format.append("\"encoding\": \(quote(fileFormat.encoding.rawValue))") }
             members.append("\"file\": {\(format.joined(separator: ", "))}")
@@ -327,12 +329,14 @@ public struct DatasetDefinitionReader: Sendable {
             return value
         }
         format.separator = choice(
-            "separator", DatasetDefinition.Separator.allCases.map(\.written), DatasetDefinition.Separator.init(written:))
+            "separator", DatasetDefinition.Separator.allCases.map(\.written), DatasetDefinition.Separator.init(written:)
+        )
         format.dateFormat =
             choice(
                 "date_format", DatasetDefinition.DateFormat.allCases.map(\.rawValue),
                 DatasetDefinition.DateFormat.init(rawValue:)) ?? .iso
-        format.decimalComma = choice("decimal_separator", [".", ","]) { $0 == "." || $0 == "," ? $0 == "," : nil } ?? false
+        format.decimalComma =
+            choice("decimal_separator", [".", ","]) { $0 == "." || $0 == "," ? $0 == "," : nil } ?? false
         format.encoding =
             choice(
                 "encoding", DatasetDefinition.TextEncoding.allCases.map(\.rawValue),
@@ -359,7 +363,8 @@ public struct DatasetDefinitionReader: Sendable {
 
     private func readColumn(_ node: Node, _ path: String, reader: DocumentReader) -> DatasetDefinition.Column? {
         guard
-            let fields = reader.mapping(node, path, allowed: ["name", "type", "values", "optional", "description", "header"])
+            let fields = reader.mapping(
+                node, path, allowed: ["name", "type", "values", "optional", "description", "header"])
         else { return nil }
         let name = fields.required("name").flatMap { sqlName($0, fields.path("name"), reader: reader) }
         let optional = fields.optional("optional").flatMap { reader.bool($0, fields.path("optional")) } ?? false

@@ -42,7 +42,8 @@ public struct ReportInput: Sendable {
 
     func show(_ figure: Figure) -> String { Display.figure(figure, currency: currency) }
 
-    func stakeholderName(_ id: String) -> String {
+    /// The stakeholder's name, or its id when it has none.
+    public func stakeholderName(_ id: String) -> String {
         scenario.stakeholders.first { $0.id == id }.map { $0.name ?? $0.id } ?? id
     }
 
@@ -162,7 +163,7 @@ public struct ReportInput: Sendable {
 
     /// Where a stated figure came from: the records query with the records matched, the formula
     /// with its values, or the judgement and its evidence.
-    func derivation(_ value: StatedValue, node: TraceNode?) -> String {
+    public func derivation(_ value: StatedValue, node: TraceNode?) -> String {
         switch value.definition {
         case .records(let declaration, let reading):
             guard let reading else { return "recorded: \(declaration.summary)" }

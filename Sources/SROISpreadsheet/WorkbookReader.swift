@@ -1,0 +1,205 @@
+import Foundation
+import SROICore
+import XMLCoder
+import ZIPFoundation
+
+/// Why a workbook cannot be read.
+public struct WorkbookReadError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var reason: String
+
+    public var description: String { "\(file): cannot be read as a workbook: \(reason)" }
+}
+
+/// Reads the cells of an Office Open XML workbook (`.xlsx`, as Excel and LibreOffice write it):
+/// numbers, text (shared, inline or rich), booleans, and the cached results of formulas.
+///
+/// The file is untrusted: its parts are read into memory only up to a limit each, a document
+/// type declaration (the door to entity expansion) is refused, and nothing is ever extracted
+/// to disk.
+public enum WorkbookReader {
+    /// The most a part of the workbook may hold once decompressed.
+    public static let maximumPartBytes = 64 << 20
+    /// The most cells a sheet may have.
+    public static let maximumCells = 1_000_000
+
+    public static func read(_ data: Data, file: String) throws(WorkbookReadError) -> Workbook {
+        func fail(_ reason: String) -> WorkbookReadError { WorkbookReadError(file: file, reason: reason) }
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw fail("it is not a ZIP archive (save it as an Excel workbook, .xlsx)")
+        }
+        func part(_ path: String) throws(WorkbookReadError) -> Data? {
+            guard let entry = archive[path] else { return nil }
+            guard entry.uncompressedSize <= UInt64(maximumPartBytes) else {
+                throw fail("\(path) holds more than \(maximumPartBytes >> 20) MiB")
+            }
+            var bytes = Data()
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    bytes.append(chunk)
+                    if bytes.count > maximumPartBytes { throw CocoaError(.fileReadTooLarge) }
+                }
+            } catch {
+                throw fail("\(path) cannot be decompressed (\(error))")
+            }
+            if bytes.range(of: Data("<!DOCTYPE".utf8)) != nil || bytes.range(of: Data("<!ENTITY".utf8)) != nil {
+                throw fail("\(path) declares a document type, which a workbook never does")
+            }
+            return bytes
+        }
+        func decode<T: Decodable>(_ type: T.Type, _ path: String) throws(WorkbookReadError) -> T? {
+            guard let bytes = try part(path) else { return nil }
+            let decoder = XMLDecoder()
+            decoder.shouldProcessNamespaces = true
+            decoder.trimValueWhitespaces = false
+            do {
+                return try decoder.decode(T.self, from: bytes)
+            } catch {
+                throw fail("\(path) is not a workbook part this reader understands (\(error))")
+            }
+        }
+
+        guard let book = try decode(WorkbookPart.self, "xl/workbook.xml") else {
+            throw fail("it has no xl/workbook.xml (is it an .xlsx workbook?)")
+        }
+        let relationships = try decode(Relationships.self, "xl/_rels/workbook.xml.rels")?.relationship ?? []
+        let shared = try decode(SharedStrings.self, "xl/sharedStrings.xml")?.si?.map(\.text) ?? []
+        var sheets: [Sheet] = []
+        for entry in book.sheets.sheet ?? [] {
+            guard let relationship = relationships.first(where: { $0.id == entry.id }) else {
+                throw fail("sheet '\(entry.name)' has no part")
+            }
+            var target = relationship.target
+            if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
+            guard let part = try decode(WorksheetPart.self, target) else {
+                throw fail("sheet '\(entry.name)' names a part that is missing (\(target))")
+            }
+            var sheet = Sheet(name: entry.name)
+            var count = 0
+            var nextRow = 1
+            for row in part.sheetData.row ?? [] {
+                let rowNumber = row.r ?? nextRow
+                nextRow = rowNumber + 1
+                var nextColumn = 1
+                for cell in row.c ?? [] {
+                    count += 1
+                    guard count <= maximumCells else {
+                        throw fail("sheet '\(entry.name)' has more than \(maximumCells) cells")
+                    }
+                    let address = cell.r.flatMap(CellAddress.init) ?? CellAddress(row: rowNumber, column: nextColumn)
+                    nextColumn = address.column + 1
+                    if let value = try cellValue(cell, shared: shared, at: address, sheet: entry.name, fail: fail) {
+                        sheet.cells[address] = Cell(value)
+                    }
+                }
+            }
+            sheets.append(sheet)
+        }
+        return Workbook(sheets: sheets)
+    }
+
+    private static func cellValue(
+        _ cell: CellPart, shared: [String], at address: CellAddress, sheet: String,
+        fail: (String) -> WorkbookReadError
+    ) throws(WorkbookReadError) -> CellValue? {
+        let raw = cell.v?.value
+        switch cell.t ?? "n" {
+        case "s":
+            guard let raw, let index = Int(raw), shared.indices.contains(index) else {
+                throw fail("\(sheet)!\(address) refers to a shared string that does not exist")
+            }
+            return .text(shared[index])
+        case "inlineStr":
+            return cell.is.map { .text($0.text) }
+        case "str":
+            return raw.map { .text($0) }
+        case "b":
+            return raw.map { .boolean($0 == "1") }
+        case "e":
+            return raw.map { .text($0) }
+        default:
+            guard let raw, !raw.isEmpty else { return nil }
+            guard let number = Double(raw), number.isFinite else {
+                throw fail("\(sheet)!\(address) holds '\(UserText.clip(raw))', which is not a number")
+            }
+            return .number(number)
+        }
+    }
+}
+
+// MARK: The parts, as XMLCoder decodes them
+
+/// Element text, whatever attributes the element has.
+private struct TextContent: Decodable {
+    var value: String?
+    enum CodingKeys: String, CodingKey { case value = "" }
+}
+
+/// A string that may be plain (`<t>`) or rich (runs of `<r><t>`).
+private struct RichText: Decodable {
+    var t: TextContent?
+    var r: [Run]?
+    struct Run: Decodable { var t: TextContent? }
+
+    var text: String {
+        if let r { return r.map { $0.t?.value ?? "" }.joined() }
+        return t?.value ?? ""
+    }
+}
+
+private struct SharedStrings: Decodable { var si: [RichText]? }
+
+private struct WorkbookPart: Decodable {
+    var sheets: Sheets
+    struct Sheets: Decodable { var sheet: [Entry]? }
+    struct Entry: Decodable {
+        var name: String
+        var id: String
+        enum CodingKeys: String, CodingKey {
+            case name
+            case prefixedID = "r:id"
+            case id
+        }
+        // The relationship attribute keeps its prefix whether or not namespaces are processed.
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            id =
+                try container.decodeIfPresent(String.self, forKey: .prefixedID)
+                ?? container.decode(String.self, forKey: .id)
+        }
+    }
+}
+
+private struct Relationships: Decodable {
+    var relationship: [Relationship]?
+    enum CodingKeys: String, CodingKey { case relationship = "Relationship" }
+    struct Relationship: Decodable {
+        var id: String
+        var target: String
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case target = "Target"
+        }
+    }
+}
+
+private struct WorksheetPart: Decodable {
+    var sheetData: SheetData
+    struct SheetData: Decodable { var row: [RowPart]? }
+}
+
+private struct RowPart: Decodable {
+    var r: Int?
+    var c: [CellPart]?
+}
+
+private struct CellPart: Decodable {
+    var r: String?
+    var t: String?
+    var v: TextContent?
+    var `is`: RichText?
+}

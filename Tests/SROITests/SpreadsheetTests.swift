@@ -1,0 +1,399 @@
+import Foundation
+import SROIAudit
+import SROICore
+import SROIData
+import SROILoad
+import SROIReport
+import SROISpreadsheet
+import Testing
+import ZIPFoundation
+
+/// LibreOffice, headless, as the independent spreadsheet that recalculates the value map.
+enum LibreOffice {
+    static let executable = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// In CI it must be there (scripts/test installs it); elsewhere its absence is said and the tests skipped.
+    static var available: Bool {
+        if executable != nil { return true }
+        if ProcessInfo.processInfo.environment["CI"] != nil { return true }
+        print("note: LibreOffice is not installed (scripts/test installs it), so the workbook tests are skipped")
+        return false
+    }
+
+    /// A profile that recalculates every formula of a workbook on loading, whatever it caches.
+    static let profile: String = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sroi-libreoffice-\(getpid())")
+        let user = directory.appendingPathComponent("user")
+        try? FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        let settings = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+            <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+            <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+            </oor:items>
+            """
+        try? settings.write(
+            to: user.appendingPathComponent("registrymodifications.xcu"), atomically: true, encoding: .utf8)
+        return directory.path
+    }()
+
+    /// One LibreOffice at a time: instances sharing a profile hand work to each other.
+    static let lock = NSLock()
+
+    /// Converts files with LibreOffice in one run; `filter` as `--convert-to` takes it.
+    static func convert(_ files: [String], to filter: String, into directory: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        let office = try #require(executable, "LibreOffice is not installed")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: office)
+        process.arguments =
+            ["-env:UserInstallation=file://\(profile)", "--headless", "--convert-to", filter, "--outdir", directory]
+            + files
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// Recalculates each workbook and returns its value map sheet as rows of text, as
+    /// LibreOffice computed it (full precision, not as displayed).
+    static func recalculatedValueMaps(_ workbooks: [String]) throws -> [[[String]]] {
+        let out = try Support.temporaryDirectory()
+        try convert(
+            workbooks, to: "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", into: out)
+        return try workbooks.map { workbook in
+            let base = URL(fileURLWithPath: workbook).deletingPathExtension().lastPathComponent
+            let text = try String(
+                contentsOfFile: "\(out)/\(base)-\(ValueMapLayout.sheetName).csv", encoding: .utf8)
+            return parseCSV(text)
+        }
+    }
+
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var iterator = Array(text).makeIterator()
+        var pending: Character? = nil
+        while let character = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if character == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
+                continue
+            }
+            switch character {
+            case "\"": quoted = true
+            case ",": row.append(field); field = ""
+            case "\n", "\r\n":
+                row.append(field); field = ""
+                rows.append(row); row = []
+            default: field.append(character)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+}
+
+/// What a recalculated value map says, read by labels as a reader of the sheet would.
+struct RecalculatedValueMap {
+    var rows: [[String]]
+
+    /// The last number on the row labelled `label` in column A.
+    func total(_ label: String) -> Double? {
+        rows.first { $0.first == label }.flatMap { $0.last(where: { !$0.isEmpty }) }.flatMap(Double.init)
+    }
+
+    /// Each outcome's present value, by the id in its row.
+    func outcomePresentValues() -> [String: Double] {
+        guard
+            let heading = rows.firstIndex(where: {
+                $0.contains(ValueMapLayout.OutcomeColumn.id.rawValue) && $0.first == "Stakeholder"
+                    && $0.contains(ValueMapLayout.presentValueHeading)
+            })
+        else { return [:] }
+        let idColumn = rows[heading].firstIndex(of: ValueMapLayout.OutcomeColumn.id.rawValue)!
+        let pvColumn = rows[heading].firstIndex(of: ValueMapLayout.presentValueHeading)!
+        var found: [String: Double] = [:]
+        for row in rows[(heading + 1)...] {
+            guard row.count > pvColumn, !row[idColumn].isEmpty, let value = Double(row[pvColumn]) else { break }
+            found[row[idColumn]] = value
+        }
+        return found
+    }
+}
+
+@Suite struct SpreadsheetTests {
+    /// The bundled scenarios that evaluate as shipped: one needs values its user supplies under
+    /// licence (HACT's), which the repository cannot hold.
+    static let bundledScenarios: [String] = {
+        let directory = Support.packageRoot.appendingPathComponent("Scenarios/use-it").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            $0.hasSuffix(".yaml")
+        }
+        .sorted().map { "\(directory)/\($0)" }.filter { path in
+            guard (try? String(contentsOfFile: path, encoding: .utf8))?.contains("supplied_by_user") == true else {
+                return true
+            }
+            print("note: \(path) needs values its user supplies, so it is not in the workbook tests")
+            return false
+        }
+    }()
+
+    static func input(_ path: String, data: String) throws -> ReportInput {
+        let loaded = try ScenarioWithRecords.load(path, data: data)
+        let evaluation = try Evaluator().evaluate(loaded.scenario)
+        return ReportInput(scenario: loaded.scenario, evaluation: evaluation, provenance: Provenance(loaded))
+    }
+
+    static func close(_ a: Double?, _ b: Double?, _ what: String) {
+        guard let a, let b else {
+            Issue.record("\(what): missing (\(String(describing: a)) vs \(String(describing: b)))")
+            return
+        }
+        let scale = max(abs(a), abs(b), 1e-300)
+        #expect(abs(a - b) / scale <= 1e-9, "\(what): workbook \(a), engine \(b)")
+    }
+
+    @Test(.enabled(if: LibreOffice.available, "LibreOffice is not installed"))
+    func everyBundledValueMapRecalculatesToTheEnginesFigures() throws {
+        let data = try Support.sampleStore()
+        let out = try Support.temporaryDirectory()
+        var inputs: [ReportInput] = []
+        var files: [String] = []
+        for (index, path) in Self.bundledScenarios.enumerated() {
+            let input = try Self.input(path, data: data)
+            let file = "\(out)/map\(index).xlsx"
+            try WorkbookWriter.data(ValueMapWorkbook.make(input)).write(to: URL(fileURLWithPath: file))
+            inputs.append(input)
+            files.append(file)
+        }
+        #expect(files.count >= 6)
+        let maps = try LibreOffice.recalculatedValueMaps(files).map(RecalculatedValueMap.init)
+        for (input, map) in zip(inputs, maps) {
+            let results = input.evaluation.results
+            let name = input.scenario.title
+            Self.close(
+                map.total(ValueMapLayout.totalPresentValueLabel), results.totalPresentValue.value.number,
+                "\(name): total present value")
+            Self.close(
+                map.total(ValueMapLayout.netPresentValueLabel), results.netPresentValue.value.number, "\(name): NPV")
+            if let ratio = results.sroiRatio.value.number {
+                Self.close(map.total(ValueMapLayout.ratioLabel), ratio, "\(name): SROI ratio")
+            } else {
+                #expect(map.rows.first { $0.first == ValueMapLayout.ratioLabel }?.last == "undefined: no inputs")
+            }
+            let presentValues = map.outcomePresentValues()
+            #expect(presentValues.count == results.outcomes.count, "\(name): one row per outcome")
+            for outcome in results.outcomes {
+                Self.close(presentValues[outcome.id], outcome.presentValue.value.number, "\(name): \(outcome.id)")
+            }
+        }
+    }
+
+    @Test(.enabled(if: LibreOffice.available, "LibreOffice is not installed"))
+    func changingADeadweightCellMovesTheRatioToWhatRunGives() throws {
+        let data = try Support.sampleStore()
+        let path = Support.packageRoot.appendingPathComponent("Scenarios/use-it/social-enterprise.yaml").path
+        let input = try Self.input(path, data: data)
+        var workbook = ValueMapWorkbook.make(input)
+        var sheet = workbook.sheets[0]
+        // The deadweight cell of the first outcome, found by its heading and the outcome's id.
+        let heading = try #require(
+            sheet.cells.first { $0.value.value == .text(ValueMapLayout.OutcomeColumn.deadweight.rawValue) }?.key)
+        let idColumn = try #require(
+            sheet.cells.first { $0.key.row == heading.row && $0.value.value == .text("Id") }?.key.column)
+        let first = input.scenario.outcomes[0]
+        let row = try #require(
+            sheet.cells.first { $0.key.column == idColumn && $0.value.value == .text(first.id) }?.key.row)
+        sheet[row, heading.column] = Cell(.number(0.1), style: .share)
+        workbook.sheets[0] = sheet
+        let out = try Support.temporaryDirectory()
+        let file = "\(out)/changed.xlsx"
+        try WorkbookWriter.data(workbook).write(to: URL(fileURLWithPath: file))
+        let map = try #require(LibreOffice.recalculatedValueMaps([file]).first.map(RecalculatedValueMap.init))
+
+        var changed = input.scenario
+        changed.outcomes[0].deadweight = Assumption(.constant(0.1))
+        let rerun = try Evaluator().evaluate(changed).results
+        let before = try #require(input.evaluation.results.sroiRatio.value.number)
+        let after = try #require(rerun.sroiRatio.value.number)
+        #expect(abs(after - before) > 0.01, "the change moves the ratio")
+        Self.close(map.total(ValueMapLayout.ratioLabel), after, "ratio after the deadweight changed")
+    }
+
+    /// Every bundled scenario's value map, imported and run, gives its figures bit for bit.
+    @Test func aValueMapImportedAndRunGivesTheOriginalFiguresBitForBit() throws {
+        let data = try Support.sampleStore()
+        for path in Self.bundledScenarios {
+            let input = try Self.input(path, data: data)
+            let bytes = try WorkbookWriter.data(ValueMapWorkbook.make(input))
+            let workbook = try WorkbookReader.read(bytes, file: "value-map.xlsx")
+            try Self.expectSameFigures(workbook, as: input, name: input.scenario.title)
+        }
+    }
+
+    /// `tolerance` 0 asks for the same bits; LibreOffice writes numbers with 15 significant
+    /// digits, so a workbook it saved gives figures within a few parts in 10^15.
+    static func expectSameFigures(_ workbook: Workbook, as input: ReportInput, name: String, tolerance: Double = 0)
+        throws
+    {
+        let imported = try ValueMapImport.read(workbook, file: "value-map.xlsx")
+        let loaded: LoadedScenario
+        do {
+            loaded = try Support.load(imported.yaml, file: "imported.yaml")
+        } catch {
+            Issue.record("\(name): \(error.diagnostics.map(imported.locate))\n\(imported.yaml)")
+            return
+        }
+        let again = try Evaluator().evaluate(loaded.scenario).results
+        let original = input.evaluation.results
+        func bits(_ figure: Figure) -> String {
+            switch figure.value {
+            case .number(let value): return String(value.bitPattern, radix: 16)
+            case .undefined(let reason): return "undefined: \(reason)"
+            }
+        }
+        if tolerance > 0 {
+            let pairs: [(Figure, Figure, String)] =
+                [
+                    (again.totalPresentValue, original.totalPresentValue, "total present value"),
+                    (again.netPresentValue, original.netPresentValue, "NPV"),
+                    (again.sroiRatio, original.sroiRatio, "ratio"),
+                ] + zip(again.outcomes, original.outcomes).map { ($0.presentValue, $1.presentValue, $1.id) }
+            for (a, b, what) in pairs {
+                let x = try #require(a.value.number), y = try #require(b.value.number)
+                #expect(abs(x - y) <= tolerance * max(abs(y), 1), "\(name): \(what) \(x) vs \(y)")
+            }
+            #expect(again.outcomes.count == original.outcomes.count)
+            return
+        }
+        #expect(bits(again.totalPresentValue) == bits(original.totalPresentValue), "\(name): total present value")
+        #expect(bits(again.totalInputs) == bits(original.totalInputs), "\(name): inputs")
+        #expect(bits(again.netPresentValue) == bits(original.netPresentValue), "\(name): NPV")
+        #expect(bits(again.sroiRatio) == bits(original.sroiRatio), "\(name): ratio")
+        #expect(bits(again.paybackMonths) == bits(original.paybackMonths), "\(name): payback")
+        #expect(
+            again.outcomes.map { bits($0.presentValue) } == original.outcomes.map { bits($0.presentValue) },
+            "\(name): outcomes")
+    }
+
+    /// A workbook LibreOffice wrote itself (from an ODS of the value map) imports to the same figures.
+    @Test(.enabled(if: LibreOffice.available, "LibreOffice is not installed"))
+    func aWorkbookWrittenByLibreOfficeImports() throws {
+        let data = try Support.sampleStore()
+        let out = try Support.temporaryDirectory()
+        let paths = ["programme.yaml", "health-professionals.yaml"].map {
+            Support.packageRoot.appendingPathComponent("Scenarios/use-it/\($0)").path
+        }
+        var inputs: [ReportInput] = []
+        for (index, path) in paths.enumerated() {
+            let input = try Self.input(path, data: data)
+            try WorkbookWriter.data(ValueMapWorkbook.make(input)).write(
+                to: URL(fileURLWithPath: "\(out)/map\(index).xlsx"))
+            inputs.append(input)
+        }
+        let ods = "\(out)/ods", xlsx = "\(out)/xlsx"
+        try LibreOffice.convert(paths.indices.map { "\(out)/map\($0).xlsx" }, to: "ods", into: ods)
+        try LibreOffice.convert(
+            paths.indices.map { "\(ods)/map\($0).ods" }, to: "xlsx:Calc MS Excel 2007 XML", into: xlsx)
+        for (index, input) in inputs.enumerated() {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(xlsx)/map\(index).xlsx"))
+            // LibreOffice's own file: shared strings and cached formula results, not ours.
+            #expect(bytes != (try WorkbookWriter.data(ValueMapWorkbook.make(input))))
+            let workbook = try WorkbookReader.read(bytes, file: "map.xlsx")
+            try Self.expectSameFigures(
+                workbook, as: input, name: "LibreOffice's \(input.scenario.title)", tolerance: 1e-13)
+        }
+    }
+
+    @Test func importProblemsPointAtTheirCells() throws {
+        let data = try Support.sampleStore()
+        let path = Support.packageRoot.appendingPathComponent("Scenarios/use-it/social-enterprise.yaml").path
+        let input = try Self.input(path, data: data)
+        var workbook = ValueMapWorkbook.make(input)
+        var sheet = workbook.sheets[0]
+        let heading = try #require(
+            sheet.cells.first { $0.value.value == .text(ValueMapLayout.OutcomeColumn.deadweight.rawValue) }?.key)
+        // A deadweight above 1 is refused by the scenario's own check, reported at the cell.
+        sheet[heading.row + 1, heading.column] = Cell(.number(1.5))
+        // Text where a quantity goes is refused by the reader, at its cell.
+        let quantity = try #require(
+            sheet.cells.first { $0.value.value == .text(ValueMapLayout.OutcomeColumn.quantity.rawValue) }?.key)
+        sheet[quantity.row + 2, quantity.column] = Cell(.text("about ten"))
+        workbook.sheets[0] = sheet
+        let file = try Support.temporaryDirectory() + "/value-map.xlsx"
+        try WorkbookWriter.data(workbook).write(to: URL(fileURLWithPath: file))
+        let quantityCell = CellAddress(row: quantity.row + 2, column: quantity.column)
+        let result = try Support.sroi(["import", "value-map", file, "--out", file + ".yaml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("value-map.xlsx: Value map!\(quantityCell): error:"), "\(result.stderr)")
+        #expect(result.stderr.contains("about ten"))
+        #expect(!FileManager.default.fileExists(atPath: file + ".yaml"))
+
+        sheet[quantity.row + 2, quantity.column] = Cell(.number(10))
+        workbook.sheets[0] = sheet
+        try WorkbookWriter.data(workbook).write(to: URL(fileURLWithPath: file))
+        let deadweightCell = CellAddress(row: heading.row + 1, column: heading.column)
+        let second = try Support.sroi(["import", "value-map", file, "--out", file + ".yaml"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("value-map.xlsx: Value map!\(deadweightCell): error:"), "\(second.stderr)")
+        #expect(second.stderr.contains("deadweight"))
+        #expect(!FileManager.default.fileExists(atPath: file + ".yaml"))
+    }
+
+    @Test func hostileWorkbooksAreRefusedWithTheirReason() throws {
+        #expect(throws: WorkbookReadError.self) { try WorkbookReader.read(Data("not a zip".utf8), file: "x.xlsx") }
+        // An entity declaration (the door to "billion laughs") in a part is refused before parsing.
+        let book = Workbook(sheets: [Sheet(name: "Value map")])
+        let bytes = try WorkbookWriter.data(book)
+        let text = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><workbook/>"
+        let archive = try ZIPPart.replacing("xl/workbook.xml", with: Data(text.utf8), in: bytes)
+        do {
+            _ = try WorkbookReader.read(archive, file: "x.xlsx")
+            Issue.record("a document type declaration was read")
+        } catch {
+            #expect(error.reason.contains("document type"))
+        }
+    }
+
+    @Test func theWorkbookIsTheSameBytesForTheSameScenario() throws {
+        let data = try Support.sampleStore()
+        let path = Support.packageRoot.appendingPathComponent(Support.exampleScenario).path
+        let first = try WorkbookWriter.data(ValueMapWorkbook.make(Self.input(path, data: data)))
+        let second = try WorkbookWriter.data(ValueMapWorkbook.make(Self.input(path, data: data)))
+        #expect(first == second)
+    }
+}
+
+/// Rewrites one part of a ZIP archive, for hostile workbooks.
+enum ZIPPart {
+    static func replacing(_ path: String, with contents: Data, in data: Data) throws -> Data {
+        let source = try Archive(data: data, accessMode: .read)
+        let target = try Archive(accessMode: .create)
+        for entry in source {
+            var bytes = Data()
+            _ = try source.extract(entry) { bytes.append($0) }
+            if entry.path == path { bytes = contents }
+            let part = bytes
+            try target.addEntry(
+                with: entry.path, type: .file, uncompressedSize: Int64(part.count), compressionMethod: .deflate,
+                provider: { position, size in part.subdata(in: Int(position)..<Int(position) + size) })
+        }
+        return try #require(target.data)
+    }
+}
