@@ -61,14 +61,28 @@ import Testing
         #expect(markdown.contains("| SROI ratio | 5.71 : 1 |"))
         #expect(markdown.contains("sroi_ratio: SROI = PV_total / Inputs"))
         let csv = try String(contentsOfFile: out + "/impact-map.csv", encoding: .utf8)
-        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(
-            lines.first?.hasPrefix(
-                "Stakeholder,Intended/unintended changes,Inputs,Inputs value,Outputs,Outcome (what changes),Indicator")
-                == true)
+        let rows = LibreOffice.parseCSV(csv)
+        let header = try #require(rows.first)
+        #expect(header == ReportDocuments.impactMapCSVColumns)
         let scenario = try Support.loadExample()
-        #expect(lines.count == scenario.outcomes.count + 1)
-        #expect(csv.filter { $0 == "\"" }.count % 2 == 0)
+        let evaluation = try Evaluator().evaluate(scenario)
+        let column = { (name: String) in header.firstIndex(of: name)! }
+        // Numbers are numbers: each outcome's present value reads back exactly; each input is
+        // counted once, so the column sums to the total invested; the totals row says so too.
+        let body = rows.dropFirst().filter { $0.first != "Total" }
+        let outcomeRows = body.filter { !$0[column("Outcome (what changes)")].isEmpty }
+        #expect(outcomeRows.count == scenario.outcomes.count)
+        for (row, outcome) in zip(outcomeRows, evaluation.results.outcomes) {
+            #expect(Double(row[column("Present value")]) == outcome.presentValue.value.number)
+            #expect(row[column("Currency")].isEmpty || row[column("Currency")] == "GBP")
+        }
+        let inputsSum = body.compactMap { Double($0[column("Inputs value")]) }.reduce(0, +)
+        #expect(inputsSum == evaluation.results.totalInputs.value.number)
+        let total = try #require(rows.last)
+        #expect(total.first == "Total")
+        #expect(Double(total[column("Present value")]) == evaluation.results.totalPresentValue.value.number)
+        #expect(Double(total[column("Inputs value")]) == evaluation.results.totalInputs.value.number)
+        #expect(!csv.contains("GBP 3"), "no money written as text")
     }
 
     @Test func comparingAScenarioWithItselfShowsNoDifference() throws {

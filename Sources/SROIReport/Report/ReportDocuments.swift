@@ -393,7 +393,17 @@ public enum ReportDocuments {
 
     // MARK: CSV
 
-    /// The impact map as CSV (RFC 4180), in the column order of the SROI Guide's impact map.
+    /// The impact map's columns in the CSV, in the order of the SROI Guide's impact map.
+    public static let impactMapCSVColumns = [
+        "Stakeholder", "Intended/unintended changes", "Inputs", "Inputs value", "Currency", "Outputs",
+        "Outcome (what changes)", "Indicator", "Indicator source", "Quantity", "Unit", "Duration (years)",
+        "Start year", "Financial proxy", "Value of proxy", "Proxy source", "Deadweight", "Displacement", "Attribution",
+        "Drop-off", "Impact (year one)", "Present value",
+    ]
+
+    /// The impact map as CSV (RFC 4180) for spreadsheets: numbers as numbers (shortest
+    /// round-trip form, shares as fractions, the currency in its own column), each input once
+    /// (on its stakeholder's first row, or a row of its own), and a totals row.
     public static func impactMapCSV(_ input: ReportInput) -> String {
         func field(_ text: String) -> String {
             // A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or CR first) is
@@ -403,10 +413,85 @@ public enum ReportDocuments {
             return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        var lines = [ReportInput.impactColumns.map(field).joined(separator: ",")]
-        for row in input.impactRows {
-            lines.append(ReportInput.cells(row).map(field).joined(separator: ","))
+        // Numbers are written bare: a negative one keeps its sign and is never taken for a formula.
+        func number(_ value: FigureValue?) -> String {
+            switch value {
+            case .number(let number)?: return NumberFormat.shortest(number)
+            case .undefined?: return "undefined"
+            case nil: return ""
+            }
         }
+        let scenario = input.scenario
+        let evaluation = input.evaluation
+        let trace = evaluation.trace
+        let currency = evaluation.results.currency.code
+        var lines = [impactMapCSVColumns.map(field).joined(separator: ",")]
+        func line(_ cells: [(String, isNumber: Bool)]) {
+            lines.append(cells.map { $0.isNumber ? $0.0 : field($0.0) }.joined(separator: ","))
+        }
+        var inputsShown = Set<String>()
+        func inputsCells(_ stakeholder: String?) -> [(String, isNumber: Bool)] {
+            let inputs = zip(scenario.inputs, evaluation.results.inputs).filter {
+                $0.0.stakeholder?.value == stakeholder && !inputsShown.contains($0.0.id)
+            }
+            inputs.forEach { inputsShown.insert($0.0.id) }
+            guard !inputs.isEmpty else { return [("", false), ("", true), ("", false)] }
+            let values = inputs.compactMap { $0.1.counted.value.number }
+            let total: FigureValue =
+                values.count == inputs.count
+                ? .number(values.reduce(0, +)) : .undefined(reason: "an input is undefined")
+            return [
+                (inputs.map { $0.0.summary ?? $0.0.id }.joined(separator: "; "), false), (number(total), true),
+                (currency, false),
+            ]
+        }
+        for (outcome, result) in zip(scenario.outcomes, evaluation.results.outcomes) {
+            let gross = trace[FigureID.outcome(outcome.id, .grossValue)]
+            let quantity = gross.flatMap { trace[$0.inputs[0]] }
+            let proxy = gross.flatMap { trace[$0.inputs[1]] }
+            func share(_ kind: DeductionKind) -> (String, isNumber: Bool) {
+                guard let deduction = outcome.deduction(kind) else { return ("0", true) }
+                let shares = deduction.value.shares.map(NumberFormat.shortest)
+                return (shares.joined(separator: " / "), shares.count == 1)
+            }
+            let proxyName = outcome.proxy.price?.model?.reference ?? (outcome.proxy.amount.rationale ?? "")
+            line(
+                [(input.stakeholderName(outcome.stakeholder.value), false), (outcome.summary ?? "", false)]
+                    + inputsCells(outcome.stakeholder.value) + [
+                        ("", false), (outcome.id, false), (outcome.indicator ?? "", false),
+                        (
+                            input.derivation(outcome.quantity, node: trace[FigureID.outcome(outcome.id, .quantity)]),
+                            false
+                        ),
+                        (number(quantity?.value), true), (quantity?.unit ?? "", false),
+                        (String(outcome.duration.value), true), (String(outcome.startYear.value), true),
+                        (proxyName, false), (number(proxy?.value), true),
+                        (
+                            input.derivation(outcome.proxy.amount, node: trace[FigureID.outcome(outcome.id, .proxy)]),
+                            false
+                        ),
+                        share(.deadweight), share(.displacement), share(.attribution),
+                        (number(trace[FigureID.outcome(outcome.id, .dropOff)]?.value), true),
+                        (number(result.impactYear1.value), true), (number(result.presentValue.value), true),
+                    ])
+        }
+        // Inputs of stakeholders with no outcome of their own (a funder, say), once each.
+        for stakeholder in Set(scenario.inputs.map { $0.stakeholder?.value }).sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
+            let cells = inputsCells(stakeholder)
+            guard !cells[0].0.isEmpty else { continue }
+            line(
+                [(stakeholder.map(input.stakeholderName) ?? "", false), ("", false)] + cells
+                    + Array(repeating: ("", false), count: impactMapCSVColumns.count - 5))
+        }
+        let results = evaluation.results
+        let impacts = results.outcomes.compactMap(\.impactYear1.value.number)
+        line(
+            [("Total", false), ("", false), ("", false), (number(results.totalInputs.value), true), (currency, false)]
+                + Array(repeating: ("", false), count: impactMapCSVColumns.count - 7)
+                + [
+                    (impacts.count == results.outcomes.count ? NumberFormat.shortest(impacts.reduce(0, +)) : "", true),
+                    (number(results.totalPresentValue.value), true),
+                ])
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 }
