@@ -41,8 +41,7 @@ struct ImportCommand: ParsableCommand {
                 let book = try WorkbookReader.read(data, file: workbook)
                 imported = try ValueMapImport.read(book, file: workbook)
             } catch let failure as ValidationFailure {
-                Terminal.error(failure.description)
-                throw ExitCode.failure
+                Self.refuse(failure.diagnostics)
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode.failure
@@ -53,8 +52,7 @@ struct ImportCommand: ParsableCommand {
                 _ = try ScenarioLoader().load(
                     text: imported.yaml, file: out, directory: directory.isEmpty ? "." : directory)
             } catch {
-                Terminal.error(ValidationFailure(error.diagnostics.map(imported.locate)).description)
-                throw ExitCode.failure
+                Self.refuse(error.diagnostics.map(imported.locate))
             }
             do {
                 try NewFile.write(imported.yaml, to: out)
@@ -63,6 +61,18 @@ struct ImportCommand: ParsableCommand {
                 throw ExitCode.failure
             }
             Terminal.write("\(out): written from \(workbook); check it with: sroi check \(out)\n")
+        }
+
+        /// Every problem, in the workbook's order, and the exit.
+        static func refuse(_ diagnostics: [Diagnostic]) -> Never {
+            let failure = ValidationFailure(diagnostics)
+            let count = failure.errors.count
+            Terminal.error(
+                (failure.diagnostics.map(\.description) + [
+                    "\(count) error\(count == 1 ? "" : "s"); nothing was written."
+                ])
+                .joined(separator: "\n"))
+            ImportCommand.exit(withError: ExitCode.failure)
         }
     }
 }

@@ -26,7 +26,7 @@ import Testing
 
     /// The dataset's rows in the store, every column as text, in key order.
     static func rows(of file: String, dataset: String) throws -> [[String]] {
-        let store = try RecordStore.openForWriting(path: file + ".sqlite")
+        let store = try RecordStore.openForWriting(path: try Support.temporaryDirectory() + "/store.sqlite")
         _ = try CSVImporter().run(files: [file], into: store)
         let definition = try store.dataset(dataset).definition
         let columns = definition.columns.map { "quote(\"\($0.name)\")" }.joined(separator: ", ")
