@@ -369,7 +369,7 @@ struct PlanBuilder {
         if let year = price.priceYear {
             current = uplift(
                 current, from: year, id: FigureID.outcome(outcome.id, .proxyInBasePrices), symbol: "P'",
-                label: "Proxy for \(outcome.id)", unit: "\(currency)/\(unitCounted)")
+                label: "Proxy for \(outcome.id)", unit: "\(currency)/\(unitCounted)", series: price.index)
         }
         if price.currency != scenario.reportCurrency.value,
             let conversion = scenario.conversion(from: price.currency, to: scenario.reportCurrency.value)
@@ -385,23 +385,29 @@ struct PlanBuilder {
 
     /// The price-base uplift of a money figure priced in `year` (SROI-METHOD step 1); the
     /// figure itself when no uplift applies.
-    mutating func uplift(_ figure: Int, from year: PriceYear, id: String, symbol: String, label: String, unit: String)
-        -> Int
-    {
-        guard let baseYear = scenario.priceBaseYear?.value, year != baseYear, let index = scenario.priceIndex else {
+    mutating func uplift(
+        _ figure: Int, from year: PriceYear, id: String, symbol: String, label: String, unit: String,
+        series: PriceIndex? = nil
+    ) -> Int {
+        guard let index = series ?? scenario.priceIndex, let baseYear = scenario.priceBase(for: index),
+            year != baseYear
+        else {
             return figure
         }
         let indexName = index.name.map { "\($0) " } ?? ""
+        // The scenario's own series keeps the plain ids; a series a proxy names is told apart by name.
+        let isDefault = series == nil || series?.name == scenario.priceIndex?.name
+        let prefix = isDefault ? "price_index." : "price_index.\(index.name ?? "series")."
         var points: [Int] = []
         for point in [baseYear, year] {
-            if let known = positions["price_index.\(point)"] {
+            if let known = positions["\(prefix)\(point)"] {
                 points.append(known)
                 continue
             }
             let entry = index.points[point]!
             points.append(
                 given(
-                    "price_index.\(point)", "idx_\(point)", "Price index \(indexName)for \(point)", step: .priceIndex,
+                    "\(prefix)\(point)", "idx_\(point)", "Price index \(indexName)for \(point)", step: .priceIndex,
                     value: entry.value, unit: "index", origin: Self.origin(model: index.model, at: entry.location)))
         }
         return computed(

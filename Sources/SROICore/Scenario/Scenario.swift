@@ -20,6 +20,13 @@ public struct Scenario: Sendable {
     public var reportCurrency: Located<Currency>
     /// The price base: proxies priced in other years are uplifted to it with ``priceIndex``.
     public var priceBaseYear: Located<PriceYear>?
+    /// More price bases, one per kind of year: a series of financial years (PSSRU's) is
+    /// uplifted to the financial year listed here, a calendar series to the calendar year.
+    public var otherPriceBaseYears: [Located<PriceYear>] = []
+    /// Whether analysis years are financial years (labelled `2024-25`) or calendar years.
+    public var financialYears = false
+    /// Who wrote the report, when, and its chapters in words.
+    public var report = ReportSettings()
     public var conventions: Conventions
     public var priceIndex: PriceIndex?
     public var optimismBias: OptimismBiasTable?
@@ -41,6 +48,21 @@ public struct Scenario: Sendable {
     public var conversions: [CurrencyConversion] = []
     /// Models the user supplies (their licence forbids bundling them) that were not found, by id.
     public var missingModels: [String: MissingModel] = [:]
+
+    /// The price base a series is uplifted to: the first declared base year it has a value for.
+    public func priceBase(for index: PriceIndex) -> PriceYear? {
+        ([priceBaseYear].compactMap { $0 } + otherPriceBaseYears).map(\.value).first { index.points[$0] != nil }
+    }
+
+    /// The label of analysis year `t` (from 1): its calendar or financial year when the first
+    /// is declared (`2026`, `2026-27`), else `Year t`.
+    public func yearLabel(_ t: Int) -> String {
+        guard let first = firstCalendarYear else { return "Year \(t)" }
+        let year = first + t - 1
+        guard financialYears else { return String(year) }
+        let next = (year + 1) % 100
+        return "\(year)-\(next < 10 ? "0" : "")\(next)"
+    }
 
     /// The declared rate from one currency to another.
     public func conversion(from: Currency, to: Currency) -> CurrencyConversion? {
@@ -67,6 +89,52 @@ public struct Scenario: Sendable {
         self.stakeholders = stakeholders
         self.inputs = inputs
         self.outcomes = outcomes
+    }
+}
+
+/// What a report says beyond the figures: who wrote it, when, and its chapters.
+public struct ReportSettings: Sendable {
+    public var author: String?
+    /// The report's date as written (`2026-11-20`): declared, so the same inputs give the same report.
+    public var date: String?
+    /// The chapters, in the order printed.
+    public var chapters: [Chapter] = []
+    /// A second currency the report shows money in, at a declared conversion.
+    public var secondCurrency: Located<Currency>?
+
+    public init() {}
+}
+
+/// One chapter of a report, in Markdown.
+public struct Chapter: Sendable {
+    /// The SROI Guide's parts of a report, in the order they are printed.
+    public enum Kind: String, Sendable, CaseIterable {
+        case scope
+        case stakeholders
+        case materiality
+        case evidence
+        case limitations
+
+        public var title: String {
+            switch self {
+            case .scope: return "Scope and activities"
+            case .stakeholders: return "Stakeholders and how they were engaged"
+            case .materiality: return "Materiality: what was left out and why"
+            case .evidence: return "Evidence and verification"
+            case .limitations: return "Limitations"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var markdown: String
+    /// The file it was read from, when not written in the scenario.
+    public var file: String?
+
+    public init(kind: Kind, markdown: String, file: String? = nil) {
+        self.kind = kind
+        self.markdown = markdown
+        self.file = file
     }
 }
 

@@ -20,7 +20,7 @@ public struct ModelEntryOrigin: Hashable, Sendable {
 /// The money value of one unit of an outcome.
 public struct FinancialProxy: Sendable {
     /// What a typed or model amount is priced in. A formula's unit says it instead.
-    public struct Price: Sendable, Equatable {
+    public struct Price: Sendable {
         public var currency: Currency
         /// The unit valued (hour, person, year of employment).
         public var per: String?
@@ -28,13 +28,19 @@ public struct FinancialProxy: Sendable {
         public var priceYear: PriceYear?
         /// Set when the amount comes from a model entry.
         public var model: ModelEntryOrigin?
+        /// The price series the price year belongs to, when the proxy names one; otherwise the
+        /// scenario's `conventions.price_index`.
+        public var index: PriceIndex?
 
-        public init(currency: Currency, per: String? = nil, priceYear: PriceYear? = nil, model: ModelEntryOrigin? = nil)
-        {
+        public init(
+            currency: Currency, per: String? = nil, priceYear: PriceYear? = nil, model: ModelEntryOrigin? = nil,
+            index: PriceIndex? = nil
+        ) {
             self.currency = currency
             self.per = per
             self.priceYear = priceYear
             self.model = model
+            self.index = index
         }
     }
 

@@ -103,7 +103,7 @@ public struct ScenarioValidator: Sendable {
                     point.value, point.location, "price_index.\(year)", minimum: .leastNonzeroMagnitude,
                     allowed: "an index value > 0")
             }
-            if let base = scenario.priceBaseYear, index.points[base.value] == nil {
+            if let base = scenario.priceBaseYear, scenario.priceBase(for: index) == nil {
                 report.error(
                     code: .unknownReference, base.location, "price_base_year",
                     "the price index has no value for the base year \(base.value)",
@@ -408,14 +408,25 @@ public struct ScenarioValidator: Sendable {
                 found: priceYear.label, allowed: "declare price_base_year and a price_index")
             return
         }
-        guard priceYear != base.value else { return }
-        guard let index = scenario.priceIndex else {
+        guard let index = price.index ?? scenario.priceIndex else {
+            if priceYear == base.value { return }
             report.error(
                 code: .units, proxy.amount.location, "\(field).price_year",
                 "the proxy is priced in \(priceYear), not the price base \(base.value), and no price index is declared",
                 found: priceYear.label, allowed: "declare conventions.price_index")
             return
         }
+        guard let seriesBase = scenario.priceBase(for: index) else {
+            let bases = ([base] + scenario.otherPriceBaseYears).map(\.value.label)
+            report.error(
+                code: .unknownReference, proxy.amount.location, "\(field).price_year",
+                "the price index\(index.name.map { " '\($0)'" } ?? "") has no value for any price base year (\(bases.joined(separator: ", ")))",
+                found: priceYear.label,
+                allowed: "a price_base_year the series has: "
+                    + index.points.keys.sorted().map(\.label).joined(separator: ", "))
+            return
+        }
+        guard priceYear != seriesBase else { return }
         if index.points[priceYear] == nil {
             report.error(
                 code: .unknownReference, proxy.amount.location, "\(field).price_year",

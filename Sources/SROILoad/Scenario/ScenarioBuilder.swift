@@ -5,6 +5,10 @@ import Yams
 /// its ``DocumentReader``.
 struct ScenarioBuilder {
     let reader: DocumentReader
+    /// Reads a chapter file the scenario names, relative to it.
+    var chapterFile: (String) -> Result<String, InputFiles.ReadError> = { name in
+        .failure(InputFiles.ReadError(path: name, reason: "files are not read here"))
+    }
 
     static let topKeys = [
         "schema", "title", "organisation", "description", "illustrative", "analysis_period", "report_currency",
@@ -64,7 +68,7 @@ struct ScenarioBuilder {
         let fields = header.fields
         let title = fields.requiredString("title")
         let period = fields.required("analysis_period").flatMap {
-            reader.mapping($0, "analysis_period", allowed: ["years", "first_year"])
+            reader.mapping($0, "analysis_period", allowed: ["years", "first_year", "year_type"])
         }
         let years = period?.required("years").flatMap { node in
             reader.integer(node, "analysis_period.years", allowed: "a whole number ≥ 1").map {
@@ -75,8 +79,29 @@ struct ScenarioBuilder {
         let currency = fields.required("report_currency", allowed: "an ISO 4217 code such as GBP").flatMap { node in
             reader.currency(node, "report_currency").map { Located($0, at: reader.location(node)) }
         }
-        let baseYear = fields.optional("price_base_year").flatMap { node in
-            reader.priceYear(node, "price_base_year").map { Located($0, at: reader.location(node)) }
+        // One price base, or one per kind of year: [2024, 2024-25].
+        var baseYears: [Located<PriceYear>] = []
+        if let node = fields.optional("price_base_year") {
+            if case .sequence = node, let items = reader.sequence(node, "price_base_year") {
+                for (index, item) in items.enumerated() {
+                    if let year = reader.priceYear(item, "price_base_year[\(index)]") {
+                        baseYears.append(Located(year, at: reader.location(item)))
+                    }
+                }
+            } else if let year = reader.priceYear(node, "price_base_year") {
+                baseYears.append(Located(year, at: reader.location(node)))
+            }
+        }
+        let baseYear = baseYears.first
+        let financialYears = period?.optional("year_type").flatMap { node -> Bool? in
+            guard let text = reader.string(node, "analysis_period.year_type") else { return nil }
+            guard text == "calendar" || text == "financial" else {
+                reader.error(
+                    code: .wrongType, reader.location(node), "analysis_period.year_type", "is not a kind of year",
+                    found: "'\(text)'", allowed: "calendar, financial")
+                return nil
+            }
+            return text == "financial"
         }
         let conventions = readConventions(fields.required("conventions"), library: library)
         let stakeholders = readList(fields.optional("stakeholders"), "stakeholders", read: readStakeholder)
@@ -95,6 +120,9 @@ struct ScenarioBuilder {
             priceIndex: conventions.priceIndex, optimismBias: conventions.optimismBias, stakeholders: stakeholders,
             inputs: inputs, outcomes: outcomes)
         scenario.integrityRules = rules
+        scenario.otherPriceBaseYears = Array(baseYears.dropFirst())
+        scenario.financialYears = financialYears ?? false
+        if let node = fields.optional("report") { scenario.report = readReportSettings(node) }
         scenario.modelValues = library.values
         scenario.missingModels = library.missing
         if let node = fields.optional("values"), let entries = reader.dictionary(node, "values") {
@@ -142,6 +170,44 @@ struct ScenarioBuilder {
             }
         }
         return scenario
+    }
+
+    /// `report:`: author, date, a second currency, and chapters as Markdown (inline, or `{file}`).
+    private func readReportSettings(_ node: Node) -> ReportSettings {
+        var settings = ReportSettings()
+        guard let fields = reader.mapping(node, "report", allowed: ["author", "date", "currency", "chapters"]) else {
+            return settings
+        }
+        settings.author = fields.string("author")
+        settings.date = fields.string("date")
+        settings.secondCurrency = fields.optional("currency").flatMap { node in
+            reader.currency(node, "report.currency").map { Located($0, at: reader.location(node)) }
+        }
+        if let chaptersNode = fields.optional("chapters"),
+            let chapters = reader.mapping(
+                chaptersNode, "report.chapters", allowed: Chapter.Kind.allCases.map(\.rawValue))
+        {
+            for kind in Chapter.Kind.allCases {
+                guard let node = chapters.optional(kind.rawValue) else { continue }
+                let path = "report.chapters.\(kind.rawValue)"
+                if case .mapping = node {
+                    guard let file = reader.mapping(node, path, allowed: ["file"]),
+                        let name = file.required("file").flatMap({ reader.string($0, "\(path).file") })
+                    else { continue }
+                    switch chapterFile(name) {
+                    case .success(let text):
+                        settings.chapters.append(Chapter(kind: kind, markdown: text, file: name))
+                    case .failure(let error):
+                        reader.error(
+                            code: .file, reader.location(node), "\(path).file", "cannot be read: \(error.reason)",
+                            found: UserText.clip(name), allowed: "a Markdown file, relative to the scenario file")
+                    }
+                } else if let text = reader.string(node, path) {
+                    settings.chapters.append(Chapter(kind: kind, markdown: text))
+                }
+            }
+        }
+        return settings
     }
 
     private func readList<T>(_ node: Node?, _ path: String, read: (Node, String) -> T?) -> [T] {
@@ -622,10 +688,14 @@ struct ScenarioBuilder {
         guard
             let fields = reader.mapping(
                 node, path,
-                allowed: ["model", "value", "currency", "per", "price_year", "source", "rationale"]
+                allowed: ["model", "value", "currency", "per", "price_year", "price_index", "source", "rationale"]
                     + DocumentReader.uncertaintyKeys)
         else { return nil }
         let uncertainty = reader.uncertainty(fields)
+        // The series the proxy's price year belongs to, when it is not the scenario's own.
+        let series = fields.optional("price_index").flatMap { node in
+            resolve(node, fields.path("price_index"), in: library.priceIndices, kind: .priceIndices, library: library)
+        }
         if let modelNode = fields.optional("model") {
             for key in ["value", "currency", "per", "price_year", "source"] where fields.has(key) {
                 reader.error(
@@ -639,6 +709,7 @@ struct ScenarioBuilder {
             proxy.amount.location = reader.location(modelNode)
             proxy.amount.rationale = fields.string("rationale") ?? proxy.amount.rationale
             proxy.amount.uncertainty = uncertainty
+            if let series { proxy.price?.index = series }
             return proxy
         }
         let value = fields.required("value", allowed: "a money value, or model: id/entry").flatMap {
@@ -655,6 +726,7 @@ struct ScenarioBuilder {
             value: value, currency: currency, per: per, priceYear: priceYear, citation: source,
             rationale: fields.string("rationale"), location: reader.location(fields.optional("value")!))
         proxy.amount.uncertainty = uncertainty
+        if let series { proxy.price?.index = series }
         return proxy
     }
 }

@@ -12,6 +12,8 @@ public struct InputFile: Sendable, Equatable {
         case scenario
         case model
         case conformanceCase = "conformance_case"
+        /// A chapter of the report, in Markdown.
+        case chapter
     }
 
     /// The path as the user gave it, or relative to the scenario for the models it uses.
@@ -76,7 +78,9 @@ public struct ScenarioLoader: Sendable {
         var library = ModelLibrary()
         var scenario: Scenario?
         if let root = reader.parse(text) {
-            let builder = ScenarioBuilder(reader: reader)
+            var builder = ScenarioBuilder(reader: reader)
+            let chapters = ChapterFiles(loader: self, directory: directory)
+            builder.chapterFile = chapters.read
             if let declared = builder.readHeader(root) {
                 for use in declared.uses {
                     loadModel(
@@ -84,6 +88,7 @@ public struct ScenarioLoader: Sendable {
                         diagnostics: &diagnostics)
                 }
                 scenario = builder.readBody(declared, library: library)
+                files += chapters.files
             }
         }
         diagnostics += reader.diagnostics
@@ -158,8 +163,35 @@ public struct ScenarioLoader: Sendable {
         return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
+    /// Reads the chapters a scenario names, keeping each file with its hash.
+    final class ChapterFiles {
+        let loader: ScenarioLoader
+        let directory: String
+        var files: [InputFile] = []
+
+        init(loader: ScenarioLoader, directory: String) {
+            self.loader = loader
+            self.directory = directory
+        }
+
+        func read(_ name: String) -> Result<String, InputFiles.ReadError> {
+            let joined =
+                directory.isEmpty || name.hasPrefix("/") ? name : (directory as NSString).appendingPathComponent(name)
+            let display = ScenarioLoader.normalized(joined)
+            switch loader.readFile(display, role: .chapter, into: &files) {
+            case .failure(let error): return .failure(error)
+            case .success(let data):
+                do {
+                    return .success(try InputFiles.text(data, path: display))
+                } catch {
+                    return .failure(InputFiles.ReadError(path: display, reason: error.reason))
+                }
+            }
+        }
+    }
+
     /// The file's bytes, recorded with their hash, or why it cannot be read.
-    private func readFile(_ path: String, role: InputFile.Role, into files: inout [InputFile]) -> Result<
+    fileprivate func readFile(_ path: String, role: InputFile.Role, into files: inout [InputFile]) -> Result<
         Data, InputFiles.ReadError
     > {
         let data: Data

@@ -81,10 +81,23 @@ public enum JSONSchemas {
             "illustrative": {"type": "string", "description": "Say so when figures are assumed, not recorded; reports print it prominently."},
             "analysis_period": {
               "type": "object", "additionalProperties": false, "required": ["years"],
-              "properties": {"years": {"type": "integer", "minimum": 1, "maximum": 200}, "first_year": {"type": "integer"}}
+              "properties": {"years": {"type": "integer", "minimum": 1, "maximum": 200}, "first_year": {"type": "integer"},
+                             "year_type": {"enum": ["calendar", "financial"]}}
             },
             "report_currency": {"$ref": "#/$defs/currency"},
-            "price_base_year": {"$ref": "#/$defs/priceYear"},
+            "price_base_year": {"anyOf": [{"$ref": "#/$defs/priceYear"}, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/priceYear"}}]},
+            "report": {
+              "type": "object", "additionalProperties": false,
+              "properties": {
+                "author": {"type": "string"}, "date": {"type": "string"}, "currency": {"$ref": "#/$defs/currency"},
+                "chapters": {
+                  "type": "object", "additionalProperties": false,
+                  "properties": {
+                    "scope": {"$ref": "#/$defs/chapter"}, "stakeholders": {"$ref": "#/$defs/chapter"},
+                    "materiality": {"$ref": "#/$defs/chapter"}, "evidence": {"$ref": "#/$defs/chapter"},
+                    "limitations": {"$ref": "#/$defs/chapter"}}}
+              }
+            },
             "uses": {
               "type": "array",
               "items": {"anyOf": [
@@ -148,6 +161,10 @@ public enum JSONSchemas {
           },
           "$defs": {
         \#(common),
+            "chapter": {
+              "description": "Markdown, or a Markdown file relative to the scenario.",
+              "anyOf": [{"type": "string"}, {"type": "object", "additionalProperties": false, "required": ["file"], "properties": {"file": {"type": "string"}}}]
+            },
             "formulaFigure": {
               "type": "object", "additionalProperties": false, "required": ["formula"],
               "properties": {"formula": {"type": "string"}, "unit": {"type": "string"}, "rationale": {"type": "string"},
@@ -184,12 +201,13 @@ public enum JSONSchemas {
             "proxy": {
               "anyOf": [
                 {"type": "object", "additionalProperties": false, "required": ["model"],
-                 "properties": {"model": {"type": "string"}, "rationale": {"type": "string"},
+                 "properties": {"model": {"type": "string"}, "rationale": {"type": "string"}, "price_index": {"type": "string"},
                                 "range": {"$ref": "#/$defs/range"}, "distribution": {"$ref": "#/$defs/distribution"},
                                 "sd": {"type": "number", "exclusiveMinimum": 0}}},
                 {"type": "object", "additionalProperties": false, "required": ["value", "currency", "per", "source"],
                  "properties": {"value": {"type": "number"}, "currency": {"$ref": "#/$defs/currency"}, "per": {"type": "string"},
                                 "price_year": {"$ref": "#/$defs/priceYear"}, "source": {"$ref": "#/$defs/citation"},
+                                "price_index": {"type": "string"},
                                 "rationale": {"type": "string"}, "range": {"$ref": "#/$defs/range"},
                                 "distribution": {"$ref": "#/$defs/distribution"}, "sd": {"type": "number", "exclusiveMinimum": 0}}},
                 {"$ref": "#/$defs/formulaFigure"}
