@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // The calculation: scenario values, validation, the SROI chain and its trace. No I/O.
@@ -45,7 +46,7 @@ let package = Package(
             ]
         ),
         // Results and trace JSON, terminal summary, explanation trees, atomic file output.
-        .target(name: "SROIReport", dependencies: ["SROICore"]),
+        .target(name: "SROIReport", dependencies: ["SROICore", .product(name: "Ink", package: "Ink")]),
         // Spreadsheets: the value map written as a workbook with live formulas, and read back into a scenario.
         .target(
             name: "SROISpreadsheet",

@@ -13,7 +13,7 @@ struct Report: ParsableCommand {
             the declared conventions and the trace, expandable down to cited sources. It includes the
             sensitivity analysis when the scenario declares ranges, and a simulation when --draws is given.
             Example:
-              sroi report Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --draws 20000 --out results/
+              sroi report Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --draws 20000 --out results/ --pdf
             """)
 
     @OptionGroup var scenario: ScenarioArgument
@@ -24,6 +24,9 @@ struct Report: ParsableCommand {
 
     @Option(help: "The seed of the simulation.")
     var seed: UInt64 = 42
+
+    @Flag(help: "Also print the report to report.pdf (A4) with a headless Chromium.")
+    var pdf = false
 
     func validate() throws {
         guard output.out != nil else {
@@ -58,5 +61,15 @@ struct Report: ParsableCommand {
             OutputFile(name: "impact-map.csv", text: ReportDocuments.impactMapCSV(input)),
             OutputFile(name: "value-map.xlsx", data: workbook),
         ])
+        if pdf, let out = output.out {
+            let target = (out as NSString).appendingPathComponent("report.pdf")
+            do {
+                try PDFPrinter.print(html: (out as NSString).appendingPathComponent("report.html"), to: target)
+            } catch {
+                Terminal.error("error: report.pdf was not written: \(error)")
+                throw ExitCode.failure
+            }
+            Terminal.write("Wrote \(target)\n")
+        }
     }
 }

@@ -30,7 +30,10 @@ import Testing
         figures += results.outcomes.map(\.presentValue)
         let summary = try Support.sroi(["run", Support.exampleScenario, "--data", data]).stdout
         for figure in figures {
-            let printed = Display.figure(figure, currency: results.currency)
+            // The impact map gives money without its currency, which its caption names.
+            let printed =
+                figure.node.hasPrefix("outcome.")
+                ? Display.fixed(figure.value.number ?? .nan) : Display.figure(figure, currency: results.currency)
             let escaped = printed.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
                 of: "'", with: "&#39;")
             #expect(html.contains(escaped), "\(figure.node): \(printed) is not in the report")
@@ -260,5 +263,134 @@ import Testing
         let png = try Data(contentsOf: URL(fileURLWithPath: shot))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "the screenshot is not a PNG")
         #expect(png.count > 20_000)
+    }
+}
+
+/// The report printed and on screen, in a real Chromium: every bundled scenario prints to A4 with
+/// the whole impact map, and at a phone's width nothing needs sideways scrolling.
+@Suite struct PrintTests {
+    static var pdfToolsAvailable: Bool {
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext"), BrowserTests.chromium != nil {
+            return true
+        }
+        if ProcessInfo.processInfo.environment["CI"] != nil { return true }
+        print(
+            "note: Chromium or pdftotext is not installed (scripts/test installs them), so the print tests are skipped")
+        return false
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(executable) \(arguments)")
+        return text
+    }
+
+    @Test(.enabled(if: PrintTests.pdfToolsAvailable, "Chromium or pdftotext is not installed"))
+    func everyBundledReportPrintsTheWholeImpactMapOnA4() throws {
+        let data = try Support.sampleStore()
+        for path in SpreadsheetTests.bundledScenarios {
+            let out = try Support.temporaryDirectory()
+            let made = try Support.sroi(["report", path, "--data", data, "--out", out, "--pdf"])
+            #expect(made.status == 0, "\(made.stderr)")
+            let info = try Self.run("/usr/bin/pdfinfo", [out + "/report.pdf"])
+            #expect(info.contains("(A4)"), "\(info)")
+            // Text in drawing order, each run of white space one space, so a heading that wraps
+            // inside its cell reads whole.
+            let text = try Self.run("/usr/bin/pdftotext", ["-raw", out + "/report.pdf", "-"]).split(
+                whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\u{0C}" }
+            ).joined(separator: " ")
+            for heading in ReportInput.impactColumns {
+                #expect(text.contains(heading), "\(path): the impact map's column '\(heading)' is not printed")
+            }
+            let input = try SpreadsheetTests.input(path, data: data)
+            for outcome in input.evaluation.results.outcomes {
+                let shown = try #require(outcome.presentValue.value.number.map { Display.fixed($0) })
+                #expect(text.contains(shown), "\(path): \(outcome.id)'s present value \(shown) is not printed")
+            }
+        }
+    }
+
+    static let measure = """
+        import json, sys
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        options = webdriver.ChromeOptions()
+        options.binary_location = sys.argv[2]
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]:
+            options.add_argument(argument)
+        driver = webdriver.Chrome(service=Service(sys.argv[3]), options=options)
+        measured = {}
+        try:
+            for width in (400, 1280):
+                driver.set_window_size(width, 900)
+                driver.get(sys.argv[1])
+                measured[str(width)] = driver.execute_script('''
+                  const texts = [...document.querySelectorAll('svg.chart text')].map(t => t.getBoundingClientRect().height).filter(h => h > 0);
+                  return {pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth,
+                          smallestChartText: Math.min(...texts),
+                          tablesScrolling: [...document.querySelectorAll('table')].filter(t => t.scrollWidth > t.clientWidth + 1).length};
+                ''')
+                driver.save_screenshot(f"{sys.argv[4]}/report-{width}.png")
+        finally:
+            driver.quit()
+        print(json.dumps(measured))
+        """
+
+    static var seleniumAvailable: Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import selenium"]
+        probe.standardError = FileHandle.nullDevice
+        if (try? probe.run()) != nil {
+            probe.waitUntilExit()
+            if probe.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") {
+                return true
+            }
+        }
+        if ProcessInfo.processInfo.environment["CI"] != nil { return true }
+        print(
+            "note: selenium or chromedriver is not installed (scripts/test installs them), so the screen tests are skipped"
+        )
+        return false
+    }
+
+    @Test(.enabled(if: PrintTests.seleniumAvailable, "selenium is not installed"))
+    func atAPhonesWidthNothingScrollsSidewaysAndChartTextIsReadable() throws {
+        let data = try Support.sampleStore()
+        let out = try Support.temporaryDirectory()
+        let made = try Support.sroi([
+            "report", Support.exampleScenario, "--data", data, "--draws", "2000", "--out", out,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let script = out + "/measure.py"
+        try Self.measure.write(toFile: script, atomically: true, encoding: .utf8)
+        let artefacts = Support.packageRoot.appendingPathComponent(".build/test-artifacts").path
+        try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+        let browser = try #require(BrowserTests.chromium)
+        let output = try Self.run(
+            "/usr/bin/env",
+            [
+                "python3", script, URL(fileURLWithPath: out + "/report.html").absoluteString, browser,
+                "/usr/bin/chromedriver", artefacts,
+            ])
+        let measured = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: Any]])
+        for width in ["400", "1280"] {
+            let page = try #require(measured[width])
+            #expect(
+                page["pageWidth"] as? Int == page["viewport"] as? Int,
+                "at \(width) px the page scrolls sideways: \(page)")
+            #expect(page["tablesScrolling"] as? Int == 0, "at \(width) px a table scrolls: \(page)")
+            #expect((page["smallestChartText"] as? Double ?? 0) >= 9, "at \(width) px chart text is too small: \(page)")
+        }
+        #expect(FileManager.default.fileExists(atPath: artefacts + "/report-400.png"))
     }
 }

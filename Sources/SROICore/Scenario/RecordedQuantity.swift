@@ -132,10 +132,18 @@ public struct RecordSource: Sendable, Equatable {
     public var database: String
     /// A SHA-256 over every import in the database, in a fixed order.
     public var fingerprint: String
+    /// The earliest and latest date in the datasets read (`YYYY-MM-DD`), when they have dates.
+    public var dateRange: (from: String, to: String)?
 
-    public init(database: String, fingerprint: String) {
+    public init(database: String, fingerprint: String, dateRange: (from: String, to: String)? = nil) {
         self.database = database
         self.fingerprint = fingerprint
+        self.dateRange = dateRange
+    }
+
+    public static func == (a: RecordSource, b: RecordSource) -> Bool {
+        a.database == b.database && a.fingerprint == b.fingerprint && a.dateRange?.from == b.dateRange?.from
+            && a.dateRange?.to == b.dateRange?.to
     }
 }
 

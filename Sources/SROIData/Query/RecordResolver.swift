@@ -60,9 +60,42 @@ public struct RecordResolver {
             }
         }
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
-        resolved.recordSource = RecordSource(database: databaseName, fingerprint: fingerprint)
+        let read = Set(
+            scenario.outcomes.compactMap { $0.quantity.recorded?.dataset.value }
+                + scenario.values.compactMap { value -> String? in
+                    if case .records(let recorded, _) = value.definition { return recorded.dataset.value }
+                    return nil
+                })
+        resolved.recordSource = RecordSource(
+            database: databaseName, fingerprint: fingerprint,
+            dateRange: dateRange(of: read.compactMap { datasets[$0]?.definition }))
         if diagnostics.containsErrors { throw ValidationFailure(diagnostics) }
         return resolved
+    }
+
+    /// The earliest and latest value of every date column of the datasets read.
+    private func dateRange(of definitions: [DatasetDefinition]) -> (from: String, to: String)? {
+        var earliest: String?
+        var latest: String?
+        for definition in definitions {
+            for column in definition.columns where column.type == .date {
+                let bounds = try? store.read { db in
+                    try Row.fetchOne(
+                        db,
+                        sql:
+                            "SELECT min(\"\(column.name)\") AS low, max(\"\(column.name)\") AS high FROM \"\(RecordStore.table(definition.name))\""
+                    )
+                }
+                if let row = bounds ?? nil, let low: String = row["low"], earliest.map({ low < $0 }) ?? true {
+                    earliest = low
+                }
+                if let row = bounds ?? nil, let high: String = row["high"], latest.map({ high > $0 }) ?? true {
+                    latest = high
+                }
+            }
+        }
+        guard let earliest, let latest else { return nil }
+        return (earliest, latest)
     }
 
     // MARK: Quantities

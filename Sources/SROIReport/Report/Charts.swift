@@ -9,40 +9,39 @@ enum Charts {
         var text: String
     }
 
-    /// Horizontal bars from zero, one per row, labelled on the left, values on the right.
+    /// Horizontal bars from zero, each under its label with its value beside it. Narrow, so that
+    /// on a phone's width its text stays readable.
     static func horizontalBars(_ bars: [Bar], title: String, id: String) -> String {
-        let rowHeight = 26.0
-        let labelWidth = 340.0
-        let barWidth = 340.0
-        let valueWidth = 150.0
-        let height = Double(bars.count) * rowHeight + 40
+        let width = 560.0
+        let rowHeight = 46.0
+        let barWidth = 360.0
+        let height = Double(bars.count) * rowHeight + 36
         let defined = bars.compactMap(\.value)
         let maximum = defined.map { abs($0) }.max() ?? 0
         let minimum = min(defined.min() ?? 0, 0)
         let hasNegative = minimum < 0
-        let zero = hasNegative ? labelWidth + barWidth * (abs(minimum) / (maximum + abs(minimum))) : labelWidth
+        let zero = hasNegative ? barWidth * (abs(minimum) / (maximum + abs(minimum))) : 0
         let scale = maximum > 0 ? (hasNegative ? barWidth * maximum / (maximum + abs(minimum)) : barWidth) / maximum : 0
-        var svg = open(width: labelWidth + barWidth + valueWidth, height: height, title: title, id: id)
+        var svg = open(width: width, height: height, title: title, id: id)
         for (index, bar) in bars.enumerated() {
             let y = 30 + Double(index) * rowHeight
-            svg +=
-                "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(HTML.escape(short(bar.label)))</text>"
+            svg += "<text x=\"0\" y=\"\(f(y + 14))\">\(HTML.escape(short(bar.label, limit: 60)))</text>"
             if let value = bar.value {
                 let length = abs(value) * scale
                 let x = value < 0 ? zero - length : zero
                 svg +=
-                    "<rect class=\"bar\(value < 0 ? " negative" : "")\" x=\"\(f(x))\" y=\"\(f(y + 4))\" width=\"\(f(max(length, 0.5)))\" height=\"\(f(rowHeight - 8))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
+                    "<rect class=\"bar\(value < 0 ? " negative" : "")\" x=\"\(f(x))\" y=\"\(f(y + 20))\" width=\"\(f(max(length, 0.5)))\" height=\"18\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
             }
-            svg += "<text x=\"\(f(labelWidth + barWidth + 8))\" y=\"\(f(y + 16))\">\(HTML.escape(bar.text))</text>"
+            svg += "<text x=\"\(f(barWidth + 8))\" y=\"\(f(y + 35))\">\(HTML.escape(bar.text))</text>"
         }
-        svg += "<line class=\"axis\" x1=\"\(f(zero))\" y1=\"26\" x2=\"\(f(zero))\" y2=\"\(f(height - 10))\"/>"
+        svg += "<line class=\"axis\" x1=\"\(f(zero))\" y1=\"44\" x2=\"\(f(zero))\" y2=\"\(f(height - 4))\"/>"
         return svg + "</svg>"
     }
 
     /// Vertical columns, one per category, labelled beneath.
     static func columns(_ bars: [Bar], title: String, id: String, caption: String? = nil) -> String {
-        let width = 860.0
-        let plotHeight = 220.0
+        let width = 560.0
+        let plotHeight = 200.0
         let top = 30.0
         let count = Double(max(bars.count, 1))
         let slot = (width - 80) / count
@@ -61,7 +60,7 @@ enum Charts {
                 svg +=
                     "<rect class=\"bar\(value < 0 ? " negative" : "")\" x=\"\(f(x + slot * 0.1))\" y=\"\(f(y))\" width=\"\(f(slot * 0.8))\" height=\"\(f(max(length, 0.5)))\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>"
             }
-            if bars.count <= 24 || index % max(1, bars.count / 12) == 0 {
+            if bars.count <= 8 || index % max(1, (bars.count + 7) / 8) == 0 {
                 svg +=
                     "<text class=\"tick\" x=\"\(f(x + slot / 2))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(HTML.escape(bar.label))</text>"
             }
@@ -85,32 +84,30 @@ enum Charts {
     /// A tornado: for each assumption a bar from the ratio at one end of its range to the other,
     /// around a line at the base ratio.
     static func tornado(_ swings: [Swing], base: Double, title: String, id: String) -> String {
-        let rowHeight = 26.0
-        let labelWidth = 330.0
-        let plotWidth = 420.0
-        let height = Double(swings.count) * rowHeight + 50
+        let width = 560.0
+        let rowHeight = 46.0
+        let height = Double(swings.count) * rowHeight + 56
         let values = swings.flatMap { [$0.low, $0.high] } + [base]
         let minimum = values.min() ?? 0
         let maximum = values.max() ?? 1
         let span = maximum > minimum ? maximum - minimum : 1
-        func x(_ value: Double) -> Double { labelWidth + 40 + (value - minimum) / span * (plotWidth - 80) }
-        var svg = open(width: labelWidth + plotWidth + 20, height: height, title: title, id: id)
+        func x(_ value: Double) -> Double { 50 + (value - minimum) / span * (width - 100) }
+        var svg = open(width: width, height: height, title: title, id: id)
         for (index, swing) in swings.enumerated() {
             let y = 30 + Double(index) * rowHeight
             let left = min(x(swing.low), x(swing.high))
             let right = max(x(swing.low), x(swing.high))
+            svg += "<text x=\"0\" y=\"\(f(y + 14))\">\(HTML.escape(short(swing.label, limit: 60)))</text>"
             svg +=
-                "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(HTML.escape(short(swing.label)))</text>"
+                "<rect class=\"bar\" x=\"\(f(left))\" y=\"\(f(y + 20))\" width=\"\(f(max(right - left, 0.5)))\" height=\"18\"><title>\(HTML.escape(swing.label)): \(HTML.escape(swing.lowText)) to \(HTML.escape(swing.highText))</title></rect>"
             svg +=
-                "<rect class=\"bar\" x=\"\(f(left))\" y=\"\(f(y + 4))\" width=\"\(f(max(right - left, 0.5)))\" height=\"\(f(rowHeight - 8))\"><title>\(HTML.escape(swing.label)): \(HTML.escape(swing.lowText)) to \(HTML.escape(swing.highText))</title></rect>"
+                "<text class=\"tick\" x=\"\(f(left - 4))\" y=\"\(f(y + 34))\" text-anchor=\"end\">\(HTML.escape(x(swing.low) <= x(swing.high) ? swing.lowText : swing.highText))</text>"
             svg +=
-                "<text class=\"tick\" x=\"\(f(left - 4))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(HTML.escape(x(swing.low) <= x(swing.high) ? swing.lowText : swing.highText))</text>"
-            svg +=
-                "<text class=\"tick\" x=\"\(f(right + 4))\" y=\"\(f(y + 16))\">\(HTML.escape(x(swing.low) <= x(swing.high) ? swing.highText : swing.lowText))</text>"
+                "<text class=\"tick\" x=\"\(f(right + 4))\" y=\"\(f(y + 34))\">\(HTML.escape(x(swing.low) <= x(swing.high) ? swing.highText : swing.lowText))</text>"
         }
-        svg += "<line class=\"base\" x1=\"\(f(x(base)))\" y1=\"24\" x2=\"\(f(x(base)))\" y2=\"\(f(height - 18))\"/>"
+        svg += "<line class=\"base\" x1=\"\(f(x(base)))\" y1=\"44\" x2=\"\(f(x(base)))\" y2=\"\(f(height - 22))\"/>"
         svg +=
-            "<text class=\"tick\" x=\"\(f(x(base)))\" y=\"\(f(height - 4))\" text-anchor=\"middle\">base \(HTML.escape(Display.fixed(base)))</text>"
+            "<text class=\"tick\" x=\"\(f(x(base)))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">base \(HTML.escape(Display.fixed(base)))</text>"
         return svg + "</svg>"
     }
 

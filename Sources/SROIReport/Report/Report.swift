@@ -57,48 +57,18 @@ public struct ReportInput: Sendable {
         ]
     }
 
-    /// One row of the impact map per outcome (or cohort), in the SROI Guide's column order.
-    struct ImpactRow {
-        var stakeholder: String
-        var change: String
-        var inputs: String
-        var inputsValue: String
-        var outputs: String
-        var outcome: String
-        var indicator: String
-        var indicatorSource: String
-        var quantity: String
-        var duration: String
-        var proxy: String
-        var proxyValue: String
-        var proxySource: String
-        var deadweight: String
-        var displacement: String
-        var attribution: String
-        var dropOff: String
-        var impact: String
-        var presentValue: String
-    }
-
-    /// The row's cells in the order of ``impactColumns``.
-    static func cells(_ row: ImpactRow) -> [String] {
-        [
-            row.stakeholder, row.change, row.inputs, row.inputsValue, row.outputs, row.outcome, row.indicator,
-            row.indicatorSource, row.quantity, row.duration, row.proxy, row.proxyValue, row.proxySource, row.deadweight,
-            row.displacement, row.attribution, row.dropOff, row.impact, row.presentValue,
-        ]
-    }
-
     /// The sensitivity table's header and rows, shared by the HTML and Markdown reports.
-    static func sensitivityTable(_ sensitivity: SensitivityAnalysis) -> (header: [String], rows: [[String]]) {
-        (
+    var sensitivityTable: (header: [String], rows: [[String]]) {
+        guard let sensitivity else { return ([], []) }
+        return (
             [
                 "Assumption", "Range", "Ratio at low", "Ratio at high",
                 "Ratio \(NumberFormat.shortest(sensitivity.targetRatio)) at",
             ],
             sensitivity.entries.map { entry in
                 [
-                    entry.parameter.name, "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))",
+                    parameterName(entry.parameter),
+                    "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))",
                     entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
                     entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
                     entry.switchingValue.value.map { NumberFormat.shortest($0) } ?? "not reachable in range",
@@ -107,47 +77,68 @@ public struct ReportInput: Sendable {
         )
     }
 
-    static let impactColumns = [
-        "Stakeholder", "Intended/unintended changes", "Inputs", "Inputs value", "Outputs", "Outcome (what changes)",
-        "Indicator", "Indicator source", "Quantity", "Duration (years)", "Financial proxy", "Value of proxy",
-        "Proxy source",
-        "Deadweight %", "Displacement %", "Attribution %", "Drop-off %", "Impact (year one)", "Present value",
+    /// The impact map's columns in the report, in the SROI Guide's order; the inputs, which
+    /// belong to stakeholders rather than outcomes, have a table of their own.
+    public static let impactColumns = [
+        "Stakeholder", "Outcome (what changes)", "Indicator", "Where the quantity comes from", "Quantity",
+        "Duration (years)", "Financial proxy", "Value of proxy", "Proxy source", "Deadweight", "Displacement",
+        "Attribution", "Drop-off", "Impact (year one)", "Present value",
     ]
 
+    /// One row of the impact map per outcome (or cohort), with its id for auditors.
+    struct ImpactRow {
+        var id: String
+        var cells: [String]
+    }
+
+    /// The impact map's rows: money without its currency (the table's caption names it),
+    /// shares as percentages, and where each quantity and proxy came from.
     var impactRows: [ImpactRow] {
         let trace = evaluation.trace
         return zip(scenario.outcomes, evaluation.results.outcomes).map { outcome, result in
-            let stakeholderInputs = scenario.inputs.filter { $0.stakeholder?.value == outcome.stakeholder.value }
-            let inputsValue = evaluation.results.inputs.filter { input in
-                stakeholderInputs.contains { $0.id == input.id }
-            }
-            .compactMap(\.amount.value.number).reduce(0, +)
             func percent(_ kind: DeductionKind) -> String {
-                guard let deduction = outcome.deduction(kind) else { return "0" }
-                return deduction.value.shares.map { Display.fixed($0 * 100, decimals: 1) }.joined(separator: " / ")
+                guard let deduction = outcome.deduction(kind) else { return "0%" }
+                return deduction.value.shares.map { Display.fixed($0 * 100, decimals: 1) + "%" }.joined(
+                    separator: " / ")
             }
-            let quantityNode = trace[FigureID.outcome(outcome.id, .quantity)]
+            let gross = trace[FigureID.outcome(outcome.id, .grossValue)]
+            let quantity = gross.flatMap { trace[$0.inputs[0]] }
+            let proxy = gross.flatMap { trace[$0.inputs[1]] }
             let proxyNode = trace[FigureID.outcome(outcome.id, .proxy)]
-            let proxy = outcome.proxy
-            let proxyName = proxy.price?.model.map { "\($0.reference)" } ?? (proxy.amount.rationale ?? "")
-            var proxyValue = quantityOrProxy(proxyNode)
-            if let price = proxy.price {
-                proxyValue += price.priceYear.map { " (\($0) prices)" } ?? ""
-            }
+            let proxyName = outcome.proxy.amount.rationale ?? outcome.proxy.price?.model?.reference ?? ""
+            var proxyValue = proxy.map { plain($0.value) } ?? ""
+            if let price = outcome.proxy.price, let per = price.per { proxyValue += " per \(per)" }
+            let source =
+                outcome.proxy.amount.source?.summary ?? outcome.proxy.price?.model?.citation?.summary
+                ?? derivation(outcome.proxy.amount, node: proxyNode)
+            let dropOff =
+                trace[FigureID.outcome(outcome.id, .dropOff)]?.value.number.map {
+                    Display.fixed($0 * 100, decimals: 1) + "%"
+                } ?? "undefined"
             return ImpactRow(
-                stakeholder: stakeholderName(outcome.stakeholder.value), change: outcome.summary ?? "",
-                inputs: stakeholderInputs.map { $0.summary ?? $0.id }.joined(separator: "; "),
-                inputsValue: stakeholderInputs.isEmpty ? "" : Display.fixed(inputsValue), outputs: "",
-                outcome: outcome.id, indicator: outcome.indicator ?? "",
-                indicatorSource: derivation(outcome.quantity, node: quantityNode),
-                quantity: quantityOrProxy(quantityNode, quantity: true), duration: String(outcome.duration.value),
-                proxy: proxyName, proxyValue: proxyValue, proxySource: derivation(proxy.amount, node: proxyNode),
-                deadweight: percent(.deadweight), displacement: percent(.displacement),
-                attribution: percent(.attribution),
-                dropOff: trace[FigureID.outcome(outcome.id, .dropOff)]?.value.number.map {
-                    Display.fixed($0 * 100, decimals: 1)
-                } ?? "undefined",
-                impact: show(result.impactYear1), presentValue: show(result.presentValue))
+                id: outcome.id,
+                cells: [
+                    stakeholderName(outcome.stakeholder.value), outcomeName(outcome), outcome.indicator ?? "",
+                    derivation(outcome.quantity, node: trace[FigureID.outcome(outcome.id, .quantity)]),
+                    quantity.map { quantityText($0) } ?? "", String(outcome.duration.value), proxyName, proxyValue,
+                    source, percent(.deadweight), percent(.displacement), percent(.attribution), dropOff,
+                    plain(result.impactYear1.value), plain(result.presentValue.value),
+                ])
+        }
+    }
+
+    /// Money without its currency code, to two decimals; undefined says so.
+    func plain(_ value: FigureValue) -> String {
+        switch value {
+        case .number(let number): return Display.fixed(number)
+        case .undefined(let reason): return "undefined (\(reason))"
+        }
+    }
+
+    func quantityText(_ node: TraceNode) -> String {
+        switch node.value {
+        case .number(let value): return "\(Display.quantity(value)) \(node.unit)"
+        case .undefined(let reason): return "undefined (\(reason))"
         }
     }
 
@@ -179,6 +170,8 @@ public struct ReportInput: Sendable {
     /// Every judgement with its value, reason and evidence, for the assumptions section.
     struct AssumptionRow {
         var outcome: String
+        /// The outcome's id, for auditors.
+        var outcomeID: String = ""
         var name: String
         var value: String
         var rationale: String
@@ -197,7 +190,7 @@ public struct ReportInput: Sendable {
             let proxyNode = trace[FigureID.outcome(outcome.id, .proxy)]
             rows.append(
                 AssumptionRow(
-                    outcome: id, name: "quantity",
+                    outcome: outcomeName(id: id), outcomeID: id, name: "Quantity",
                     value: outcome.quantity.recorded?.summary ?? quantityOrProxy(quantityNode, quantity: true),
                     rationale: [
                         outcome.quantity.rationale,
@@ -209,7 +202,8 @@ public struct ReportInput: Sendable {
                     location: outcome.quantity.location?.description ?? ""))
             rows.append(
                 AssumptionRow(
-                    outcome: id, name: "financial proxy", value: quantityOrProxy(proxyNode),
+                    outcome: outcomeName(id: id), outcomeID: id, name: "Financial proxy",
+                    value: quantityOrProxy(proxyNode),
                     rationale: [
                         outcome.proxy.amount.rationale,
                         outcome.proxy.amount.isFormula
@@ -223,7 +217,7 @@ public struct ReportInput: Sendable {
                 guard let deduction = outcome.deduction(kind) else { continue }
                 rows.append(
                     AssumptionRow(
-                        outcome: id, name: kind.rawValue,
+                        outcome: outcomeName(id: id), outcomeID: id, name: kind.title,
                         value: deduction.value.shares.map { NumberFormat.shortest($0) }.joined(separator: ", "),
                         rationale: deduction.rationale ?? "", source: deduction.source?.summary ?? "",
                         location: deduction.location?.description ?? ""))
@@ -231,7 +225,8 @@ public struct ReportInput: Sendable {
             if let dropOff = outcome.dropOff {
                 rows.append(
                     AssumptionRow(
-                        outcome: id, name: "drop_off", value: NumberFormat.shortest(dropOff.value),
+                        outcome: outcomeName(id: id), outcomeID: id, name: "Drop-off",
+                        value: NumberFormat.shortest(dropOff.value),
                         rationale: dropOff.rationale ?? "", source: dropOff.source?.summary ?? "",
                         location: dropOff.location?.description ?? ""))
             }

@@ -10,20 +10,40 @@ public enum ReportDocuments {
         let scenario = input.scenario
         let results = input.evaluation.results
         var body = ""
-        body += "<header><h1>\(HTML.escape(scenario.title))</h1>"
-        if let organisation = scenario.organisation {
-            body += "<p class=\"organisation\">\(HTML.escape(organisation))</p>"
-        }
-        if let summary = scenario.summary { body += "<p>\(HTML.escape(summary))</p>" }
-        if let note = scenario.illustrativeNote {
-            body += "<p class=\"illustrative\"><strong>Illustrative.</strong> \(HTML.escape(note))</p>"
-        }
-        body += "</header>"
+        body += cover(input)
 
-        body += section("headline", "Headline figures") {
-            table(
+        body += section("headline", "In brief") {
+            var text = "<p class=\"headline-sentence\">\(HTML.escape(input.headlineSentence)).</p>"
+            if scenario.illustrativeNote != nil {
+                text +=
+                    "<p class=\"flag\">Illustrative: some figures are assumed rather than recorded (see the note above).</p>"
+            }
+            if let source = scenario.recordSource {
+                text +=
+                    "<p>Quantities read from recorded data"
+                    + (source.dateRange.map { " dated \(HTML.escape($0.from)) to \(HTML.escape($0.to))" } ?? "")
+                    + ".</p>"
+            }
+            let influential = input.mostInfluential()
+            if !influential.isEmpty {
+                text +=
+                    "<p>The assumptions that move the ratio most, over their declared ranges:</p><ol class=\"influential\">"
+                for item in influential {
+                    text +=
+                        "<li>\(HTML.escape(item.name)) (\(HTML.escape(item.range))): ratio \(Display.fixed(min(item.low, item.high))) to \(Display.fixed(max(item.low, item.high)))</li>"
+                }
+                text += "</ol>"
+            }
+            text += table(
                 ["Figure", "Value"], input.headline.map { [$0.0, input.show($0.1)] }, numericFrom: 1,
                 id: "headline-figures")
+            return text
+        }
+
+        for chapter in scenario.report.chapters {
+            body += section("chapter-\(chapter.kind.rawValue)", chapter.kind.title) {
+                "<div class=\"chapter\">\(ChapterMarkdown.html(chapter.markdown))</div>"
+            }
         }
 
         body += section("charts", "Where the value arises") {
@@ -35,15 +55,14 @@ public enum ReportDocuments {
                 }, title: "Present value by stakeholder", id: "chart-stakeholders")
             charts += Charts.horizontalBars(
                 results.byValueType.map {
-                    Charts.Bar(
-                        label: $0.valueType.rawValue, value: $0.figure.value.number, text: input.show($0.figure))
+                    Charts.Bar(label: $0.valueType.title, value: $0.figure.value.number, text: input.show($0.figure))
                 },
                 title: "Present value by value type", id: "chart-value-types")
             charts += Charts.columns(
                 results.byYear.map { entry in
-                    let label = scenario.firstCalendarYear.map { String($0 + entry.year - 1) } ?? "Year \(entry.year)"
-                    return Charts.Bar(
-                        label: label, value: entry.figure.value.number, text: input.show(entry.figure))
+                    Charts.Bar(
+                        label: scenario.yearLabel(entry.year), value: entry.figure.value.number,
+                        text: input.show(entry.figure))
                 }, title: "Present value by year", id: "chart-years")
             return charts
         }
@@ -55,28 +74,39 @@ public enum ReportDocuments {
                 numericFrom: 1)
                 + table(
                     ["Value type", "Present value"],
-                    results.byValueType.map { [$0.valueType.rawValue, input.show($0.figure)] }, numericFrom: 1)
+                    results.byValueType.map { [$0.valueType.title, input.show($0.figure)] }, numericFrom: 1)
                 + table(
                     ["Analysis year", "Present value"],
                     results.byYear.map { entry in
                         let label =
-                            "Year \(entry.year)"
-                            + (scenario.firstCalendarYear.map { " (\($0 + entry.year - 1))" } ?? "")
+                            scenario.firstCalendarYear == nil
+                            ? "Year \(entry.year)" : "Year \(entry.year) (\(scenario.yearLabel(entry.year)))"
                         return [label, input.show(entry.figure)]
                     }, numericFrom: 1)
         }
 
+        if let view = input.cashableView {
+            body += section("cashable", "Cashable savings by organisation and year") {
+                "<p>Each year's value, undiscounted, in \(input.currency.code); the last column is the present value. Cashable savings are money an organisation no longer spends; the other rows are value that does not release cash.</p>"
+                    + table(
+                        ["Kind of value"] + view.years.map { scenario.yearLabel($0) } + ["Present value"],
+                        view.rows.map { row in
+                            [row.name] + row.values.map { Display.fixed($0) } + [Display.fixed(row.presentValue)]
+                        }, numericFrom: 1, id: "cashable-table", className: "wide-table")
+            }
+        }
+
         body += section("impact-map", "Impact map") {
-            let rows = input.impactRows.map(ReportInput.cells)
-            return "<div class=\"wide\">"
-                + table(ReportInput.impactColumns, rows, numericFrom: nil, id: "impact-map-table") + "</div>"
+            "<p class=\"caption\">Money in \(input.currency.code). Each outcome's id, for the trace, is in small type beneath its name.</p>"
+                + impactTable(input)
+                + "<h3>Inputs</h3>"
                 + table(
                     ["Input", "Stakeholder", "Year", "Amount"],
                     zip(scenario.inputs, results.inputs).map { input_, result in
                         [
                             input_.summary ?? input_.id,
                             input_.stakeholder.map { input.stakeholderName($0.value) } ?? "",
-                            String(input_.year.value), input.show(result.amount),
+                            scenario.yearLabel(input_.year.value), input.show(result.amount),
                         ]
                     }, numericFrom: 3)
         }
@@ -85,7 +115,7 @@ public enum ReportDocuments {
             table(
                 ["Outcome", "Assumption", "Value", "Why", "Source", "Written at"],
                 input.assumptions.map { [$0.outcome, $0.name, $0.value, $0.rationale, $0.source, $0.location] },
-                numericFrom: nil)
+                numericFrom: nil, className: "wide-table assumptions", smallColumns: [5])
         }
 
         body += section("conventions", "Declared conventions") {
@@ -95,7 +125,7 @@ public enum ReportDocuments {
         if let source = scenario.recordSource {
             body += section("data", "Recorded data") {
                 var text =
-                    "<p>Quantities read from <code>\(HTML.escape(source.database))</code>, data fingerprint <code>\(source.fingerprint)</code>.</p>"
+                    "<p>Quantities read from <code>\(HTML.escape(source.database))</code>, data fingerprint <code class=\"id\">\(source.fingerprint)</code>.</p>"
                 if !scenario.integrityFindings.isEmpty {
                     text += table(
                         ["Rule", "Severity", "Dataset", "Key", "Finding"],
@@ -119,13 +149,12 @@ public enum ReportDocuments {
                                 return nil
                             }
                             return Charts.Swing(
-                                label: entry.parameter.name, low: low, high: high, lowText: Display.fixed(low),
-                                highText: Display.fixed(high))
+                                label: input.parameterName(entry.parameter), low: low, high: high,
+                                lowText: Display.fixed(low), highText: Display.fixed(high))
                         }, base: base, title: "SROI ratio at each end of each range", id: "chart-tornado")
                 }
-                let tornado = ReportInput.sensitivityTable(sensitivity)
-                text += table(
-                    tornado.header, tornado.rows, numericFrom: 2)
+                let tornado = input.sensitivityTable
+                text += table(tornado.header, tornado.rows, numericFrom: 2)
                 return text
             }
         }
@@ -151,6 +180,14 @@ public enum ReportDocuments {
             }
         }
 
+        body += section("principles", "The SROI Guide's principles") {
+            "<p>What this scenario file evidences for each of the seven principles of the SROI Guide (Social Value UK's assurance standard checks them).</p>"
+                + table(
+                    ["Principle", "Evidenced", "By"],
+                    input.principles.map { [$0.principle, $0.evidenced ? "yes" : "not in this file", $0.by] },
+                    numericFrom: nil, id: "principles")
+        }
+
         body += section("trace", "How the figures were computed") {
             "<p class=\"no-print\"><button type=\"button\" id=\"expand-all\">Expand all</button> <button type=\"button\" id=\"collapse-all\">Collapse all</button></p>"
                 + "<div class=\"trace\">"
@@ -162,7 +199,7 @@ public enum ReportDocuments {
         body += section("provenance", "Inputs to this report") {
             table(
                 ["File", "Role", "SHA-256"], input.provenance.files.map { [$0.path, $0.role, $0.sha256] },
-                numericFrom: nil)
+                numericFrom: nil, smallColumns: [2])
                 + "<p>Engine \(Engine.name) \(Engine.version).</p>"
         }
 
@@ -184,19 +221,88 @@ public enum ReportDocuments {
             """
     }
 
+    /// The cover: title, organisation, author, date, engine, the scenario file and its hash.
+    static func cover(_ input: ReportInput) -> String {
+        let scenario = input.scenario
+        var html = "<header class=\"cover\"><p class=\"kind\">Social Return on Investment report</p>"
+        html += "<h1>\(HTML.escape(scenario.title))</h1>"
+        if let organisation = scenario.organisation {
+            html += "<p class=\"organisation\">\(HTML.escape(organisation))</p>"
+        }
+        if let summary = scenario.summary { html += "<p>\(HTML.escape(summary))</p>" }
+        if let note = scenario.illustrativeNote {
+            html += "<p class=\"illustrative\"><strong>Illustrative.</strong> \(HTML.escape(note))</p>"
+        }
+        var facts: [(String, String)] = []
+        facts.append(("Author", scenario.report.author ?? "not stated in the scenario (report.author)"))
+        facts.append(("Date", scenario.report.date ?? "not stated in the scenario (report.date)"))
+        facts.append(("Engine", "\(Engine.name) \(Engine.version)"))
+        if let file = input.scenarioFile {
+            facts.append(("Scenario file", file.path))
+            facts.append(("Its SHA-256", file.sha256))
+        }
+        html += "<dl class=\"facts\">"
+        for (term, value) in facts {
+            html +=
+                "<dt>\(HTML.escape(term))</dt><dd\(term.hasPrefix("Its") ? " class=\"id\"" : "")>\(HTML.escape(value))</dd>"
+        }
+        return html + "</dl></header>\n"
+    }
+
+    /// The impact map, each row with its outcome's id in small type under its name.
+    static func impactTable(_ input: ReportInput) -> String {
+        let columns = ReportInput.impactColumns
+        // Fixed column widths, so that the table is as wide as the page and long words wrap.
+        let widths = [6.5, 8, 6.5, 9, 6.5, 5, 6.5, 6, 8, 7, 8, 6.5, 5, 6, 6.5]
+        var html = "<table id=\"impact-map-table\" class=\"wide-table impact\"><colgroup>"
+        html += widths.map { "<col style=\"width:\(NumberFormat.shortest($0))%\">" }.joined()
+        html += "</colgroup><thead><tr>"
+        html += columns.map { "<th>\(HTML.escape($0))</th>" }.joined()
+        html += "</tr></thead><tbody>"
+        let numeric: Set<Int> = [4, 7, 9, 10, 11, 12, 13, 14]
+        for row in input.impactRows {
+            html += "<tr>"
+            for (index, cell) in row.cells.enumerated() {
+                let label = " data-label=\"\(HTML.escape(columns[index]))\""
+                var content = HTML.escape(cell)
+                if index == 1 {
+                    let anchor =
+                        "node-"
+                        + FigureID.outcome(row.id, .presentValue).map { $0.isLetter || $0.isNumber ? String($0) : "-" }
+                        .joined()
+                    content += "<br><a class=\"id\" href=\"#\(anchor)\">\(HTML.escape(row.id))</a>"
+                }
+                html += "<td\(numeric.contains(index) ? " class=\"number\"" : "")\(label)>\(content)</td>"
+            }
+            html += "</tr>"
+        }
+        return html + "</tbody></table>\n"
+    }
+
     static func section(_ id: String, _ title: String, _ content: () -> String) -> String {
         "<section id=\"\(id)\"><h2>\(HTML.escape(title))</h2>\(content())</section>\n"
     }
 
-    static func table(_ header: [String], _ rows: [[String]], numericFrom: Int?, id: String? = nil) -> String {
-        var html = "<table\(id.map { " id=\"\($0)\"" } ?? "")><thead><tr>"
+    /// A table whose cells carry their column's heading, so that on a narrow screen each row
+    /// reads as a card of labelled values.
+    static func table(
+        _ header: [String], _ rows: [[String]], numericFrom: Int?, id: String? = nil, className: String? = nil,
+        smallColumns: Set<Int> = []
+    ) -> String {
+        var html = "<table\(id.map { " id=\"\($0)\"" } ?? "")\(className.map { " class=\"\($0)\"" } ?? "")><thead><tr>"
         html += header.map { "<th>\(HTML.escape($0))</th>" }.joined()
         html += "</tr></thead><tbody>"
         for row in rows {
             html += "<tr>"
             for (index, cell) in row.enumerated() {
-                let numeric = numericFrom.map { index >= $0 } ?? false
-                html += numeric ? "<td class=\"number\">\(HTML.escape(cell))</td>" : "<td>\(HTML.escape(cell))</td>"
+                var classes: [String] = []
+                if numericFrom.map({ index >= $0 }) ?? false { classes.append("number") }
+                if smallColumns.contains(index) { classes.append("id") }
+                let label =
+                    index < header.count && !header[index].isEmpty
+                    ? " data-label=\"\(HTML.escape(header[index]))\"" : ""
+                html +=
+                    "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")\(label)>\(HTML.escape(cell))</td>"
             }
             html += "</tr>"
         }
@@ -263,20 +369,38 @@ public enum ReportDocuments {
     }
 
     static let style = """
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
-        h1{margin-bottom:.2rem}h2{border-bottom:2px solid #2f5d8a;padding-bottom:.2rem;margin-top:2.2rem}
-        .organisation{color:#555;margin-top:0}.illustrative{background:#fff4d6;border-left:4px solid #d49b00;padding:.6rem .8rem}
-        table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}th,td{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-        th{background:#eef2f7}td.number{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-        .wide{overflow-x:auto}svg.chart{display:block;max-width:60rem;margin:1rem 0;font-size:12px}
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;max-width:76rem;padding:0 1rem;color:#1b1b1b;line-height:1.45;overflow-wrap:break-word}
+        h1{margin:.2rem 0}h2{border-bottom:2px solid #2f5d8a;padding-bottom:.2rem;margin-top:2.2rem}h3{margin-top:1.4rem}
+        .cover .kind{text-transform:uppercase;letter-spacing:.08em;color:#2f5d8a;font-size:.85rem;margin:0}
+        .organisation{color:#555;margin-top:0}.illustrative,.flag{background:#fff4d6;border-left:4px solid #d49b00;padding:.6rem .8rem}
+        .facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;font-size:.9rem}.facts dt{font-weight:600}.facts dd{margin:0}
+        .headline-sentence{font-size:1.35rem;font-weight:600;color:#183a5a}
+        table{border-collapse:collapse;margin:1rem 0;font-size:.92rem;max-width:100%}th,td{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+        th{background:#eef2f7}td{overflow-wrap:anywhere}td.number{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal;white-space:nowrap}
+        table.wide-table{width:100%;table-layout:auto;font-size:.78rem}table.wide-table th,table.wide-table td{padding:.25rem .3rem}
+        table.impact{table-layout:fixed}table.impact th{overflow-wrap:normal}table.impact td.number{overflow-wrap:anywhere;white-space:normal}
+        .id,code.id{color:#667;font-size:.72rem;overflow-wrap:anywhere;font-family:ui-monospace,Menlo,Consolas,monospace}
+        .caption{color:#555;font-size:.9rem}.chapter{max-width:46rem}
+        svg.chart{display:block;width:100%;max-width:44rem;height:auto;margin:1rem 0;font-size:15px}
         svg .bar{fill:#2f5d8a}svg .bar.negative{fill:#b03a2e}svg .axis{stroke:#333}svg .base{stroke:#b03a2e;stroke-dasharray:4 3}
-        svg .chart-title{font-weight:600;font-size:14px}svg .tick{font-size:11px;fill:#444}
+        svg .chart-title{font-weight:600;font-size:16px}svg .tick{font-size:14px;fill:#444}
         .trace details{margin-left:1.1rem;border-left:1px dotted #aab}.trace summary{cursor:pointer;padding:.1rem 0}
-        .trace .node{margin-left:.6rem;font-size:.9rem}.trace .formula{font-family:ui-monospace,Menlo,Consolas,monospace}
-        .trace .id{color:#667;font-size:.8rem}.trace .leaf{margin-left:1.6rem}.trace .see{color:#667}.step{font-weight:600}
-        code{font-size:.85em}
-        @media print{body{max-width:none;margin:0;font-size:10pt}.no-print{display:none}h2{break-after:avoid}
-        table,svg{break-inside:avoid}.trace details{border:none}a{color:inherit;text-decoration:none}}
+        .trace .node{margin-left:.6rem;font-size:.9rem}.trace .formula{font-family:ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+        .trace .leaf{margin-left:1.6rem}.trace .see{color:#667}.step{font-weight:600}
+        code{font-size:.85em;overflow-wrap:anywhere}a{overflow-wrap:anywhere}
+        @media screen and (max-width:760px){body{margin:1rem auto;padding:0 .6rem}
+        table,thead,tbody,tr,th,td{display:block}thead{position:absolute;left:-9999px}
+        tr{border:1px solid #ccd;margin:.6rem 0;padding:.2rem}td{border:none;border-bottom:1px solid #eef;text-align:left!important;white-space:normal!important}
+        td[data-label]::before{content:attr(data-label);display:block;font-weight:600;font-size:.75rem;color:#445}
+        table.wide-table{font-size:.9rem}.trace details{margin-left:.5rem}}
+        @page{size:A4 portrait;margin:12mm}
+        @page wide{size:A4 landscape;margin:10mm}
+        @media print{body{max-width:none;margin:0;padding:0;font-size:9.5pt}.no-print{display:none}h2{break-after:avoid}
+        #impact-map,#assumptions,#cashable{page:wide}
+        table.wide-table{font-size:7pt;width:100%}table.wide-table th,table.wide-table td{padding:1.5pt 2.5pt}
+        table.wide-table th{font-size:6.5pt}
+        tr,svg{break-inside:avoid}.trace details{border:none}a{color:inherit;text-decoration:none}
+        svg.chart{max-width:16cm}}
         """
 
     /// Expands or collapses the trace, opens it all for printing, and notes that the page ran.
@@ -327,7 +451,7 @@ public enum ReportDocuments {
             ["## Impact map", ""]
             + markdownTable(
                 ReportInput.impactColumns,
-                input.impactRows.map(ReportInput.cells)) + [""]
+                input.impactRows.map(\.cells)) + [""]
         lines +=
             ["## Assumptions and their sources", ""]
             + markdownTable(
@@ -353,7 +477,7 @@ public enum ReportDocuments {
         if let sensitivity = input.sensitivity, !sensitivity.entries.isEmpty {
             lines +=
                 ["## Sensitivity", ""]
-                + markdownTable(ReportInput.sensitivityTable(sensitivity)) + [""]
+                + markdownTable(input.sensitivityTable) + [""]
         }
         if let simulation = input.simulation {
             let ratio = simulation.ratio

@@ -1,0 +1,196 @@
+import Foundation
+import Ink
+import SROICore
+
+/// What people read in a report: names instead of identifiers, the headline in words, the
+/// checklist of the SROI Guide's principles, and chapters written in Markdown.
+extension ReportInput {
+    /// An outcome as people call it: its description, else its indicator, else its id; a cohort
+    /// of a quantity read by year says which year it starts.
+    public func outcomeName(_ outcome: Outcome) -> String {
+        let parsed = OutcomeID(parsing: outcome.id)
+        let base = outcome.summary ?? outcome.indicator ?? parsed.declared
+        return parsed.declared == outcome.id ? base : "\(base) (from \(scenario.yearLabel(outcome.startYear.value)))"
+    }
+
+    /// The outcome of an id as written in the scenario.
+    func outcomeName(id: String) -> String {
+        scenario.outcomes.first { $0.id == id || $0.declaredID == id }.map { outcome in
+            outcome.summary ?? outcome.indicator ?? outcome.declaredID
+        } ?? id
+    }
+
+    /// An assumption as people call it: "Deadweight: People in work".
+    public func parameterName(_ parameter: UncertainParameter) -> String {
+        switch parameter.kind {
+        case .quantity(let outcome): return "Quantity: \(outcomeName(id: outcome))"
+        case .proxy(let outcome): return "Financial proxy: \(outcomeName(id: outcome))"
+        case .deduction(let outcome, let kind): return "\(kind.title): \(outcomeName(id: outcome))"
+        case .dropOff(let outcome): return "Drop-off: \(outcomeName(id: outcome))"
+        case .duration(let outcome): return "Duration: \(outcomeName(id: outcome))"
+        case .discountRate: return "Discount rate"
+        }
+    }
+
+    /// Money briefly: `GBP 2.1m`, `GBP 350k`, `GBP 940`.
+    func briefMoney(_ value: Double) -> String {
+        let magnitude = abs(value)
+        let sign = value < 0 ? "-" : ""
+        if magnitude >= 1_000_000 {
+            return "\(currency.code) \(sign)\(Display.fixed(magnitude / 1_000_000, decimals: 1))m"
+        }
+        if magnitude >= 10_000 { return "\(currency.code) \(sign)\(Display.fixed(magnitude / 1000, decimals: 0))k" }
+        return "\(currency.code) \(sign)\(Display.fixed(magnitude, decimals: 0))"
+    }
+
+    /// The headline in words: "GBP 5.71 of social value for every GBP 1 invested (NPV GBP 2.1m)".
+    public var headlineSentence: String {
+        let results = evaluation.results
+        let npv = results.netPresentValue.value.number.map { " (NPV \(briefMoney($0)))" } ?? ""
+        switch results.sroiRatio.value {
+        case .number(let ratio):
+            return
+                "\(currency.code) \(Display.fixed(ratio)) of social value for every \(currency.code) 1 invested\(npv)"
+        case .undefined(let reason):
+            let pv = results.totalPresentValue.value.number.map(briefMoney) ?? "undefined"
+            return "Present value \(pv)\(npv); no ratio: \(reason)"
+        }
+    }
+
+    /// The assumptions whose ranges move the ratio most, widest swing first.
+    public func mostInfluential(_ count: Int = 3) -> [(name: String, low: Double, high: Double, range: String)] {
+        guard let sensitivity else { return [] }
+        return sensitivity.entries.compactMap { entry -> (String, Double, Double, String, Double)? in
+            guard let low = entry.ratioAtLow.number, let high = entry.ratioAtHigh.number else { return nil }
+            return (
+                parameterName(entry.parameter), low, high,
+                "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))", abs(high - low)
+            )
+        }.sorted { $0.4 > $1.4 }.prefix(count).map { ($0.0, $0.1, $0.2, $0.3) }
+    }
+
+    /// The scenario file and its hash, as the provenance records it.
+    public var scenarioFile: Provenance.File? { provenance.files.first { $0.role == "scenario" } }
+
+    /// The SROI Guide's seven principles, and what in the scenario evidences each.
+    public var principles: [(principle: String, evidenced: Bool, by: String)] {
+        let chapters = Set(scenario.report.chapters.map(\.kind))
+        let outcomes = scenario.outcomes
+        let withIndicator = outcomes.filter { $0.indicator != nil }.count
+        let evidencedQuantities = outcomes.filter { outcome in
+            outcome.quantity.recorded != nil || outcome.quantity.rationale != nil || outcome.quantity.source != nil
+        }.count
+        let citedProxies = outcomes.filter { outcome in
+            outcome.proxy.amount.source != nil || outcome.proxy.price?.model?.citation != nil
+                || outcome.proxy.amount.isFormula
+        }.count
+        let deducted = outcomes.filter { outcome in
+            outcome.deadweight != nil && outcome.attribution != nil
+        }.count
+        let n = outcomes.count
+        return [
+            (
+                "1. Involve stakeholders", chapters.contains(.stakeholders),
+                chapters.contains(.stakeholders)
+                    ? "the chapter on stakeholders and how they were engaged"
+                    : "no chapter on how stakeholders were engaged (report.chapters.stakeholders)"
+            ),
+            (
+                "2. Understand what changes", withIndicator == n && evidencedQuantities == n,
+                "\(withIndicator) of \(n) outcomes have an indicator; \(evidencedQuantities) of \(n) quantities are recorded or explained"
+            ),
+            (
+                "3. Value the things that matter", citedProxies == n,
+                "\(citedProxies) of \(n) financial proxies cite a source or are computed from cited values"
+            ),
+            (
+                "4. Only include what is material", chapters.contains(.materiality),
+                chapters.contains(.materiality)
+                    ? "the chapter on materiality" : "no chapter on what was left out (report.chapters.materiality)"
+            ),
+            (
+                "5. Do not over-claim", deducted == n,
+                "\(deducted) of \(n) outcomes declare deadweight and attribution"
+                    + (sensitivity != nil ? "; sensitivity analysis over the declared ranges" : "")
+            ),
+            (
+                "6. Be transparent", true,
+                "every figure is traced to its formula, assumptions and sources; conventions declared; input files hashed"
+            ),
+            (
+                "7. Verify the result", chapters.contains(.evidence),
+                (chapters.contains(.evidence)
+                    ? "the chapter on evidence and verification; "
+                    : "no chapter on verification (report.chapters.evidence); ")
+                    + "an audit bundle (sroi bundle) lets a reader recompute every figure"
+            ),
+        ]
+    }
+
+    /// Cashable savings by organisation and year, beside the other kinds of value: what an NHS
+    /// finance team plans with. Values are each year's, undiscounted; the last column is the
+    /// present value.
+    public var cashableView: (years: [Int], rows: [(name: String, values: [Double], presentValue: Double)])? {
+        let results = evaluation.results
+        guard results.outcomes.contains(where: { $0.valueType == .fiscalCashable }) else { return nil }
+        let years = Array(1...scenario.analysisYears.value)
+        func row(_ name: String, _ members: [OutcomeResult]) -> (String, [Double], Double) {
+            var values = Array(repeating: 0.0, count: years.count)
+            var presentValue = 0.0
+            for outcome in members {
+                for (k, figure) in outcome.valuesByYear.enumerated() {
+                    if let value = figure.value.number { values[outcome.startYear + k - 1] += value }
+                }
+                presentValue += outcome.presentValue.value.number ?? 0
+            }
+            return (name, values, presentValue)
+        }
+        var rows: [(String, [Double], Double)] = []
+        let cashable = results.outcomes.filter { $0.valueType == .fiscalCashable }
+        for stakeholder in scenario.stakeholders where cashable.contains(where: { $0.stakeholder == stakeholder.id }) {
+            rows.append(
+                row(
+                    "Cashable: \(stakeholderName(stakeholder.id))", cashable.filter { $0.stakeholder == stakeholder.id }
+                ))
+        }
+        for type in ValueType.allCases where type != .fiscalCashable {
+            let members = results.outcomes.filter { $0.valueType == type }
+            if !members.isEmpty { rows.append(row(type.title, members)) }
+        }
+        return (years, rows.map { (name: $0.0, values: $0.1, presentValue: $0.2) })
+    }
+}
+
+/// Markdown written by a scenario's author, as HTML that can run nothing: raw HTML is shown as
+/// text, and only web and mail links are kept.
+enum ChapterMarkdown {
+    static func html(_ markdown: String) -> String {
+        var escaped = ""
+        for character in markdown {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        var parser = MarkdownParser()
+        parser.addModifier(
+            Modifier(target: .links) { html, _ in
+                guard let start = html.range(of: "href=\""),
+                    let end = html[start.upperBound...].firstIndex(of: "\"")
+                else { return html }
+                let target = html[start.upperBound..<end].lowercased()
+                let safe =
+                    target.hasPrefix("https://") || target.hasPrefix("http://") || target.hasPrefix("mailto:")
+                    || target.hasPrefix("#")
+                return safe ? html : html.replacingOccurrences(of: "href=\"\(html[start.upperBound..<end])\"", with: "")
+            })
+        parser.addModifier(
+            Modifier(target: .images) { _, markdown in
+                // Nothing is fetched from anywhere: an image is shown as its description.
+                String(markdown)
+            })
+        return parser.html(from: escaped)
+    }
+}
