@@ -85,10 +85,21 @@ public enum AuditBundle {
         return files
     }
 
+    /// What of the recorded data a bundle holds.
+    public enum Records: String, Sendable, CaseIterable {
+        /// Only the columns the scenario reads, personal identifiers as keyed pseudonyms: what a
+        /// funder needs to recompute every figure, and no more (GDPR's data minimisation).
+        case minimised
+        /// The record store as it is, for use inside the organisation.
+        case full
+    }
+
     /// Writes the bundle of an evaluated scenario as the folder `out` and the archive `out.tar`,
     /// whole or not at all. `out` must not exist, or be an empty folder; `out.tar` must not exist.
     /// Returns the number of files in the bundle.
-    public static func write(_ loaded: LoadedScenario, data: String?, to out: String) throws -> Int {
+    public static func write(_ loaded: LoadedScenario, data: String?, to out: String, records: Records = .minimised)
+        throws -> Int
+    {
         for file in loaded.files where file.path.hasPrefix("/") || file.path.hasPrefix("..") {
             throw WriteError(
                 path: file.path,
@@ -137,7 +148,18 @@ public enum AuditBundle {
         var dataPath: String?
         if let data {
             dataPath = "data/" + (data as NSString).lastPathComponent
-            try put(dataPath!, InputFiles.read(data, limit: InputFiles.recordStoreLimit), role: "recorded_data")
+            switch records {
+            case .full:
+                try put(dataPath!, InputFiles.read(data, limit: InputFiles.recordStoreLimit), role: "recorded_data")
+            case .minimised:
+                let target = (staging as NSString).appendingPathComponent(dataPath!)
+                try manager.createDirectory(
+                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                _ = try MinimisedRecords.write(
+                    from: RecordStore.openForReading(path: data), reading: loaded.scenario, to: target)
+                let bytes = try InputFiles.read(target, limit: InputFiles.recordStoreLimit)
+                entries.append(Entry(path: dataPath!, role: "recorded_data", sha256: sha256(bytes)))
+            }
         }
         let scenarioPath = "inputs/" + loaded.files[0].path
         for file in try outputs(root: staging, scenario: scenarioPath, data: dataPath) {

@@ -13,13 +13,23 @@ struct Bundle: ParsableCommand {
             with 'sroi verify', which recomputes every figure from the bundle alone.
             Example:
               sroi bundle Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --out bundle/
+              sroi bundle Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --out internal/ --records full
             """)
 
     @OptionGroup var scenario: ScenarioArgument
     @OptionGroup var output: OutputOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "What of the recorded data to include: 'minimised' (the columns the scenario reads, personal identifiers as keyed pseudonyms) or 'full' (the store as it is, for internal use).",
+            valueName: "minimised|full"))
+    var records: String = "minimised"
+
     func validate() throws {
         guard output.out != nil else { throw ValidationError("name the bundle folder with --out DIR") }
+        guard AuditBundle.Records(rawValue: records) != nil else {
+            throw ValidationError("--records takes minimised or full")
+        }
     }
 
     func run() throws {
@@ -27,8 +37,15 @@ struct Bundle: ParsableCommand {
         let loaded = try scenario.load()
         _ = try loaded.evaluate()
         do {
-            let count = try AuditBundle.write(loaded, data: scenario.data, to: out)
+            let chosen = AuditBundle.Records(rawValue: records)!
+            let count = try AuditBundle.write(loaded, data: scenario.data, to: out, records: chosen)
             Terminal.write("Wrote \(out)/ (\(count) files) and \(out).tar\n")
+            if scenario.data != nil {
+                Terminal.write(
+                    chosen == .minimised
+                        ? "The recorded data holds only the columns the scenario reads, personal identifiers as keyed pseudonyms (--records full keeps everything).\n"
+                        : "The recorded data is the whole store, personal identifiers included: for internal use.\n")
+            }
         } catch let failure as ValidationFailure {
             Terminal.error(failure.description)
             throw ExitCode.failure

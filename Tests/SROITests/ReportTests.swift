@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import SROICore
+import SROIData
 import SROILoad
 import SROIReport
 import Testing
@@ -392,5 +394,106 @@ import Testing
             #expect((page["smallestChartText"] as? Double ?? 0) >= 9, "at \(width) px chart text is too small: \(page)")
         }
         #expect(FileManager.default.fileExists(atPath: artefacts + "/report-400.png"))
+    }
+}
+
+/// A bundle for a funder holds no personal data it does not need, and still recomputes.
+@Suite struct DataMinimisationTests {
+    /// Every value of the personal columns of the bundled sample files, as the CSV holds them.
+    static func identifiers() throws -> Set<String> {
+        var found: Set<String> = []
+        for file in Support.sampleData {
+            let path = Support.packageRoot.appendingPathComponent(file).path
+            let definition = try DatasetDefinitionReader().read(path: CSVImporter.definitionPath(for: path))
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for column in definition.columns where column.personal {
+                let index = try #require(header.firstIndex(of: column.name))
+                for line in lines.dropFirst() {
+                    found.insert(String(line.split(separator: ",", omittingEmptySubsequences: false)[index]))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Whether `data` holds `identifier` other than as part of a diagnostic code (`SROI-E023`
+    /// shares its letters with an enterprise's reference).
+    static func holds(_ data: Data, _ identifier: String) -> Bool {
+        let needle = Data(identifier.utf8)
+        let code = Data("SROI-".utf8)
+        var start = data.startIndex
+        while let found = data.range(of: needle, in: start..<data.endIndex) {
+            let before = found.lowerBound - code.count
+            if before < data.startIndex || data[before..<found.lowerBound] != code { return true }
+            start = found.upperBound
+        }
+        return false
+    }
+
+    @Test func aBundleHoldsNoIdentifierInClearAndVerifiesBitForBit() throws {
+        let data = try Support.sampleStore()
+        let identifiers = try Self.identifiers()
+        #expect(identifiers.count > 200)
+        let directory = try Support.temporaryDirectory()
+        for scenario in [Support.exampleScenario, "Scenarios/use-it/programme.yaml"] {
+            let out = directory + "/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent
+            let made = try Support.sroi(["bundle", scenario, "--data", data, "--out", out])
+            #expect(made.status == 0, "\(made.stderr)")
+            // Every byte of the archive, and of every file of the folder, searched for every identifier.
+            var blobs = [try Data(contentsOf: URL(fileURLWithPath: out + ".tar"))]
+            for file in FileManager.default.enumerator(atPath: out)?.compactMap({ $0 as? String }) ?? [] {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: out + "/" + file, isDirectory: &isDirectory),
+                    !isDirectory.boolValue
+                {
+                    blobs.append(try Data(contentsOf: URL(fileURLWithPath: out + "/" + file)))
+                }
+            }
+            for identifier in identifiers {
+                #expect(!blobs.contains { Self.holds($0, identifier) }, "\(scenario): \(identifier) is in the bundle")
+            }
+            let verified = try Support.sroi(["verify", out + ".tar"])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            #expect(verified.stdout.contains("every one matches, bit for bit"))
+            let report = try String(contentsOfFile: out + "/results/report.html", encoding: .utf8)
+            #expect(report.contains("id=\"records-minimised\""))
+        }
+        // The bundle's figures are the original's: the same ratio as a run on the full store.
+        let original = try Support.sroi(["run", Support.exampleScenario, "--data", data]).stdout
+        let bundled = try String(
+            contentsOfFile: directory + "/health-professionals/results/results.json", encoding: .utf8)
+        let ratio = try #require(original.split(separator: "\n").first { $0.hasPrefix("SROI ratio") })
+        #expect(!ratio.isEmpty)
+        #expect(bundled.contains("\"sroi_ratio\""))
+
+        // With --records full, the identifiers are there: the search above would have found them.
+        let full = directory + "/full"
+        #expect(
+            try Support.sroi(["bundle", Support.exampleScenario, "--data", data, "--out", full, "--records", "full"])
+                .status == 0)
+        let fullBytes = try Data(contentsOf: URL(fileURLWithPath: full + ".tar"))
+        #expect(fullBytes.range(of: Data("P0001".utf8)) != nil)
+        let fullReport = try String(contentsOfFile: full + "/results/report.html", encoding: .utf8)
+        #expect(fullReport.contains("holds every column as it was imported"))
+    }
+
+    @Test func pseudonymsKeepCountsAndDistinctCounts() throws {
+        let data = try Support.sampleStore()
+        let loaded = try ScenarioWithRecords.load(
+            Support.packageRoot.appendingPathComponent(Support.exampleScenario).path, data: data)
+        let copy = try Support.temporaryDirectory() + "/minimised.sqlite"
+        let summary = try MinimisedRecords.write(
+            from: RecordStore.openForReading(path: data), reading: loaded.scenario, to: copy)
+        #expect(summary.pseudonymised["participants"] == ["participant_id"])
+        let original = try RecordStore.openForReading(path: data)
+        let minimised = try RecordStore.openForReading(path: copy)
+        let sql = "SELECT count(*), count(DISTINCT participant_id) FROM records_participants"
+        let before = try original.read { db in try Row.fetchOne(db, sql: sql)! }
+        let after = try minimised.read { db in try Row.fetchOne(db, sql: sql)! }
+        #expect(before[0] as Int == after[0] as Int)
+        #expect(before[1] as Int == after[1] as Int)
+        let columns = try minimised.read { db in try db.columns(in: "records_participants").map(\.name) }
+        #expect(!columns.contains("qualified_in"), "a column the scenario does not read is left out")
     }
 }

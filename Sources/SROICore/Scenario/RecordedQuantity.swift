@@ -134,6 +134,8 @@ public struct RecordSource: Sendable, Equatable {
     public var fingerprint: String
     /// The earliest and latest date in the datasets read (`YYYY-MM-DD`), when they have dates.
     public var dateRange: (from: String, to: String)?
+    /// Set when the store is a minimised copy (an audit bundle's): what it keeps, by dataset.
+    public var minimised: [String] = []
 
     public init(database: String, fingerprint: String, dateRange: (from: String, to: String)? = nil) {
         self.database = database

@@ -168,7 +168,7 @@ public struct CSVImporter {
                 return nil
             }
         } else {
-            try createDataset(definition, db: db)
+            try Self.createDataset(definition, db: db)
         }
 
         // The same bytes imported before are refused before any row is read.
@@ -530,7 +530,7 @@ public struct CSVImporter {
         return "\(row["file"] as String):\(row["line"] as Int)"
     }
 
-    private func createDataset(_ definition: DatasetDefinition, db: Database) throws {
+    static func createDataset(_ definition: DatasetDefinition, db: Database) throws {
         let table = RecordStore.table(definition.name)
         var columns = [
             "_import INTEGER NOT NULL REFERENCES dataset_import(id)",

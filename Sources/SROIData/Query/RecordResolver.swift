@@ -69,6 +69,12 @@ public struct RecordResolver {
         resolved.recordSource = RecordSource(
             database: databaseName, fingerprint: fingerprint,
             dateRange: dateRange(of: read.compactMap { datasets[$0]?.definition }))
+        resolved.recordSource?.minimised = datasets.values.sorted { $0.definition.name < $1.definition.name }
+            .flatMap { dataset in
+                dataset.imports.map(\.fileName).filter { $0.hasPrefix(MinimisedRecords.importNote) }.map {
+                    "\(dataset.definition.name): \($0.dropFirst(MinimisedRecords.importNote.count).trimmingCharacters(in: .whitespaces))"
+                }
+            }
         if diagnostics.containsErrors { throw ValidationFailure(diagnostics) }
         return resolved
     }

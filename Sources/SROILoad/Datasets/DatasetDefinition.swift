@@ -51,6 +51,9 @@ public struct DatasetDefinition: Sendable, Equatable {
         public var description: String?
         /// The heading of the column in CSV files when it is not ``name`` (`Referral ID`).
         public var header: String?
+        /// Whether the column identifies a person or an enterprise: a bundle for a funder holds
+        /// it only as a keyed pseudonym.
+        public var personal = false
 
         public init(
             name: String, type: ColumnType, optional: Bool = false, description: String? = nil, header: String? = nil
@@ -202,6 +205,7 @@ public struct DatasetDefinition: Sendable, Equatable {
             if column.optional { members.append("\"optional\": true") }
             if let description = column.description { members.append("\"description\": \(quote(description))") }
             if let header = column.header { members.append("\"header\": \(quote(header))") }
+            if column.personal { members.append("\"personal\": true") }
             return "{" + members.joined(separator: ", ") + "}"
         }
         var members = ["\"schema\": \(quote(datasetSchema))", "\"name\": \(quote(name))"]
@@ -364,7 +368,7 @@ public struct DatasetDefinitionReader: Sendable {
     private func readColumn(_ node: Node, _ path: String, reader: DocumentReader) -> DatasetDefinition.Column? {
         guard
             let fields = reader.mapping(
-                node, path, allowed: ["name", "type", "values", "optional", "description", "header"])
+                node, path, allowed: ["name", "type", "values", "optional", "description", "header", "personal"])
         else { return nil }
         let name = fields.required("name").flatMap { sqlName($0, fields.path("name"), reader: reader) }
         let optional = fields.optional("optional").flatMap { reader.bool($0, fields.path("optional")) } ?? false
@@ -398,8 +402,10 @@ public struct DatasetDefinitionReader: Sendable {
             }
         }
         guard let name, let type else { return nil }
-        return DatasetDefinition.Column(
+        var column = DatasetDefinition.Column(
             name: name, type: type, optional: optional, description: fields.string("description"),
             header: fields.string("header"))
+        column.personal = fields.optional("personal").flatMap { reader.bool($0, fields.path("personal")) } ?? false
+        return column
     }
 }

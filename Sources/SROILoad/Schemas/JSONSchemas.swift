@@ -292,7 +292,8 @@ public enum JSONSchemas {
                   "values": {"type": "array", "minItems": 1, "items": {"type": "string"}},
                   "optional": {"type": "boolean"},
                   "description": {"type": "string"},
-                  "header": {"type": "string", "description": "The column's heading in CSV files, when not its name."}
+                  "header": {"type": "string", "description": "The column's heading in CSV files, when not its name."},
+                  "personal": {"type": "boolean", "description": "The column identifies a person or an enterprise; bundles hold it as a keyed pseudonym."}
                 },
                 "if": {"properties": {"type": {"const": "enum"}}},
                 "then": {"required": ["values"]},

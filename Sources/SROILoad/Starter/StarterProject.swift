@@ -87,7 +87,7 @@ public enum StarterProject {
         synthetic: Invented records written by 'sroi init'; replace them with your own.
         key: [person_id]
         columns:
-          - {name: person_id, type: text, description: "A reference, not a name"}
+          - {name: person_id, type: text, personal: true, description: "A reference, not a name"}
           - {name: referred_on, type: date}
           - {name: in_work_at_6_months, type: enum, values: ["yes", "no"], optional: true}
           - {name: more_confident, type: enum, values: ["yes", "no"], optional: true}

@@ -126,6 +126,13 @@ public enum ReportDocuments {
             body += section("data", "Recorded data") {
                 var text =
                     "<p>Quantities read from <code>\(HTML.escape(source.database))</code>, data fingerprint <code class=\"id\">\(source.fingerprint)</code>.</p>"
+                if source.minimised.isEmpty {
+                    text += "<p>The record store holds every column as it was imported.</p>"
+                } else {
+                    text +=
+                        "<p id=\"records-minimised\">The record store is a minimised copy: it holds only the columns the scenario reads, with personal identifiers replaced by keyed pseudonyms (the same identifier always has the same pseudonym, so counts and integrity rules give the same answers; the key is not kept).</p><ul>"
+                        + source.minimised.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+                }
                 if !scenario.integrityFindings.isEmpty {
                     text += table(
                         ["Rule", "Severity", "Dataset", "Key", "Finding"],
