@@ -1,3 +1,4 @@
+import Foundation
 import SROICore
 
 /// `sroi compare`: options side by side, as a terminal table, JSON and HTML.
@@ -22,6 +23,73 @@ public enum ComparisonDocuments {
         }
     }
 
+    /// The letter an option goes by in tables: A, B, C…
+    static func letter(_ index: Int) -> String {
+        index < 26 ? String(UnicodeScalar(UInt8(65 + index))) : "\(index + 1)"
+    }
+
+    /// Each option's letter, title and file, so that tables can name options briefly and nothing
+    /// is cut short.
+    static func legend(_ options: [Option]) -> [String] {
+        options.enumerated().map { index, option in
+            "\(letter(index)): \(option.scenario.title) (\(option.file))\(index == 0 ? ", the baseline" : "")"
+        }
+    }
+
+    /// An assumption's path in a scenario (`outcomes[jobs].deadweight`) as people say it.
+    static func humanName(_ path: String, in scenario: Scenario) -> String {
+        guard path.hasPrefix("outcomes["), let close = path.firstIndex(of: "]") else {
+            let known = [
+                "conventions.discount_rate": "Discount rate", "conventions.discount_from": "Discounting convention",
+                "conventions.discount_inputs": "Discounting of inputs", "conventions.price_index": "Price index",
+                "price_base_year": "Price base year", "analysis_period.years": "Analysis period",
+            ]
+            if let name = known[path] { return name }
+            if path.hasPrefix("values.") { return "Named value \(path.dropFirst(7))" }
+            if path.hasPrefix("inputs[") { return "Input " + path.dropFirst(7).replacingOccurrences(of: "]", with: "") }
+            return path
+        }
+        let id = String(path[path.index(path.startIndex, offsetBy: 9)..<close])
+        let field = path[path.index(after: close)...].trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let outcome = scenario.outcomes.first { $0.declaredID == id }
+        let name = outcome.map { $0.summary ?? $0.indicator ?? id } ?? id
+        let fields = [
+            "quantity": "Quantity", "proxy": "Financial proxy", "deadweight": "Deadweight",
+            "displacement": "Displacement", "attribution": "Attribution", "drop_off": "Drop-off",
+            "duration": "Duration", "start_year": "Start year", "value_type": "Value type",
+        ]
+        let title = fields[field.split(separator: ".").first.map(String.init) ?? field] ?? field
+        return "\(title): \(name)"
+    }
+
+    /// Cashable savings of each option by year (undiscounted) and in present value.
+    static func cashableRows(_ options: [Option]) -> (years: [String], rows: [[String]])? {
+        guard options.contains(where: { $0.cashableSavings != nil }) else { return nil }
+        let longest = options.map { $0.scenario.analysisYears.value }.max() ?? 1
+        var rows: [[String]] = []
+        for (index, option) in options.enumerated() {
+            let results = option.evaluation.results
+            for stakeholder in option.scenario.stakeholders {
+                let members = results.outcomes.filter {
+                    $0.valueType == .fiscalCashable && $0.stakeholder == stakeholder.id
+                }
+                guard !members.isEmpty else { continue }
+                var values = Array(repeating: 0.0, count: longest)
+                for outcome in members {
+                    for (k, figure) in outcome.valuesByYear.enumerated() where outcome.startYear + k - 1 < longest {
+                        values[outcome.startYear + k - 1] += figure.value.number ?? 0
+                    }
+                }
+                let pv = members.compactMap(\.presentValue.value.number).reduce(0, +)
+                rows.append(
+                    ["\(letter(index)): \(stakeholder.name ?? stakeholder.id)"] + values.map { Display.fixed($0) }
+                        + [Display.fixed(pv)])
+            }
+        }
+        let labels = (1...longest).map { options[0].scenario.yearLabel($0) }
+        return (labels, rows)
+    }
+
     static func rows(_ options: [Option]) -> [(String, [String])] {
         func show(_ option: Option, _ figure: Figure?) -> String {
             figure.map { Display.figure($0, currency: option.evaluation.results.currency) } ?? "none"
@@ -38,9 +106,16 @@ public enum ComparisonDocuments {
     }
 
     public static func text(_ options: [Option], comparisons: [ScenarioComparison]) -> String {
-        var lines = ["Options side by side (the first is the baseline)", ""]
-        let header = [""] + options.map { Charts.short($0.scenario.title, limit: 38) }
+        var lines = ["Options side by side"] + legend(options).map { "  " + $0 } + [""]
+        let header = [""] + options.indices.map(letter)
         lines += UncertaintyDocuments.table([header] + rows(options).map { [$0.0] + $0.1 })
+        if let cashable = cashableRows(options) {
+            let currency = options[0].evaluation.results.currency.code
+            lines += [
+                "", "Cashable savings by organisation and year (\(currency), undiscounted; last column present value)",
+            ]
+            lines += UncertaintyDocuments.table([[""] + cashable.years + ["PV"]] + cashable.rows)
+        }
         for (index, comparison) in comparisons.enumerated() {
             let option = options[index + 1]
             lines += ["", "\(option.scenario.title) against \(options[0].scenario.title):"]
@@ -53,7 +128,8 @@ public enum ComparisonDocuments {
                 [["  assumption", "baseline", "this option", "PV effect (\(currency))", "ratio effect"]]
                     + comparison.differences.map { difference in
                         [
-                            "  " + difference.name, difference.baseline, difference.other,
+                            "  " + humanName(difference.name, in: options[0].scenario), difference.baseline,
+                            difference.other,
                             effect(difference.presentValueEffect), effect(difference.ratioEffect, decimals: 4),
                         ]
                     })
@@ -157,10 +233,18 @@ public enum ComparisonDocuments {
     }
 
     public static func html(_ options: [Option], comparisons: [ScenarioComparison]) -> String {
-        var body = "<h1>Options compared</h1><p>The first option is the baseline.</p>"
+        var body =
+            "<h1>Options compared</h1><ul>" + legend(options).map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
         body += ReportDocuments.table(
             ["Figure"] + options.map { $0.scenario.title }, rows(options).map { [$0.0] + $0.1 }, numericFrom: 1,
             id: "options")
+        if let cashable = cashableRows(options) {
+            body +=
+                "<h2>Cashable savings by organisation and year</h2><p>Each year's value, undiscounted, in \(options[0].evaluation.results.currency.code); the last column is the present value.</p>"
+            body += ReportDocuments.table(
+                ["Option and organisation"] + cashable.years + ["Present value"], cashable.rows, numericFrom: 1,
+                id: "cashable", className: "wide-table")
+        }
         body += Charts.horizontalBars(
             options.map { option in
                 Charts.Bar(
@@ -179,7 +263,7 @@ public enum ComparisonDocuments {
                 ["Assumption", "Baseline", "This option", "Where declared", "PV effect", "Ratio effect"],
                 comparison.differences.map { difference in
                     [
-                        difference.name, difference.baseline, difference.other,
+                        humanName(difference.name, in: options[0].scenario), difference.baseline, difference.other,
                         [difference.baselineLocation, difference.otherLocation].compactMap { $0?.description }.joined(
                             separator: " / "),
                         effect(difference.presentValueEffect), effect(difference.ratioEffect, decimals: 4),

@@ -126,8 +126,14 @@ import Testing
             "--out", out,
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("values.share_otherwise_agency"))
+        // People's words on the terminal, identifiers in the machine-readable file; titles whole.
+        #expect(result.stdout.contains("Named value share_otherwise_agency"))
         #expect(result.stdout.contains("Cashable savings (PV)"))
+        #expect(result.stdout.contains("B: Ten nurse posts: recruited overseas-qualified staff (Scenarios/use-it/trust-recruited-staff.yaml)"))
+        #expect(!result.stdout.contains("…"))
+        // The trust's cashable savings by year: ten posts' hours in place of agency cover each year.
+        #expect(result.stdout.contains("Cashable savings by organisation and year"))
+        #expect(result.stdout.contains("B: Sandwell and West Birmingham Hospitals NHS Trust"))
         let json = try String(contentsOfFile: out + "/comparison.json", encoding: .utf8)
         #expect(json.contains("\"name\": \"inputs[recruitment-support].amount\""))
         #expect(FileManager.default.fileExists(atPath: out + "/comparison.html"))

@@ -13,7 +13,7 @@ struct ScenarioBuilder {
     static let topKeys = [
         "schema", "title", "organisation", "description", "illustrative", "analysis_period", "report_currency",
         "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes", "integrity", "sensitivity",
-        "values", "conversions",
+        "values", "conversions", "report",
     ]
 
     /// A model file the scenario uses; one the user supplies names its model id and where to get it.

@@ -383,7 +383,7 @@ public enum ReportDocuments {
         .facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;font-size:.9rem}.facts dt{font-weight:600}.facts dd{margin:0}
         .headline-sentence{font-size:1.35rem;font-weight:600;color:#183a5a}
         table{border-collapse:collapse;margin:1rem 0;font-size:.92rem;max-width:100%}th,td{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-        th{background:#eef2f7}td{overflow-wrap:anywhere}td.number{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal;white-space:nowrap}
+        th{background:#eef2f7}td{overflow-wrap:anywhere}table:not(.wide-table) td:first-child{overflow-wrap:normal}td.number{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal;white-space:nowrap}
         table.wide-table{width:100%;table-layout:auto;font-size:.78rem}table.wide-table th,table.wide-table td{padding:.25rem .3rem}
         table.impact{table-layout:fixed}table.impact th{overflow-wrap:normal}table.impact td.number{overflow-wrap:anywhere;white-space:normal}
         .id,code.id{color:#667;font-size:.72rem;overflow-wrap:anywhere;font-family:ui-monospace,Menlo,Consolas,monospace}
