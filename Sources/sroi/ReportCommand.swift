@@ -28,6 +28,12 @@ struct Report: ParsableCommand {
     @Flag(help: "Also print the report to report.pdf (A4) with a headless Chromium.")
     var pdf = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also show every money figure in this currency, at the rate the scenario declares (conversions:).",
+            valueName: "CODE"))
+    var currency: String?
+
     func validate() throws {
         guard output.out != nil else {
             throw ValidationError("name the directory to write the report to with --out DIR")
@@ -38,7 +44,14 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try scenario.load()
+        var loaded = try scenario.load()
+        if let currency {
+            guard let code = Currency(code: currency) else {
+                Terminal.error("error: --currency: '\(currency)' is not an ISO 4217 currency code such as EUR")
+                throw ExitCode.failure
+            }
+            loaded.scenario.report.secondCurrency = Located(code)
+        }
         let evaluation = try loaded.evaluate()
         let input: ReportInput
         do {

@@ -1,6 +1,8 @@
 import Foundation
 import SROICore
+import SROIData
 import SROILoad
+import SROIReport
 import Testing
 
 /// Proxies priced in financial years (PSSRU's unit costs) beside one priced in a calendar year (the
@@ -102,5 +104,50 @@ import Testing
         #expect((1...3).map(loaded.scenario.yearLabel) == ["2024-25", "2025-26", "2026-27"])
         let calendar = try Support.load(Self.yaml.replacingOccurrences(of: ", year_type: financial", with: ""))
         #expect((1...3).map(calendar.scenario.yearLabel) == ["2024", "2025", "2026"])
+    }
+}
+
+/// Money shown in a second currency for a receiver who reports in it, at a declared rate, each
+/// conversion a step of the trace.
+@Suite struct SecondCurrencyTests {
+    @Test func everyMoneyFigureIsAlsoShownInEurosAtTheDeclaredRate() throws {
+        let data = try Support.sampleStore()
+        var loaded = try ScenarioWithRecords.load(
+            Support.packageRoot.appendingPathComponent("Scenarios/use-it/programme.yaml").path, data: data)
+        loaded.scenario.report.secondCurrency = Located(.eur)
+        let evaluation = try Evaluator().evaluate(loaded.scenario)
+        let results = evaluation.results
+        let declared = try #require(loaded.scenario.conversion(from: .eur, to: .gbp))
+        // By hand: GBP to EUR is the inverse of the declared EUR to GBP rate.
+        let rate = 1 / declared.rate
+        #expect(results.secondCurrency == .eur)
+        let pv = try #require(results.totalPresentValue.value.number)
+        #expect(results.converted[FigureID.totalPresentValue]?.value.number == pv * rate)
+        for outcome in results.outcomes {
+            let value = try #require(outcome.presentValue.value.number)
+            #expect(results.converted[outcome.presentValue.node]?.value.number == value * rate)
+        }
+        // Each conversion is in the trace, and the trace still recomputes.
+        #expect(evaluation.trace["in_EUR.\(FigureID.totalPresentValue)"]?.step == .currencyConversion)
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+
+        let out = try Support.temporaryDirectory()
+        let made = try Support.sroi([
+            "report", "Scenarios/use-it/programme.yaml", "--data", data, "--out", out, "--currency", "EUR",
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let shown = Display.figure(results.converted[FigureID.totalPresentValue]!, currency: .eur)
+        #expect(html.contains("(\(shown))"))
+        #expect(html.contains("<section id=\"currencies\">"))
+    }
+
+    @Test func aCurrencyWithoutADeclaredRateIsRefused() throws {
+        let result = try Support.sroi([
+            "report", "Scenarios/use-it/trust-recruited-staff.yaml", "--out", try Support.temporaryDirectory(),
+            "--currency", "EUR",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("report.currency: money is shown in EUR only at a declared rate"))
     }
 }

@@ -178,6 +178,9 @@ struct ResultsLayout: Sendable {
     var byYear: [(year: Int, node: Int)] = []
     var outcomes: [OutcomeLayout] = []
     var inputs: [InputLayout] = []
+    /// Money figures shown in a second currency: the original's position and its conversion's.
+    var secondCurrency: Currency?
+    var converted: [(original: Int, node: Int)] = []
 
     func results(from trace: Trace) -> Results {
         func figure(_ position: Int) -> Figure {
@@ -200,6 +203,10 @@ struct ResultsLayout: Sendable {
             inputs: inputs.map { input in
                 InputResult(
                     id: input.id, year: input.year, amount: figure(input.amount), counted: figure(input.counted))
-            })
+            }, secondCurrency: secondCurrency,
+            converted: Dictionary(
+                converted.map { (trace.nodes[$0.original].id, figure($0.node)) },
+                uniquingKeysWith: { first, _ in first }
+            ))
     }
 }

@@ -121,7 +121,45 @@ struct PlanBuilder {
         layout.paybackMonths = computed(
             FigureID.paybackMonths, "Payback", "Payback period", step: .payback, .monthsToRecover,
             [layout.totalInputs, yearOne], unit: "month")
+        if let second = scenario.report.secondCurrency?.value, second != scenario.reportCurrency.value,
+            let rate = secondCurrencyRate(second)
+        {
+            layout.secondCurrency = second
+            var money: [(String, Int)] = [
+                (FigureID.totalPresentValue, layout.totalPresentValue), (FigureID.totalInputs, layout.totalInputs),
+                (FigureID.netPresentValue, layout.netPresentValue),
+            ]
+            money += layout.byStakeholder.map { (FigureID.stakeholder($0.stakeholder), $0.node) }
+            money += layout.byValueType.map { (FigureID.valueType($0.valueType), $0.node) }
+            money += layout.byYear.map { (FigureID.year($0.year), $0.node) }
+            money += layout.outcomes.map { (FigureID.outcome($0.id, .presentValue), $0.presentValue) }
+            money += layout.inputs.map { (FigureID.input($0.id), $0.amount) }
+            layout.converted = money.map { id, position in
+                (
+                    position,
+                    computed(
+                        "in_\(second.code).\(id)", "\(second.code)", "\(id) in \(second.code)",
+                        step: .currencyConversion,
+                        .product, [position, rate], unit: second.code)
+                )
+            }
+        }
         return layout
+    }
+
+    /// The rate into the report's second currency: declared, or the inverse of the declared
+    /// rate the other way.
+    mutating func secondCurrencyRate(_ second: Currency) -> Int? {
+        let report = scenario.reportCurrency.value
+        if let direct = scenario.conversion(from: report, to: second) { return conversionNode(direct) }
+        guard let inverse = scenario.conversion(from: second, to: report) else { return nil }
+        let one = given(
+            "in_\(second.code).one", "1", "One", step: .currencyConversion, value: 1, unit: "",
+            origin: .methodDefault("the inverse of a rate is 1 divided by it"))
+        return computed(
+            "in_\(second.code).rate", "rate_\(report.code)_\(second.code)",
+            "Exchange rate from \(report.code) to \(second.code): the inverse of the declared rate from \(second.code)",
+            step: .currencyConversion, .quotient, [one, conversionNode(inverse)], unit: "\(second.code)/\(report.code)")
     }
 
     /// Discount factors `F_t` for analysis years 1…years, under the declared convention.

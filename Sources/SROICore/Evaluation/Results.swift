@@ -47,6 +47,10 @@ public struct Results: Sendable {
     public var byYear: [(year: Int, figure: Figure)]
     public var outcomes: [OutcomeResult]
     public var inputs: [InputResult]
+    /// The second currency money is shown in, when the scenario or the report asks for one.
+    public var secondCurrency: Currency?
+    /// Money figures in the second currency, by the id of the figure converted.
+    public var converted: [String: Figure] = [:]
 }
 
 /// The outcome of evaluating a scenario: results, the full trace behind them, and any warnings.

@@ -13,6 +13,18 @@ public struct ScenarioValidator: Sendable {
     public func diagnose(_ scenario: Scenario) -> [Diagnostic] {
         var report = Report()
         checkFrame(scenario, into: &report)
+        if let second = scenario.report.secondCurrency, second.value != scenario.reportCurrency.value,
+            scenario.conversion(from: scenario.reportCurrency.value, to: second.value) == nil,
+            scenario.conversion(from: second.value, to: scenario.reportCurrency.value) == nil
+        {
+            report.error(
+                code: .units, second.location, "report.currency",
+                "money is shown in \(second.value) only at a declared rate, and none is declared between \(scenario.reportCurrency.value) and \(second.value)",
+                found: second.value.code,
+                allowed:
+                    "a conversions entry from \(scenario.reportCurrency.value) to \(second.value) (or back), with its date and source"
+            )
+        }
         let stakeholderIDs = checkStakeholders(scenario, into: &report)
         checkInputs(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)

@@ -40,7 +40,13 @@ public struct ReportInput: Sendable {
 
     var currency: Currency { evaluation.results.currency }
 
-    func show(_ figure: Figure) -> String { Display.figure(figure, currency: currency) }
+    /// A figure as people read it, with its value in the second currency when there is one.
+    func show(_ figure: Figure) -> String {
+        let shown = Display.figure(figure, currency: currency)
+        guard let second = evaluation.results.secondCurrency, let converted = evaluation.results.converted[figure.node]
+        else { return shown }
+        return "\(shown) (\(Display.figure(converted, currency: second)))"
+    }
 
     /// The stakeholder's name, or its id when it has none.
     public func stakeholderName(_ id: String) -> String {

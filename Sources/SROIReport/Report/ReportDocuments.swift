@@ -40,6 +40,32 @@ public enum ReportDocuments {
             return text
         }
 
+        if let second = results.secondCurrency {
+            body += section("currencies", "Currencies") {
+                let trace = input.evaluation.trace
+                let rate =
+                    trace["in_\(second.code).rate"]
+                    ?? trace.nodes.first {
+                        $0.id.hasPrefix("conversion.") && $0.unit == "\(second.code)/\(input.currency.code)"
+                    }
+                var text =
+                    "<p>Money is shown in \(input.currency.code), the scenario's currency, and in \(second.code) at a declared rate; each conversion is a step of the trace (<code class=\"id\">in_\(second.code).…</code>).</p>"
+                if let rate, let value = rate.value.number {
+                    text +=
+                        "<p>\(HTML.escape(rate.label)): 1 \(input.currency.code) = \(NumberFormat.shortest(value)) \(second.code)"
+                    let declared = trace.nodes.first {
+                        $0.step == .currencyConversion && $0.arithmetic == .given && $0.source != nil
+                    }
+                    if let declared {
+                        text += "; declared as \(HTML.escape(declared.label)), \(HTML.escape(declared.rationale ?? ""))"
+                        if let source = declared.source { text += ", source: \(citationHTML(source))" }
+                    }
+                    text += ".</p>"
+                }
+                return text
+            }
+        }
+
         for chapter in scenario.report.chapters {
             body += section("chapter-\(chapter.kind.rawValue)", chapter.kind.title) {
                 "<div class=\"chapter\">\(ChapterMarkdown.html(chapter.markdown))</div>"
