@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SROIReport", targets: ["SROIReport"]),
         .library(name: "SROIAudit", targets: ["SROIAudit"]),
         .library(name: "SROISpreadsheet", targets: ["SROISpreadsheet"]),
+        .library(name: "SROIServe", targets: ["SROIServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The calculation: scenario values, validation, the SROI chain and its trace. No I/O.
@@ -58,10 +61,20 @@ let package = Package(
         ),
         // Audit bundles: writing them, checked ustar archives, and verification from the bundle alone.
         .target(name: "SROIAudit", dependencies: ["SROICore", "SROILoad", "SROIData", "SROIReport"]),
+        // The local web workspace: pages over a folder of scenarios and a record store, what-if
+        // through the one calculation, guarded by a token, Host and Origin checks.
+        .target(
+            name: "SROIServe",
+            dependencies: [
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "SROISpreadsheet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "sroi",
             dependencies: [
-                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "SROISpreadsheet",
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROIAudit", "SROISpreadsheet", "SROIServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SROICore
 import SROILoad
+import SROIReport
+import SROIServe
 
 #if canImport(Glibc)
     import Glibc
@@ -16,7 +18,7 @@ struct Bench: ParsableCommand {
               sroi bench simulation --draws 1000000
               sroi bench scale --outcomes 1000 --years 50
             """,
-        subcommands: [Records.self, Simulation.self, Scale.self])
+        subcommands: [Records.self, Simulation.self, Scale.self, WhatIfStep.self])
 
     struct Records: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -429,6 +431,37 @@ enum BenchData {
                 sql.replaceSubrange(range, with: parameter)
             }
             return sql
+        }
+    }
+}
+
+extension Bench {
+    struct WhatIfStep: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whatif",
+            abstract:
+                "Time a what-if step of 'sroi serve': every ranged assumption moved, figures, charts and tornado.",
+            discussion: """
+                Each step edits the scenario to new values of all its ranged assumptions, evaluates it,
+                reruns its sensitivity analysis for the tornado and draws the charts, as the server does
+                when a slider moves.
+                Example:
+                  sroi bench whatif Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --steps 200
+                """)
+
+        @OptionGroup var scenario: ScenarioArgument
+
+        @Option(help: "How many steps to time.")
+        var steps = 200
+
+        func run() throws {
+            let times = try WhatIf.measure(scenario: scenario.scenario, data: scenario.data, steps: steps)
+                .sorted()
+            let median = times[times.count / 2]
+            let p95 = times[min(times.count - 1, times.count * 95 / 100)]
+            Terminal.write(
+                "\(scenario.scenario): \(times.count) what-if steps, median \(Display.fixed(median)) ms, 95th percentile \(Display.fixed(p95)) ms, slowest \(Display.fixed(times.last ?? .nan)) ms\n"
+            )
         }
     }
 }

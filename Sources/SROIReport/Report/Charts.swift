@@ -126,9 +126,9 @@ enum Charts {
     }
 }
 
-/// HTML text escaping.
-enum HTML {
-    static func escape(_ text: String) -> String {
+/// HTML text escaping for text from users' files.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for character in text {

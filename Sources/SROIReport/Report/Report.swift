@@ -41,7 +41,7 @@ public struct ReportInput: Sendable {
     var currency: Currency { evaluation.results.currency }
 
     /// A figure as people read it, with its value in the second currency when there is one.
-    func show(_ figure: Figure) -> String {
+    public func show(_ figure: Figure) -> String {
         let shown = Display.figure(figure, currency: currency)
         guard let second = evaluation.results.secondCurrency, let converted = evaluation.results.converted[figure.node]
         else { return shown }

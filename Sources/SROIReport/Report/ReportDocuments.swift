@@ -72,26 +72,7 @@ public enum ReportDocuments {
             }
         }
 
-        body += section("charts", "Where the value arises") {
-            var charts = Charts.horizontalBars(
-                results.byStakeholder.map {
-                    Charts.Bar(
-                        label: input.stakeholderName($0.stakeholder), value: $0.figure.value.number,
-                        text: input.show($0.figure))
-                }, title: "Present value by stakeholder", id: "chart-stakeholders")
-            charts += Charts.horizontalBars(
-                results.byValueType.map {
-                    Charts.Bar(label: $0.valueType.title, value: $0.figure.value.number, text: input.show($0.figure))
-                },
-                title: "Present value by value type", id: "chart-value-types")
-            charts += Charts.columns(
-                results.byYear.map { entry in
-                    Charts.Bar(
-                        label: scenario.yearLabel(entry.year), value: entry.figure.value.number,
-                        text: input.show(entry.figure))
-                }, title: "Present value by year", id: "chart-years")
-            return charts
-        }
+        body += section("charts", "Where the value arises") { chartsHTML(input) }
 
         body += section("tables", "Breakdowns") {
             table(
@@ -173,44 +154,11 @@ public enum ReportDocuments {
         }
 
         if let sensitivity = input.sensitivity, !sensitivity.entries.isEmpty {
-            body += section("sensitivity", "Sensitivity") {
-                var text = ""
-                if let base = sensitivity.baseRatio.number {
-                    text += Charts.tornado(
-                        sensitivity.entries.compactMap { entry in
-                            guard let low = entry.ratioAtLow.number, let high = entry.ratioAtHigh.number else {
-                                return nil
-                            }
-                            return Charts.Swing(
-                                label: input.parameterName(entry.parameter), low: low, high: high,
-                                lowText: Display.fixed(low), highText: Display.fixed(high))
-                        }, base: base, title: "SROI ratio at each end of each range", id: "chart-tornado")
-                }
-                let tornado = input.sensitivityTable
-                text += table(tornado.header, tornado.rows, numericFrom: 2)
-                return text
-            }
+            body += section("sensitivity", "Sensitivity") { sensitivityHTML(input) }
         }
 
         if let simulation = input.simulation {
-            body += section("simulation", "Uncertainty (Monte Carlo)") {
-                let histogram = simulation.histogram
-                var text = Charts.columns(
-                    histogram.counts.enumerated().map { index, count in
-                        Charts.Bar(
-                            label: Display.fixed(histogram.edges[index]), value: Double(count), text: "\(count) draws")
-                    }, title: "SROI ratio over \(simulation.draws) draws (seed \(simulation.seed))",
-                    id: "chart-histogram",
-                    caption: "SROI ratio")
-                let ratio = simulation.ratio
-                text += table(
-                    ["", "Mean", "5th percentile", "Median", "95th percentile"],
-                    [["SROI ratio"] + [ratio.mean, ratio.p5, ratio.median, ratio.p95].map { Display.fixed($0) }],
-                    numericFrom: 1)
-                text +=
-                    "<p>Probability that the ratio exceeds \(NumberFormat.shortest(simulation.targetRatio)): \(Display.fixed(simulation.probabilityAboveTarget * 100, decimals: 1))%.</p>"
-                return text
-            }
+            body += section("simulation", "Uncertainty (Monte Carlo)") { simulationHTML(simulation) }
         }
 
         body += section("principles", "The SROI Guide's principles") {
@@ -252,6 +200,67 @@ public enum ReportDocuments {
             </html>
 
             """
+    }
+
+    /// The charts of where the value arises: by stakeholder, value type and year.
+    public static func chartsHTML(_ input: ReportInput) -> String {
+        let scenario = input.scenario
+        let results = input.evaluation.results
+        var charts = Charts.horizontalBars(
+            results.byStakeholder.map {
+                Charts.Bar(
+                    label: input.stakeholderName($0.stakeholder), value: $0.figure.value.number,
+                    text: input.show($0.figure))
+            }, title: "Present value by stakeholder", id: "chart-stakeholders")
+        charts += Charts.horizontalBars(
+            results.byValueType.map {
+                Charts.Bar(label: $0.valueType.title, value: $0.figure.value.number, text: input.show($0.figure))
+            },
+            title: "Present value by value type", id: "chart-value-types")
+        charts += Charts.columns(
+            results.byYear.map { entry in
+                Charts.Bar(
+                    label: scenario.yearLabel(entry.year), value: entry.figure.value.number,
+                    text: input.show(entry.figure))
+            }, title: "Present value by year", id: "chart-years")
+        return charts
+    }
+
+    /// The tornado and the sensitivity table; empty without ranges.
+    public static func sensitivityHTML(_ input: ReportInput) -> String {
+        guard let sensitivity = input.sensitivity, !sensitivity.entries.isEmpty else { return "" }
+        var text = ""
+        if let base = sensitivity.baseRatio.number {
+            text += Charts.tornado(
+                sensitivity.entries.compactMap { entry in
+                    guard let low = entry.ratioAtLow.number, let high = entry.ratioAtHigh.number else {
+                        return nil
+                    }
+                    return Charts.Swing(
+                        label: input.parameterName(entry.parameter), low: low, high: high,
+                        lowText: Display.fixed(low), highText: Display.fixed(high))
+                }, base: base, title: "SROI ratio at each end of each range", id: "chart-tornado")
+        }
+        let tornado = input.sensitivityTable
+        return text + table(tornado.header, tornado.rows, numericFrom: 2)
+    }
+
+    /// The Monte Carlo histogram and summary.
+    public static func simulationHTML(_ simulation: Simulation) -> String {
+        let histogram = simulation.histogram
+        var text = Charts.columns(
+            histogram.counts.enumerated().map { index, count in
+                Charts.Bar(label: Display.fixed(histogram.edges[index]), value: Double(count), text: "\(count) draws")
+            }, title: "SROI ratio over \(simulation.draws) draws (seed \(simulation.seed))", id: "chart-histogram",
+            caption: "SROI ratio")
+        let ratio = simulation.ratio
+        text += table(
+            ["", "Mean", "5th percentile", "Median", "95th percentile"],
+            [["SROI ratio"] + [ratio.mean, ratio.p5, ratio.median, ratio.p95].map { Display.fixed($0) }],
+            numericFrom: 1)
+        text +=
+            "<p>Probability that the ratio exceeds \(NumberFormat.shortest(simulation.targetRatio)): \(Display.fixed(simulation.probabilityAboveTarget * 100, decimals: 1))%.</p>"
+        return text
     }
 
     /// The cover: title, organisation, author, date, engine, the scenario file and its hash.
@@ -312,13 +321,13 @@ public enum ReportDocuments {
         return html + "</tbody></table>\n"
     }
 
-    static func section(_ id: String, _ title: String, _ content: () -> String) -> String {
+    public static func section(_ id: String, _ title: String, _ content: () -> String) -> String {
         "<section id=\"\(id)\"><h2>\(HTML.escape(title))</h2>\(content())</section>\n"
     }
 
     /// A table whose cells carry their column's heading, so that on a narrow screen each row
     /// reads as a card of labelled values.
-    static func table(
+    public static func table(
         _ header: [String], _ rows: [[String]], numericFrom: Int?, id: String? = nil, className: String? = nil,
         smallColumns: Set<Int> = []
     ) -> String {
@@ -401,7 +410,7 @@ public enum ReportDocuments {
         }
     }
 
-    static let style = """
+    public static let style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;max-width:76rem;padding:0 1rem;color:#1b1b1b;line-height:1.45;overflow-wrap:break-word}
         h1{margin:.2rem 0}h2{border-bottom:2px solid #2f5d8a;padding-bottom:.2rem;margin-top:2.2rem}h3{margin-top:1.4rem}
         .cover .kind{text-transform:uppercase;letter-spacing:.08em;color:#2f5d8a;font-size:.85rem;margin:0}
@@ -437,7 +446,7 @@ public enum ReportDocuments {
         """
 
     /// Expands or collapses the trace, opens it all for printing, and notes that the page ran.
-    static let script = """
+    public static let script = """
         (function(){var all=function(open){document.querySelectorAll('details').forEach(function(d){d.open=open;});};
         window.addEventListener('error',function(e){document.body.setAttribute('data-errors',String(e.message));});
         document.getElementById('expand-all').addEventListener('click',function(){all(true);});

@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The rules every request passes before any page is made, so that only the user who started
+/// `sroi serve`, in their own browser, can use it:
+///
+/// - the **token** printed at start, in the URL (`?token=`), which then lives in a cookie that
+///   only this site's pages send (`SameSite=Strict`), or in the `X-SROI-Token` header;
+/// - the **Host** header names this machine (`127.0.0.1`, `localhost`, `[::1]` or the address
+///   given), so a page whose name was re-pointed at 127.0.0.1 (DNS rebinding) is refused;
+/// - an **Origin** header, when the browser sends one, is this server's own, so another page open
+///   in the browser cannot drive it (cross-site requests), and `Sec-Fetch-Site: cross-site` is
+///   refused too;
+/// - a path with `..` or a NUL is refused before routing.
+struct Guard<Context: RequestContext>: RouterMiddleware {
+    let settings: ServeSettings
+    let bound: BoundPort
+
+    static var cookieName: String { "sroi_token" }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let path = request.uri.path
+        if path.contains("..") || path.contains("%2e%2e") || path.contains("%2E%2E") || path.contains("\0")
+            || request.uri.description.contains("%00")
+        {
+            return Pages.refusal(.badRequest, "A path with '..' is never served.")
+        }
+        guard let host = request.head.authority, hostAllowed(host) else {
+            return Pages.refusal(.forbidden, "This server answers only to this machine's own address.")
+        }
+        if let origin = request.headers[HTTPField.Name("Origin")!], !originAllowed(origin) {
+            return Pages.refusal(.forbidden, "Requests from other sites are refused.")
+        }
+        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" {
+            return Pages.refusal(.forbidden, "Requests from other sites are refused.")
+        }
+        let fromQuery = request.uri.queryParameters["token"].map(String.init)
+        let supplied =
+            fromQuery ?? request.headers[HTTPField.Name("X-SROI-Token")!]
+            ?? request.cookies[Self.cookieName]?.value
+        guard let supplied, Self.equal(supplied, settings.token) else {
+            return Pages.refusal(
+                .unauthorized, "Open the address that 'sroi serve' printed: it carries the token this server requires.")
+        }
+        var response = try await next(request, context)
+        if fromQuery != nil {
+            response.headers.append(
+                HTTPField(
+                    name: .setCookie,
+                    value: "\(Self.cookieName)=\(settings.token); Path=/; HttpOnly; SameSite=Strict"))
+        }
+        // The token is in the address bar: it must not leave in a Referer, nor the page be framed.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        return response
+    }
+
+    /// The names this machine answers to.
+    var hostNames: Set<String> { ["127.0.0.1", "localhost", "[::1]", settings.host] }
+
+    func hostAllowed(_ header: String) -> Bool {
+        let name: String
+        if header.hasPrefix("[") {
+            name = String(header.prefix { $0 != "]" }) + "]"
+        } else {
+            name = String(header.split(separator: ":", maxSplits: 1).first ?? "")
+        }
+        return hostNames.contains(name.lowercased())
+    }
+
+    func originAllowed(_ origin: String) -> Bool {
+        guard let port = bound.value else { return false }
+        return hostNames.contains { "http://\($0):\(port)" == origin.lowercased() }
+    }
+
+    /// Compares in time that does not depend on where the strings differ.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}
