@@ -67,20 +67,25 @@ public enum Server {
     }
 }
 
-/// The port the server got, once it is listening: Origin checks compare with it.
-final class BoundPort: @unchecked Sendable {
+/// A value set by one task and read by others.
+public final class Shared<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var port: Int?
+    private var stored: Value?
 
-    func set(_ value: Int) {
+    public init() {}
+
+    public func set(_ value: Value) {
         lock.lock()
-        port = value
+        stored = value
         lock.unlock()
     }
 
-    var value: Int? {
+    public var value: Value? {
         lock.lock()
         defer { lock.unlock() }
-        return port
+        return stored
     }
 }
+
+/// The port the server got, once it is listening: Origin checks compare with it.
+typealias BoundPort = Shared<Int>

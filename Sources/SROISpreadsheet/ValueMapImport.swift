@@ -1,5 +1,6 @@
 import Foundation
 import SROICore
+import SROILoad
 
 /// Reads a filled-in value map (the layout of ``ValueMapLayout``, as `report` writes it or as
 /// laid out by hand) into a scenario file.
@@ -519,21 +520,7 @@ public struct ValueMapImport {
         }
 
         /// A double-quoted YAML scalar.
-        static func quote(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value):
-                    out += String(format: "\\x%02X", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
+        static func quote(_ text: String) -> String { QuotedText.quoted(text) }
 
         /// An id of letters, digits, `-` and `_` from any text (`jobs@year3` → `jobs-year3`).
         static func identifier(_ text: String, fallback: String) -> String {

@@ -45,7 +45,7 @@ struct Serve: ParsableCommand {
             Terminal.error("warning: listening on \(host): other machines on the network can connect (with the token)")
         }
         let done = DispatchSemaphore(value: 0)
-        let failure = FailureBox()
+        let failure = Shared<String>()
         Task {
             do {
                 try await Server.run(settings) { url in
@@ -61,23 +61,5 @@ struct Serve: ParsableCommand {
             Terminal.error("error: the server stopped: \(message)")
             throw ExitCode.failure
         }
-    }
-}
-
-/// The error a server task ended with, read after it has ended.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var message: String?
-
-    func set(_ text: String) {
-        lock.lock()
-        message = text
-        lock.unlock()
-    }
-
-    var value: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return message
     }
 }

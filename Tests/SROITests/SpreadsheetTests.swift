@@ -154,6 +154,11 @@ struct RecalculatedValueMap {
         }
     }()
 
+    /// Where a column of the outcomes table has its heading.
+    static func heading(_ column: ValueMapLayout.OutcomeColumn, in sheet: Sheet) throws -> CellAddress {
+        try #require(sheet.cells.first { $0.value.value == .text(column.rawValue) }?.key)
+    }
+
     static func input(_ path: String, data: String) throws -> ReportInput {
         let loaded = try ScenarioWithRecords.load(path, data: data)
         let evaluation = try Evaluator().evaluate(loaded.scenario)
@@ -213,8 +218,7 @@ struct RecalculatedValueMap {
         var workbook = ValueMapWorkbook.make(input)
         var sheet = workbook.sheets[0]
         // The deadweight cell of the first outcome, found by its heading and the outcome's id.
-        let heading = try #require(
-            sheet.cells.first { $0.value.value == .text(ValueMapLayout.OutcomeColumn.deadweight.rawValue) }?.key)
+        let heading = try Self.heading(.deadweight, in: sheet)
         let idColumn = try #require(
             sheet.cells.first { $0.key.row == heading.row && $0.value.value == .text("Id") }?.key.column)
         let first = input.scenario.outcomes[0]
@@ -327,13 +331,11 @@ struct RecalculatedValueMap {
         let input = try Self.input(path, data: data)
         var workbook = ValueMapWorkbook.make(input)
         var sheet = workbook.sheets[0]
-        let heading = try #require(
-            sheet.cells.first { $0.value.value == .text(ValueMapLayout.OutcomeColumn.deadweight.rawValue) }?.key)
+        let heading = try Self.heading(.deadweight, in: sheet)
         // A deadweight above 1 is refused by the scenario's own check, reported at the cell.
         sheet[heading.row + 1, heading.column] = Cell(.number(1.5))
         // Text where a quantity goes is refused by the reader, at its cell.
-        let quantity = try #require(
-            sheet.cells.first { $0.value.value == .text(ValueMapLayout.OutcomeColumn.quantity.rawValue) }?.key)
+        let quantity = try Self.heading(.quantity, in: sheet)
         sheet[quantity.row + 2, quantity.column] = Cell(.text("about ten"))
         workbook.sheets[0] = sheet
         let file = try Support.temporaryDirectory() + "/value-map.xlsx"

@@ -181,19 +181,7 @@ public struct DatasetDraft: Sendable {
 
     /// The draft as a commented `sroi-dataset/1` file.
     public var yaml: String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                    out += String(format: "\\x%02X", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
+        let quoted = QuotedText.quoted
         var lines = [
             "# A draft dataset definition written by 'sroi data init' from \(recordsRead) record\(recordsRead == 1 ? "" : "s").",
             "# Review every line: types, enumerations and the key were inferred from the values, not declared.",

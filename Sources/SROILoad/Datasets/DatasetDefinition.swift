@@ -184,19 +184,7 @@ public struct DatasetDefinition: Sendable, Equatable {
     /// The definition as a `sroi-dataset/1` document (JSON, which is also YAML), as the store
     /// keeps it.
     public var document: String {
-        func quote(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
+        let quote = QuotedText.quoted
         let columns = columns.map { column -> String in
             var members = ["\"name\": \(quote(column.name))", "\"type\": \(quote(column.type.name))"]
             if case .enumeration(let values) = column.type {
