@@ -19,5 +19,8 @@ let package = Package(
             name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "SROIData", package: "sroi")]),
         .executableTarget(
             name: "FuzzTar", dependencies: ["FuzzSupport", .product(name: "SROIAudit", package: "sroi")]),
+        .executableTarget(
+            name: "FuzzWorkbook",
+            dependencies: ["FuzzSupport", .product(name: "SROISpreadsheet", package: "sroi")]),
     ]
 )

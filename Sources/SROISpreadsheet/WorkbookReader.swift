@@ -24,10 +24,53 @@ public enum WorkbookReader {
     public static let maximumCells = 1_000_000
 
     public static func read(_ data: Data, file: String) throws(WorkbookReadError) -> Workbook {
+        // ZIPFoundation's in-memory reader traps on some malformed archives (found by fuzzing);
+        // its file reader does not, so the bytes are read from a private temporary file.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sroi-workbook-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("workbook.xlsx")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+            try data.write(to: copy, options: .withoutOverwriting)
+        } catch {
+            throw WorkbookReadError(
+                file: file, reason: "it cannot be staged for reading: \(error.localizedDescription)")
+        }
+        // ZIPFoundation inflates a deflate stream until it ends, and one cut short never does
+        // (found by fuzzing): the archive is read on a thread of its own, and given up on after
+        // a deadline. Such a thread spins until the process ends; a file that needs it is hostile.
+        let outcome = Shared<Result<Workbook, WorkbookReadError>>()
+        let finished = DispatchSemaphore(value: 0)
+        let size = data.count
+        let thread = Thread {
+            do throws(WorkbookReadError) {
+                outcome.set(.success(try read(archiveAt: copy, size: size, file: file)))
+            } catch {
+                outcome.set(.failure(error))
+            }
+            finished.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        guard finished.wait(timeout: .now() + readingDeadline) == .success, let result = outcome.value else {
+            throw WorkbookReadError(
+                file: file,
+                reason:
+                    "a compressed part did not finish within \(Int(readingDeadline)) seconds; the file is damaged (re-save it as an Excel workbook, .xlsx)"
+            )
+        }
+        return try result.get()
+    }
+
+    /// How long reading a workbook may take before it is given up as damaged.
+    public static let readingDeadline: Double = 5
+
+    private static func read(archiveAt url: URL, size: Int, file: String) throws(WorkbookReadError) -> Workbook {
         func fail(_ reason: String) -> WorkbookReadError { WorkbookReadError(file: file, reason: reason) }
         let archive: Archive
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            archive = try Archive(url: url, accessMode: .read)
         } catch {
             throw fail("it is not a ZIP archive (save it as an Excel workbook, .xlsx)")
         }
@@ -35,6 +78,11 @@ public enum WorkbookReader {
             guard let entry = archive[path] else { return nil }
             guard entry.uncompressedSize <= UInt64(maximumPartBytes) else {
                 throw fail("\(path) holds more than \(maximumPartBytes >> 20) MiB")
+            }
+            // A part cannot hold more compressed bytes than the file has: ZIPFoundation would read
+            // on past the end for as many bytes as a forged size claims (found by fuzzing).
+            guard entry.compressedSize <= UInt64(size) else {
+                throw fail("\(path) claims more bytes than the file holds")
             }
             var bytes = Data()
             do {
@@ -127,6 +175,24 @@ public enum WorkbookReader {
             }
             return .number(number)
         }
+    }
+}
+
+/// A value set by one thread and read by another.
+final class Shared<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+
+    func set(_ value: Value) {
+        lock.lock()
+        stored = value
+        lock.unlock()
+    }
+
+    var value: Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }
 

@@ -399,3 +399,95 @@ enum ZIPPart {
         return try #require(target.data)
     }
 }
+
+/// Workbooks that once stopped the reader: found by the workbook fuzz target.
+@Suite struct HostileWorkbookTests {
+    /// A workbook whose compressed part is cut short: ZIPFoundation would inflate it for ever.
+    static let unterminated = [
+        "UEsDBBQAAAgIAAAAIQCm0ZYADQEAAKgCAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbK2SvU7DMBSFd57C8lrFbhkQQk06FBiBoTzA",
+        "xblJrPpPvm5J3x7HLQyolKWTZd9zzndsebkarWF7jKS9q/lCzDlDp3yrXV/z981zdc8ZJXAtGO+w5gckvmpulptDQGLZ7KjmQ0rh",
+        "QUpSA1og4QO6POl8tJDyNvYygNpCj/J2Pr+TyruELlVpyuDN8hE72JnEnsZ8fCwS0RBn66NwYtUcQjBaQcpzuXftL0p1IojsLBoa",
+        "dKBZFnB5ljBN/gacfK/5ZaJukb1BTC9gs0qORn76uP3wfisuh5xp6btOK2y92tlsERQiQksDYrJGlFVY0G52mU/pYJCuTS+h/5Cn",
+        "mxcDybIsrlziJ/+7hywfhfkCUEsDBBQAAAgIAAAAIQAGWceCsQAAACgBAAALAAAAX3JlbHMvLnJlbHONz7EOgjAQBuDdp2hul4KD",
+        "MYbCYkxYDT5AbY9CgF7TVoW3t6MaB8fL/ff9ubJe5ok90IeBrIAiy4GhVaQHawRc2/P2ACxEabWcyKKAFQPU1aa84CRjugn94AJL",
+        "iA0C+hjdkfOgepxlyMihTZuO/Cxj5j/hTqpRGuS7PN9z/25A9WGyRgvwjS6AtavDf2zqukHhidR9Rht/VHwlkiy9wShgmfiT/Hgj",
+        "GrOEAq9K/vFg9QJQSwMEFAAACAgAAAAhAI/wuZXcAAAASwEAAA8AAAB4bC93b3JrYm9vay54bWyNUE1PwzAMvfMrIt9Z2h0Qq9ru",
+        "MIQ0CQkOwN2k7hotiaM45ePfk3bszun56z0/u91/e6c+KYnl0EG9qUBRMDzYcOrg7fXx9h6UZAwDOg7UwQ8J7Pub9ovT+YP5rAo/",
+        "SAdTzrHRWsxEHmXDkULpjJw85pKmk5aYCAeZiLJ3eltVd9qjDXBRaNJ/NHgcraEHNrOnkC8iiRzm4l4mGwX6dt0gf6gC+uL6Hd1M",
+        "ymMsxyzl41BuBZUaW4J0HGrQfauvTIPOvCS1wDq4q6vtDtQ4O3cotefwxLgKLKTrI/pfUEsDBBQyAAgIAAAAIQDgQpaKxwAAAKgB",
+        "AAAaAAAAeGwvX3JlbHMvd29ya2Jvb2sueG1sLnJlbHOtkM2qwjAQhfc+RZi9ndaFyMW0m8sFt6IPENLpD7ZJyIw/fXuDoii4uAtX",
+        "w5lhvnM46+oyDupEkXvvNBRZDoqc9XXvWg373d98BYrFuNoM3pGGiRiqcrbe0mAk/XDXB1YJ4lhDJxJ+ENl2NBrOfCCXLo2Po5Ek",
+        "Y4vB2INpCRd5vsT4yoDyjak2tYa4qQtQuynQf9i+aXpLv94eR3LywQLPPh64I5IENbEl0fBcMd5GkSUq4Ocwi2+GYZmGVOYzyV0/",
+        "7PGt4PIKUEsDBBQAAAgIAAAAIQAeo8n+WQIAADQJAAANAAAAeGwvc3R5bGVzLnhtbLVWS3ObMBC+91do5OmtNZj40XaATJqUmV5y",
+        "iTPTqwCBNSMkRpJT3F9fPYDgxE6wW3OwtGK/bx/aXRxeNxUFT1hIwlkEZ1MfAswynhNWRvBxnXz+AoFUiOWIcoYjuMMSXscfQql2",
+        "FD9sMFZAMzAZwY1S9TfPk9kGV0hOeY2ZflNwUSGlRVF6shYY5dKAKuoFvr/0KkQYjEO2rZJKSZDxLVMRnPdHwC0/c+3bcg6Bo7vl",
+        "uXZl8mky8ae+D72D2ot9ba358Yjm8pWmfY5or15rG02vjSEOC872QzEHcSj/gCdENYMjRhV28o0giFoGp+d+U2+AmJ+MGGWDDBBf",
+        "zduMUy6AKNMIJsnCPm/z2MWETCjtQ76C7iAOa6QUFizRAmj3612tk8Z0LTkaq/eOdinQbhYsxgMkpyQ3XpS3w4ju7n6sEpuZtH1B",
+        "WI4brK91aVPsDRh7W3bRMaZc5LpPuigD2B3FIcWF0nBByo1ZFa+NDa4Ur/QmJ6jkDFFjoEMcRwLbWRFUG90ZPU13mvNtSm3qDrG2",
+        "G+1shil9MJBfRe/xTHvcFINa9k0ls36rw2y3jsYJhn/I5riHtMFZvKApegPH0LP30QDVNd0l3AX4BldwGa5gFFcracyzdENJySrc",
+        "3QzqRPBboHqNGwfUo1mRzPSerg17GU3xwrF2MI5OuDN/v61SLBI7yQ6F2w7Q/866vAjr6oyLfsk6+vr/raivTi3ES5bLsWTNTkuW",
+        "k75b+MELOqN3xljsOqobUv18stNqb/L1p8B8ziJ4b4jpwGi6JVQRdmDqaU7v+f9O/BdQSwMEFAAACAgAAAAhAKlwYA+mCQAAzS0A",
+        "ABgAAAB4bC93b3Jrc2hlZXRzL3NoZWV0MS54bWzNWl1y2zgSft9ToFSpWXvWtkRSP5Yia8qJotgzSazEkuV9StEkJGGHJBgAtOO9",
+        "yBxoLrYNkCJFBWJEJA+bqpiSgP7QjW6gPzQ4/O1rGKBHzDih0UXDOms1EI486pNoddGYzyan5w3EhRv5bkAjfNF4xrzx2+gfwyfK",
+        "/uRrjAUCgIhfNNZCxINmk3trHLr8jMY4gpYlZaEr4CtbNXnMsOsroTBo2q1Wtxm6JGqkCAN2CAZdLomHx9RLQhyJFIThwBWgPl+T",
+        "mDdGQzXClI2GsbvCt1jM4ylDSyJmdAo/gJGN5mjYzHt5NODqLwqJnIIGCt2v6vlEfLG+aNjtBvISLmi4SH9QALmAnQnYhUC3UsDJ",
+        "BJxcwGlVCrQzgXYuYFWP0MkEOocKdDOBbiFgVwr0MoFeIVBtw3kmcJ4LtKsF+plAPxc4r+wvxycd1zpUIne1dagnrI2zrcLbTnV4",
+        "WBt3W86hk2ttHG61DxbZuNzqHCyycbp1sNetjdut3sEiG8db5weLbFxv9Q8VsTfOt1sHi2y8bxfely6qEsmXun2wyMb7tnOwyMb7",
+        "dvs7Is1061I72dgV7mjI6BNishXw5IdLsI2rvUxcNEgUkAjfCgatBOTU1j3gsevBpgh7M8fsETdGd26QYNAgHqAZjlCUMI5RTLng",
+        "A8SwxxIisI+ozBnY5adfEjcgSwI/QZpYLodNAYpJ+KYH/0GhXCs718pWWvXraLVgRAhQ5+EZcUYJap1BrjpDE7JKoA8iEXr7anqG",
+        "ZmuM/pP4KyzTA0cuw2BA+AC6vkQrRjlHj9K8E0RCGEGcIOx6a/SMXfbPvMkn3KNJJCAFniClQSTSNgR5EAkYQlDhBim8zE5JANmq",
+        "wvJ2bnlbWW7XsXxGRIDL4ArrVbsWyk91ZSc3qFPfoBu2ciPCVc7W2dWpA3YLLnnCQaBcs8BcoFeEwTpard0QXVEeE+WpD1e3aMZg",
+        "BaEjEgTwZDD8Iz6usLGb29itb+P11iA6G7t1wC4jtK00orGcOhl5yKMQx4xwGg1UYKbBjugydfOJ+pGvZaDCb2sKEYCABEXec+pj",
+        "9ESTAEIAurEnAtEheV0q5WM/8RSvysOeJ3FMmYBReba4XM6TUKkDC0x2ARVx2uTJ4KpaFb18gnv1J/h1wpg0Qze5vTpAsG1U6Hie",
+        "63heX8fLyA2eOeFqf+E6TVNQS+7XjyNn2HzUqNDPVejXV2FCGMS85wYYGDxTiuj06G/rYbfstl4VoFZ5YmnVV2bKgLujBxfCbJ8i",
+        "EvZwQNDUOZXK7vWftZUKrfoaj7NUgJaMhlp9a6VWabVVpW2RIi37B7QlUZwIbcBZtQAjWqVskdUsg7R2K2AfQtZA7kN/4jUNfMzS",
+        "nUanfXnkIv1Yaf5xao68GVA7RQaQ11JlDdhrE7Ax5h4j8Z70ODaB/Ld+ub0xwboMZYxp0CYmaK8lGPY1cG9N4K4gQggsgIzM+VVR",
+        "VCR4q1Y6rks5tEFWa8SMq0lOe5rlYG2wdevz6ndutEpgJZ4AIVyRlGIAt5CmxQH0lWPmeV8yDknCM310O8w4UyLLJVaeSLKAS1vb",
+        "qrHbgn/lDpOtDssRdB82l6WYMDBxm4u9RO4DTYQ8LKDuCQwvadHGvBiYU2ZaFW+xCuJiGTCXmTw77N+iJxmmyrXL0e38/RFMygD+",
+        "H+dzUVanIAiWAUMYF6cdbaD260/45gClyCCc1FpOp+pYWJAKu2WwHW2TLI0F8wxUH5B35Va73O4oaLe6IXbBMWwDjvH6O+RsnoHq",
+        "2Flmw26Hzq4Zux26eyzZOqL/CP9Qfj/iAscQ54Kqg4G07lhrXjpSR+mWBUvZvO90WFR0KJvnFOY5P0IGXU9QvatS2K5aulbzyPoX",
+        "mHdc3sPuSp1ARHa7+6bbotTtLu222O5Wtq3gRLbBmVyxMY5sBN5qDxBskXCyxHB+xI/Eh3MW5IeiApLWTqqWdJFa7e5PJ2gmkDep",
+        "QbqsaQJ3HfnEc/VBMDYC1DGgNyZIaflOPMc6YycmiB8TF9KD0B2135rgzSOioy9XJliLNWZY7S9fMi2RCtx9B7Zrw3gEdrBne/7d",
+        "BHGcsH3lrz9M8CYkciOPAK+IGf2q89Q7E9ipBEOcJszTRdN78/iUBao9mn4wmlDsAicnq7Uusm6MEAnPCbAGc2qCeSkEIw/JHs9/",
+        "NFKT0fiU7hZrFd4no40Szp0h4SF6IK6Ont6agL4tKu8ayJnRhqlyEDqSqxLRaLeSm6VjA2B5VEYWOpI8Swd6ZwxqK9CODnRhDOoo",
+        "0K4O9N5syW/dd1Sl+OIQZNeqt/6M07Pdq38ouVK1b9h31P0NHGJVgVzVu7Evr5V8Amc/ETwjHMYBfd7cggCDBSLr+lJ0u3KupRL/",
+        "n3qN63koRTtVlwWn7iMFAqhnJ7VQJ8Ce3eAEeS5fuw/aG61JNn/nisj37d5OceBtvRG1HMPAQ9kN3yDzzN9/pfcon2PMPsuf5C/q",
+        "iuVzfo3yOfPIBbJastnqtDvy2TrraklJr+KI+nu51Sm3/vFDFoXUx8HRL18SKl5Ga/B26nruPsKC5M30qQyVJn/23DjGftr9WBp3",
+        "1u1brV77vN+3++2W09MSDwMFtWSjt1U60oy8PSsfss6bI+Huifim3F5unO4I78z4xyrZT1WNt1smLEcQ7b+CUeVT36zUBQR+PbJO",
+        "wZpj+bzJntPsCYPtHBrnJfHZLvpdqXmeon/8BmVR6na3r9t9Wdf5++mnm/H89ewIgAeAcfJi/sJ2Bi8W8HffqbWoXdkGtav0DqEz",
+        "AIqqyC/DImFRRdZyilqTY3CBlZbu4v0pMp2XDHqrggdTNbjfnsCyVkUByTEoIH2noHifYWbqTKzeHi2K4o9jUPz5gMUBM2NvqwIT",
+        "dQra7VGnKNY4BsWa208310gdsrR6pIg9pcb15Ai0uGidpBtbEvl4CUP4AxTRbFrTlhNQuAld97mxuBBzDC7E5AR+R+u2odZ2ldZF",
+        "rcYxeNGhxBclXXncU38oD1qwR+dns4h7Z2dbgpl68eYFrED1N5uvXaDNXFUv1GK7cgy2q2/miu8rdJXfHio2rXat6/GfQLXv261v",
+        "J/NSTeZlMZmL96qe7ObWC20xI5G4SV8wQStG/HdgOOjTku+/yfd737tsBUwYBXgJE9M6gyXCZBkg+yxoLD91GuiBCkHD7MsaiDNm",
+        "8gtsBEtKxeZLM39rOIlR7ALzuSX/xYq9UEbAeapsc9EIwFIIoBg30jeL89fy0q9XONNBAqaDTdQooyH1/ezjL24Yv3yXv26nvn6S",
+        "rygj9XEqmb369GHYLKSGzTJeM38se/Q/UEsBAhUDFAAACAgAAAAhAKbRlgANAQAAqAIAABMAAAAAAAAAAAAAAKSBAAAAAFtDb250",
+        "ZW50X1R5cGVzXS54bWxQSwECFQMUAAAICAAAACEABlnHgrEAAAAoAQAACwAAAAAAAA+6AAAApIE+AQAAX3JlbHMvLnJlbHNQSwEC",
+        "FQMUAAAICAAAACEAj/C5ldwAAABLAQAADwAAAAAAAAAAAAAApIEYAgAAeGwvd29ya2Jvb2sueG1sUEsBAhUDFAAACAgAAAAhAOBC",
+        "lorHAAAAqAEAABoAAAAAAAAAAAAAAKSBIQMAAHhsL19yZWxzL3dvcmtib29rLnhtbC5yZWxzUEsBAhUDFAAACAgAAAAhAB6jyf5Z",
+        "AgAANAkAAA0AAAAAAAAAAAAAAKSBIAQAAHhsL3N0eWxlcy54bWxQSwECFQMUAAAICAAAACEAqXBgD6YJAADNLQAAGAAAAAAAAAAA",
+        "AAAApIGkBgAAeGwvd29ya3NoZWV0cy9zaGVldDEueG1sUEsFBgAAAAAGAAYAgAEAAIAQAAAAAA==",
+    ].joined()
+
+    @Test func aCompressedPartCutShortIsRefusedWithinTheDeadline() throws {
+        let file = try Support.temporaryDirectory() + "/damaged.xlsx"
+        try Data(base64Encoded: Self.unterminated)!.write(to: URL(fileURLWithPath: file))
+        let started = Date()
+        let result = try Support.sroi(["import", "value-map", file, "--out", file + ".yaml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("did not finish within"), "\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < WorkbookReader.readingDeadline * 4)
+        #expect(!FileManager.default.fileExists(atPath: file + ".yaml"))
+    }
+
+    @Test func everyTruncationOfAWorkbookIsRefusedNotCrashed() throws {
+        let book = Workbook(sheets: [Sheet(name: ValueMapLayout.sheetName)])
+        let bytes = try WorkbookWriter.data(book)
+        for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40)) {
+            do {
+                _ = try WorkbookReader.read(bytes.prefix(length), file: "cut.xlsx")
+            } catch {
+                #expect(!error.reason.isEmpty)
+            }
+        }
+    }
+}

@@ -465,9 +465,23 @@ public enum ReportDocuments {
         if let organisation = scenario.organisation { lines += [organisation, ""] }
         if let summary = scenario.summary { lines += [summary, ""] }
         if let note = scenario.illustrativeNote { lines += ["> **Illustrative.** \(note)", ""] }
+        lines += [
+            "Author: \(scenario.report.author ?? "not stated") · Date: \(scenario.report.date ?? "not stated") · Engine: \(Engine.name) \(Engine.version)"
+                + (input.scenarioFile.map { " · Scenario: \($0.path), SHA-256 \($0.sha256)" } ?? ""), "",
+        ]
+        lines += ["## In brief", "", "**\(input.headlineSentence).**", ""]
+        for (index, item) in input.mostInfluential().enumerated() {
+            lines.append(
+                "\(index + 1). \(item.name) (\(item.range)): ratio \(Display.fixed(min(item.low, item.high))) to \(Display.fixed(max(item.low, item.high)))"
+            )
+        }
         lines +=
-            ["## Headline figures", ""]
-            + markdownTable(["Figure", "Value"], input.headline.map { [$0.0, input.show($0.1)] }) + [""]
+            [""] + markdownTable(["Figure", "Value"], input.headline.map { [$0.0, input.show($0.1)] }) + [""]
+        for chapter in scenario.report.chapters {
+            lines += [
+                "## \(chapter.kind.title)", "", chapter.markdown.trimmingCharacters(in: .whitespacesAndNewlines), "",
+            ]
+        }
         lines +=
             ["## Present value by stakeholder", ""]
             + markdownTable(
@@ -478,14 +492,15 @@ public enum ReportDocuments {
             ["## Present value by value type", ""]
             + markdownTable(
                 ["Value type", "Present value"],
-                results.byValueType.map { [$0.valueType.rawValue, input.show($0.figure)] }) + [""]
+                results.byValueType.map { [$0.valueType.title, input.show($0.figure)] }) + [""]
         lines +=
             ["## Present value by year", ""]
             + markdownTable(
                 ["Analysis year", "Present value"],
                 results.byYear.map { entry in
                     [
-                        "Year \(entry.year)" + (scenario.firstCalendarYear.map { " (\($0 + entry.year - 1))" } ?? ""),
+                        "Year \(entry.year)"
+                            + (scenario.firstCalendarYear == nil ? "" : " (\(scenario.yearLabel(entry.year)))"),
                         input.show(entry.figure),
                     ]
                 }) + [""]
@@ -499,6 +514,11 @@ public enum ReportDocuments {
             + markdownTable(
                 ["Outcome", "Assumption", "Value", "Why", "Source", "Written at"],
                 input.assumptions.map { [$0.outcome, $0.name, $0.value, $0.rationale, $0.source, $0.location] }) + [""]
+        lines +=
+            ["## The SROI Guide's principles", ""]
+            + markdownTable(
+                ["Principle", "Evidenced", "By"],
+                input.principles.map { [$0.principle, $0.evidenced ? "yes" : "not in this file", $0.by] }) + [""]
         lines +=
             ["## Declared conventions", ""]
             + markdownTable(["Convention", "As declared"], input.conventions.map { [$0.0, $0.1] }) + [""]
