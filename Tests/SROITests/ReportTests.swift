@@ -325,6 +325,16 @@ import Testing
                 let shown = try #require(outcome.presentValue.value.number.map { Display.fixed($0) })
                 #expect(text.contains(shown), "\(path): \(outcome.id)'s present value \(shown) is not printed")
             }
+            // The example's first page and its impact map, kept as pictures of what a funder receives.
+            if path.hasSuffix(Support.exampleScenario) {
+                let artefacts = Support.packageRoot.appendingPathComponent(".build/test-artifacts").path
+                try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+                _ = try Self.run(
+                    "/usr/bin/pdftoppm",
+                    ["-r", "60", "-f", "1", "-l", "5", "-png", out + "/report.pdf", artefacts + "/report-pdf-page"])
+                try? FileManager.default.removeItem(atPath: artefacts + "/report.pdf")
+                try FileManager.default.copyItem(atPath: out + "/report.pdf", toPath: artefacts + "/report.pdf")
+            }
         }
     }
 
