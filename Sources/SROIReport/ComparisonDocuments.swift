@@ -68,22 +68,12 @@ public enum ComparisonDocuments {
         let longest = options.map { $0.scenario.analysisYears.value }.max() ?? 1
         var rows: [[String]] = []
         for (index, option) in options.enumerated() {
-            let results = option.evaluation.results
-            for stakeholder in option.scenario.stakeholders {
-                let members = results.outcomes.filter {
-                    $0.valueType == .fiscalCashable && $0.stakeholder == stakeholder.id
-                }
-                guard !members.isEmpty else { continue }
-                var values = Array(repeating: 0.0, count: longest)
-                for outcome in members {
-                    for (k, figure) in outcome.valuesByYear.enumerated() where outcome.startYear + k - 1 < longest {
-                        values[outcome.startYear + k - 1] += figure.value.number ?? 0
-                    }
-                }
-                let pv = members.compactMap(\.presentValue.value.number).reduce(0, +)
+            for (stakeholder, members) in YearlyTotals.cashableByStakeholder(
+                option.evaluation.results, scenario: option.scenario)
+            {
                 rows.append(
-                    ["\(letter(index)): \(stakeholder.name ?? stakeholder.id)"] + values.map { Display.fixed($0) }
-                        + [Display.fixed(pv)])
+                    ["\(letter(index)): \(stakeholder.name ?? stakeholder.id)"]
+                        + YearlyTotals(members, years: longest).cells)
             }
         }
         let labels = (1...longest).map { options[0].scenario.yearLabel($0) }

@@ -191,11 +191,8 @@ enum Pages {
         panel += "</div>"
         panel +=
             "<div class=\"panel\" id=\"simulate\"><h2>Simulation</h2><p><label>Draws <input type=\"number\" id=\"draws\" value=\"20000\" min=\"100\" max=\"2000000\"></label> <button type=\"button\" id=\"run-simulation\">Run</button></p><progress id=\"simulation-progress\" value=\"0\" max=\"1\" hidden></progress><div id=\"simulation-result\"></div></div>"
-        let report = ReportDocuments.html(input)
-        let withPanel = report.replacingOccurrences(of: "<body>\n", with: "<body>\n" + panel, options: [], range: nil)
         let script = scenarioScript.replacingOccurrences(of: "FILE", with: file)
-        return withPanel.replacingOccurrences(
-            of: "</body>", with: "<script>\(script)</script><style>\(style)</style></body>")
+        return ReportDocuments.html(input, before: panel, after: "<script>\(script)</script><style>\(style)</style>")
     }
 
     static let scenarioScript = """

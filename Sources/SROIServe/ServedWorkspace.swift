@@ -13,6 +13,8 @@ actor ServedWorkspace {
     let settings: ServeSettings
     private var loaded: [String: (modified: Date, result: Result<Loaded, ValidationFailure>)] = [:]
     private var jobs: [String: Job] = [:]
+    /// The folder's scenario files as last listed.
+    private var listing: [String] = []
 
     init(settings: ServeSettings) { self.settings = settings }
 
@@ -33,8 +35,13 @@ actor ServedWorkspace {
         var error: String?
     }
 
-    /// The scenario files of the folder, relative to it, in name order.
+    /// The scenario files of the folder, relative to it, in name order, listed afresh.
     func scenarioFiles() -> [String] {
+        listing = listScenarioFiles()
+        return listing
+    }
+
+    private func listScenarioFiles() -> [String] {
         let manager = FileManager.default
         guard let walker = manager.enumerator(atPath: settings.folder) else { return [] }
         var found: [String] = []
@@ -49,9 +56,11 @@ actor ServedWorkspace {
         return found.sorted()
     }
 
-    /// The path of a listed scenario file, or `nil` for any other name.
+    /// The path of a listed scenario file, or `nil` for any other name; the folder is listed
+    /// again only for a name the last listing did not have (a file saved since).
     func path(of file: String) -> String? {
-        scenarioFiles().contains(file) ? (settings.folder as NSString).appendingPathComponent(file) : nil
+        if !listing.contains(file) { listing = listScenarioFiles() }
+        return listing.contains(file) ? (settings.folder as NSString).appendingPathComponent(file) : nil
     }
 
     /// The scenario loaded and evaluated, reloaded when its file changes.

@@ -67,25 +67,5 @@ public enum Server {
     }
 }
 
-/// A value set by one task and read by others.
-public final class Shared<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-
-    public init() {}
-
-    public func set(_ value: Value) {
-        lock.lock()
-        stored = value
-        lock.unlock()
-    }
-
-    public var value: Value? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-}
-
 /// The port the server got, once it is listening: Origin checks compare with it.
 typealias BoundPort = Shared<Int>

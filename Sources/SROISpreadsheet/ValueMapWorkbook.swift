@@ -239,9 +239,9 @@ public enum ValueMapWorkbook {
         mutating func outcomeRow(_ outcome: Outcome) {
             typealias Column = ValueMapLayout.OutcomeColumn
             func cell(_ column: Column) -> String { "\(address(row, column.column))" }
-            let gross = trace[FigureID.outcome(outcome.id, .grossValue)]
-            let quantityNode = gross.flatMap { trace[$0.inputs[0]] }
-            let proxyNode = gross.flatMap { trace[$0.inputs[1]] }
+            let used = trace.quantityAndProxyUsed(by: outcome.id)
+            let quantityNode = used?.quantity
+            let proxyNode = used?.proxy
             set(Column.stakeholder.column, .text(input.stakeholderName(outcome.stakeholder.value)))
             set(Column.outcome.column, .text(outcome.summary ?? outcome.indicator ?? outcome.id), .note)
             set(Column.indicator.column, .text(outcome.indicator ?? ""), .note)

@@ -178,24 +178,6 @@ public enum WorkbookReader {
     }
 }
 
-/// A value set by one thread and read by another.
-final class Shared<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-
-    func set(_ value: Value) {
-        lock.lock()
-        stored = value
-        lock.unlock()
-    }
-
-    var value: Value? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-}
-
 // MARK: The parts, as XMLCoder decodes them
 
 /// Element text, whatever attributes the element has.

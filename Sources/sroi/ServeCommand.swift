@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SROICore
 import SROIServe
 
 struct Serve: ParsableCommand {

@@ -154,6 +154,13 @@ struct RecalculatedValueMap {
         }
     }()
 
+    /// The social-enterprise scenario evaluated on the sample records, and its value map.
+    static func socialEnterpriseValueMap() throws -> (input: ReportInput, workbook: Workbook) {
+        let path = Support.packageRoot.appendingPathComponent("Scenarios/use-it/social-enterprise.yaml").path
+        let input = try Self.input(path, data: try Support.sampleStore())
+        return (input, ValueMapWorkbook.make(input))
+    }
+
     /// Where a column of the outcomes table has its heading.
     static func heading(_ column: ValueMapLayout.OutcomeColumn, in sheet: Sheet) throws -> CellAddress {
         try #require(sheet.cells.first { $0.value.value == .text(column.rawValue) }?.key)
@@ -212,10 +219,8 @@ struct RecalculatedValueMap {
 
     @Test(.enabled(if: LibreOffice.available, "LibreOffice is not installed"))
     func changingADeadweightCellMovesTheRatioToWhatRunGives() throws {
-        let data = try Support.sampleStore()
-        let path = Support.packageRoot.appendingPathComponent("Scenarios/use-it/social-enterprise.yaml").path
-        let input = try Self.input(path, data: data)
-        var workbook = ValueMapWorkbook.make(input)
+        let (input, workbookMade) = try Self.socialEnterpriseValueMap()
+        var workbook = workbookMade
         var sheet = workbook.sheets[0]
         // The deadweight cell of the first outcome, found by its heading and the outcome's id.
         let heading = try Self.heading(.deadweight, in: sheet)
@@ -326,10 +331,7 @@ struct RecalculatedValueMap {
     }
 
     @Test func importProblemsPointAtTheirCells() throws {
-        let data = try Support.sampleStore()
-        let path = Support.packageRoot.appendingPathComponent("Scenarios/use-it/social-enterprise.yaml").path
-        let input = try Self.input(path, data: data)
-        var workbook = ValueMapWorkbook.make(input)
+        var workbook = try Self.socialEnterpriseValueMap().workbook
         var sheet = workbook.sheets[0]
         let heading = try Self.heading(.deadweight, in: sheet)
         // A deadweight above 1 is refused by the scenario's own check, reported at the cell.

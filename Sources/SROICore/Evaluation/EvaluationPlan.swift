@@ -180,6 +180,8 @@ struct ResultsLayout: Sendable {
     var inputs: [InputLayout] = []
     /// Money figures shown in a second currency: the original's position and its conversion's.
     var secondCurrency: Currency?
+    /// The rate from the report currency into the second currency.
+    var secondCurrencyRate: Int?
     var converted: [(original: Int, node: Int)] = []
 
     func results(from trace: Trace) -> Results {
@@ -203,7 +205,7 @@ struct ResultsLayout: Sendable {
             inputs: inputs.map { input in
                 InputResult(
                     id: input.id, year: input.year, amount: figure(input.amount), counted: figure(input.counted))
-            }, secondCurrency: secondCurrency,
+            }, secondCurrency: secondCurrency, secondCurrencyRate: secondCurrencyRate.map(figure),
             converted: Dictionary(
                 converted.map { (trace.nodes[$0.original].id, figure($0.node)) },
                 uniquingKeysWith: { first, _ in first }

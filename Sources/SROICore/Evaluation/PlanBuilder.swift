@@ -125,6 +125,7 @@ struct PlanBuilder {
             let rate = secondCurrencyRate(second)
         {
             layout.secondCurrency = second
+            layout.secondCurrencyRate = rate
             var money: [(String, Int)] = [
                 (FigureID.totalPresentValue, layout.totalPresentValue), (FigureID.totalInputs, layout.totalInputs),
                 (FigureID.netPresentValue, layout.netPresentValue),

@@ -49,6 +49,9 @@ public struct Results: Sendable {
     public var inputs: [InputResult]
     /// The second currency money is shown in, when the scenario or the report asks for one.
     public var secondCurrency: Currency?
+    /// The rate money is converted into the second currency at: declared, or the inverse of the
+    /// rate declared the other way.
+    public var secondCurrencyRate: Figure?
     /// Money figures in the second currency, by the id of the figure converted.
     public var converted: [String: Figure] = [:]
 }

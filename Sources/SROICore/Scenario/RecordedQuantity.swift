@@ -201,3 +201,14 @@ public struct IntegrityFinding: Sendable, Equatable {
             message: "\(dataset) \(key): \(detail)")
     }
 }
+
+extension Scenario {
+    /// Every records declaration of the scenario: its outcomes' quantities, then its named values.
+    public var recordedQuantities: [RecordedQuantity] {
+        outcomes.compactMap(\.quantity.recorded)
+            + values.compactMap { value -> RecordedQuantity? in
+                if case .records(let recorded, _) = value.definition { return recorded }
+                return nil
+            }
+    }
+}

@@ -249,3 +249,14 @@ enum Math {
 #else
     import Foundation
 #endif
+
+extension Trace {
+    /// The quantity and the proxy an outcome's gross value multiplies: the proxy as used, after
+    /// any uplift to the price base and conversion to the report currency.
+    public func quantityAndProxyUsed(by outcomeID: String) -> (quantity: TraceNode, proxy: TraceNode)? {
+        guard let gross = self[FigureID.outcome(outcomeID, .grossValue)], gross.inputs.count == 2,
+            let quantity = self[gross.inputs[0]], let proxy = self[gross.inputs[1]]
+        else { return nil }
+        return (quantity, proxy)
+    }
+}

@@ -60,12 +60,7 @@ public struct RecordResolver {
             }
         }
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
-        let read = Set(
-            scenario.outcomes.compactMap { $0.quantity.recorded?.dataset.value }
-                + scenario.values.compactMap { value -> String? in
-                    if case .records(let recorded, _) = value.definition { return recorded.dataset.value }
-                    return nil
-                })
+        let read = Set(scenario.recordedQuantities.map(\.dataset.value))
         resolved.recordSource = RecordSource(
             database: databaseName, fingerprint: fingerprint,
             dateRange: dateRange(of: read.compactMap { datasets[$0]?.definition }))
@@ -79,28 +74,21 @@ public struct RecordResolver {
         return resolved
     }
 
-    /// The earliest and latest value of every date column of the datasets read.
+    /// The earliest and latest value of every date column of the datasets read: one query a dataset.
     private func dateRange(of definitions: [DatasetDefinition]) -> (from: String, to: String)? {
-        var earliest: String?
-        var latest: String?
+        var bounds: [String] = []
         for definition in definitions {
-            for column in definition.columns where column.type == .date {
-                let bounds = try? store.read { db in
-                    try Row.fetchOne(
-                        db,
-                        sql:
-                            "SELECT min(\"\(column.name)\") AS low, max(\"\(column.name)\") AS high FROM \"\(RecordStore.table(definition.name))\""
-                    )
-                }
-                if let row = bounds ?? nil, let low: String = row["low"], earliest.map({ low < $0 }) ?? true {
-                    earliest = low
-                }
-                if let row = bounds ?? nil, let high: String = row["high"], latest.map({ high > $0 }) ?? true {
-                    latest = high
-                }
+            let columns = definition.columns.filter { $0.type == .date }.map { "\"\($0.name)\"" }
+            guard !columns.isEmpty else { continue }
+            let select = columns.map { "min(\($0)), max(\($0))" }.joined(separator: ", ")
+            let row = try? store.read { db in
+                try Row.fetchOne(db, sql: "SELECT \(select) FROM \"\(RecordStore.table(definition.name))\"")
+            }
+            if let row = row ?? nil {
+                bounds += (0..<row.count).compactMap { row[$0] as String? }
             }
         }
-        guard let earliest, let latest else { return nil }
+        guard let earliest = bounds.min(), let latest = bounds.max() else { return nil }
         return (earliest, latest)
     }
 

@@ -26,6 +26,7 @@ public struct MinimisedRecords: Sendable, Equatable {
         -> MinimisedRecords
     {
         let needed = columnsRead(by: scenario)
+        let filteredColumns = filterColumns(scenario)
         let key = SymmetricKey(size: .bits256)
         let target = try RecordStore.openForWriting(path: path)
         var summary = MinimisedRecords(columns: [:], pseudonymised: [:])
@@ -39,7 +40,7 @@ public struct MinimisedRecords: Sendable, Equatable {
                     if wanted.isEmpty, let first = original.key.first ?? original.columns.first?.name {
                         wanted.insert(first)
                     }
-                    let filtered = filterColumns(scenario, dataset: original.name)
+                    let filtered = filteredColumns[original.name, default: []]
                     var definition = original
                     definition.columns = original.columns.filter { wanted.contains($0.name) }
                     definition.fileFormat = DatasetDefinition.FileFormat()
@@ -122,14 +123,11 @@ public struct MinimisedRecords: Sendable, Equatable {
             if let byYear = recorded.byYear { columns.insert(byYear.value) }
             needed[recorded.dataset.value] = columns
         }
+        scenario.recordedQuantities.forEach(note)
         for outcome in scenario.outcomes {
             guard let recorded = outcome.quantity.recorded else { continue }
-            note(recorded)
             datasetOfOutcome[outcome.declaredID] = recorded.dataset.value
             datasetOfOutcome[outcome.id] = recorded.dataset.value
-        }
-        for value in scenario.values {
-            if case .records(let recorded, _) = value.definition { note(recorded) }
         }
         for rule in scenario.integrityRules {
             switch rule.kind {
@@ -146,19 +144,13 @@ public struct MinimisedRecords: Sendable, Equatable {
         return needed
     }
 
-    /// Columns a filter compares with a value: their values must stay as recorded.
-    static func filterColumns(_ scenario: Scenario, dataset: String) -> Set<String> {
-        var columns: Set<String> = []
-        let recorded =
-            scenario.outcomes.compactMap(\.quantity.recorded)
-            + scenario.values.compactMap { value -> RecordedQuantity? in
-                if case .records(let recorded, _) = value.definition { return recorded }
-                return nil
-            }
-        for quantity in recorded where quantity.dataset.value == dataset {
+    /// Columns a filter compares with a value, by dataset: their values must stay as recorded.
+    static func filterColumns(_ scenario: Scenario) -> [String: Set<String>] {
+        var columns: [String: Set<String>] = [:]
+        for quantity in scenario.recordedQuantities {
             for filter in quantity.filters {
                 if case .present = filter.condition { continue }
-                columns.insert(filter.column.value)
+                columns[quantity.dataset.value, default: []].insert(filter.column.value)
             }
         }
         return columns

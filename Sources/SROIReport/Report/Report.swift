@@ -107,9 +107,9 @@ public struct ReportInput: Sendable {
                 return deduction.value.shares.map { Display.fixed($0 * 100, decimals: 1) + "%" }.joined(
                     separator: " / ")
             }
-            let gross = trace[FigureID.outcome(outcome.id, .grossValue)]
-            let quantity = gross.flatMap { trace[$0.inputs[0]] }
-            let proxy = gross.flatMap { trace[$0.inputs[1]] }
+            let used = trace.quantityAndProxyUsed(by: outcome.id)
+            let quantity = used?.quantity
+            let proxy = used?.proxy
             let proxyNode = trace[FigureID.outcome(outcome.id, .proxy)]
             let proxyName = outcome.proxy.amount.rationale ?? outcome.proxy.price?.model?.reference ?? ""
             var proxyValue = proxy.map { plain($0.value) } ?? ""

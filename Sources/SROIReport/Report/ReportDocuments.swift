@@ -6,7 +6,10 @@ public enum ReportDocuments {
 
     /// One HTML file: inline CSS and SVG, a small inline script for expanding the trace and for
     /// printing; nothing fetched from anywhere.
-    public static func html(_ input: ReportInput) -> String {
+    ///
+    /// A page that shows the report inside something else (the web workspace) gives `before`, HTML
+    /// placed ahead of the report, and `after`, placed after its script.
+    public static func html(_ input: ReportInput, before: String = "", after: String = "") -> String {
         let scenario = input.scenario
         let results = input.evaluation.results
         var body = ""
@@ -43,19 +46,14 @@ public enum ReportDocuments {
         if let second = results.secondCurrency {
             body += section("currencies", "Currencies") {
                 let trace = input.evaluation.trace
-                let rate =
-                    trace["in_\(second.code).rate"]
-                    ?? trace.nodes.first {
-                        $0.id.hasPrefix("conversion.") && $0.unit == "\(second.code)/\(input.currency.code)"
-                    }
+                let rate = results.secondCurrencyRate.flatMap { trace[$0.node] }
                 var text =
                     "<p>Money is shown in \(input.currency.code), the scenario's currency, and in \(second.code) at a declared rate; each conversion is a step of the trace (<code class=\"id\">in_\(second.code).…</code>).</p>"
                 if let rate, let value = rate.value.number {
                     text +=
                         "<p>\(HTML.escape(rate.label)): 1 \(input.currency.code) = \(NumberFormat.shortest(value)) \(second.code)"
-                    let declared = trace.nodes.first {
-                        $0.step == .currencyConversion && $0.arithmetic == .given && $0.source != nil
-                    }
+                    // The declared rate: this one, or the one it is the inverse of.
+                    let declared = rate.arithmetic == .given ? rate : rate.inputs.last.flatMap { trace[$0] }
                     if let declared {
                         text += "; declared as \(HTML.escape(declared.label)), \(HTML.escape(declared.rationale ?? ""))"
                         if let source = declared.source { text += ", source: \(citationHTML(source))" }
@@ -97,9 +95,8 @@ public enum ReportDocuments {
                 "<p>Each year's value, undiscounted, in \(input.currency.code); the last column is the present value. Cashable savings are money an organisation no longer spends; the other rows are value that does not release cash.</p>"
                     + table(
                         ["Kind of value"] + view.years.map { scenario.yearLabel($0) } + ["Present value"],
-                        view.rows.map { row in
-                            [row.name] + row.values.map { Display.fixed($0) } + [Display.fixed(row.presentValue)]
-                        }, numericFrom: 1, id: "cashable-table", className: "wide-table")
+                        view.rows.map { [$0.name] + $0.totals.cells }, numericFrom: 1, id: "cashable-table",
+                        className: "wide-table")
             }
         }
 
@@ -194,8 +191,8 @@ public enum ReportDocuments {
             <style>\(style)</style>
             </head>
             <body>
-            \(body)
-            <script>\(script)</script>
+            \(before)\(body)
+            <script>\(script)</script>\(after)
             </body>
             </html>
 
@@ -632,9 +629,9 @@ public enum ReportDocuments {
             ]
         }
         for (outcome, result) in zip(scenario.outcomes, evaluation.results.outcomes) {
-            let gross = trace[FigureID.outcome(outcome.id, .grossValue)]
-            let quantity = gross.flatMap { trace[$0.inputs[0]] }
-            let proxy = gross.flatMap { trace[$0.inputs[1]] }
+            let used = trace.quantityAndProxyUsed(by: outcome.id)
+            let quantity = used?.quantity
+            let proxy = used?.proxy
             func share(_ kind: DeductionKind) -> (String, isNumber: Bool) {
                 guard let deduction = outcome.deduction(kind) else { return ("0", true) }
                 let shares = deduction.value.shares.map(NumberFormat.shortest)

@@ -130,34 +130,61 @@ extension ReportInput {
     /// Cashable savings by organisation and year, beside the other kinds of value: what an NHS
     /// finance team plans with. Values are each year's, undiscounted; the last column is the
     /// present value.
-    public var cashableView: (years: [Int], rows: [(name: String, values: [Double], presentValue: Double)])? {
+    public var cashableView: (years: [Int], rows: [(name: String, totals: YearlyTotals)])? {
         let results = evaluation.results
         guard results.outcomes.contains(where: { $0.valueType == .fiscalCashable }) else { return nil }
-        let years = Array(1...scenario.analysisYears.value)
-        func row(_ name: String, _ members: [OutcomeResult]) -> (String, [Double], Double) {
-            var values = Array(repeating: 0.0, count: years.count)
-            var presentValue = 0.0
-            for outcome in members {
-                for (k, figure) in outcome.valuesByYear.enumerated() {
-                    if let value = figure.value.number { values[outcome.startYear + k - 1] += value }
-                }
-                presentValue += outcome.presentValue.value.number ?? 0
-            }
-            return (name, values, presentValue)
-        }
-        var rows: [(String, [Double], Double)] = []
-        let cashable = results.outcomes.filter { $0.valueType == .fiscalCashable }
-        for stakeholder in scenario.stakeholders where cashable.contains(where: { $0.stakeholder == stakeholder.id }) {
-            rows.append(
-                row(
-                    "Cashable: \(stakeholderName(stakeholder.id))", cashable.filter { $0.stakeholder == stakeholder.id }
-                ))
+        let years = scenario.analysisYears.value
+        var rows: [(name: String, totals: YearlyTotals)] = []
+        for (stakeholder, members) in YearlyTotals.cashableByStakeholder(results, scenario: scenario) {
+            rows.append(("Cashable: \(stakeholderName(stakeholder.id))", YearlyTotals(members, years: years)))
         }
         for type in ValueType.allCases where type != .fiscalCashable {
             let members = results.outcomes.filter { $0.valueType == type }
-            if !members.isEmpty { rows.append(row(type.title, members)) }
+            if !members.isEmpty { rows.append((type.title, YearlyTotals(members, years: years))) }
         }
-        return (years, rows.map { (name: $0.0, values: $0.1, presentValue: $0.2) })
+        return (Array(1...years), rows)
+    }
+}
+
+/// Some outcomes' values summed by analysis year (undiscounted), and their present value: a year
+/// a value of theirs leaves undefined is undefined, never counted as 0.
+public struct YearlyTotals: Sendable {
+    public var values: [FigureValue]
+    public var presentValue: FigureValue
+
+    public init(_ outcomes: [OutcomeResult], years: Int) {
+        func add(_ total: FigureValue, _ value: FigureValue) -> FigureValue {
+            switch (total, value) {
+            case (.number(let a), .number(let b)): return .number(a + b)
+            case (.undefined, _): return total
+            case (_, .undefined): return value
+            }
+        }
+        var values = Array(repeating: FigureValue.number(0), count: years)
+        var presentValue = FigureValue.number(0)
+        for outcome in outcomes {
+            for (k, figure) in outcome.valuesByYear.enumerated() where outcome.startYear + k - 1 < years {
+                values[outcome.startYear + k - 1] = add(values[outcome.startYear + k - 1], figure.value)
+            }
+            presentValue = add(presentValue, outcome.presentValue.value)
+        }
+        self.values = values
+        self.presentValue = presentValue
+    }
+
+    /// The row's cells: each year's value and the present value, to two decimals.
+    public var cells: [String] {
+        (values + [presentValue]).map { value in value.number.map { Display.fixed($0) } ?? "undefined" }
+    }
+
+    /// Each stakeholder with fiscal, cashable outcomes, and those outcomes, in the scenario's order.
+    static func cashableByStakeholder(_ results: Results, scenario: Scenario) -> [(Stakeholder, [OutcomeResult])] {
+        scenario.stakeholders.compactMap { stakeholder in
+            let members = results.outcomes.filter {
+                $0.valueType == .fiscalCashable && $0.stakeholder == stakeholder.id
+            }
+            return members.isEmpty ? nil : (stakeholder, members)
+        }
     }
 }
 
