@@ -43,7 +43,7 @@ public enum ValueMapLayout {
     public static let byStakeholderLabel = "Present value by stakeholder"
 
     /// The inputs table's columns, in order.
-    public enum InputColumn: String, CaseIterable, Sendable {
+    public enum InputColumn: String, CaseIterable, Sendable, TableColumn {
         case stakeholder = "Stakeholder"
         case id = "Input"
         case description = "Description"
@@ -51,12 +51,10 @@ public enum ValueMapLayout {
         case amount = "Amount"
         case counted = "Counted"
         case valuation = "How it is valued"
-
-        public var column: Int { Self.allCases.firstIndex(of: self)! + 1 }
     }
 
     /// The outcomes table's columns, in order; the years and the present value follow them.
-    public enum OutcomeColumn: String, CaseIterable, Sendable {
+    public enum OutcomeColumn: String, CaseIterable, Sendable, TableColumn {
         case stakeholder = "Stakeholder"
         case outcome = "Outcome"
         case indicator = "Indicator"
@@ -77,8 +75,6 @@ public enum ValueMapLayout {
         case optimismBias = "Optimism bias"
         case grossValue = "Gross value"
         case impact = "Impact (year one)"
-
-        public var column: Int { Self.allCases.firstIndex(of: self)! + 1 }
     }
 
     /// The column of analysis year `t` (from 1), in the outcomes table and the discounting block.
@@ -95,4 +91,12 @@ public enum ValueMapLayout {
     public static let deductionKindHeading = "Deduction"
 
     public static func outcomeYearHeading(_ k: Int) -> String { "Year \(k) of the outcome" }
+}
+
+/// A column of a value map table, headed by its raw value, in the order of its cases.
+public protocol TableColumn: CaseIterable, Equatable {}
+
+extension TableColumn {
+    /// The column's 1-based place in the table.
+    public var column: Int { Array(Self.allCases).firstIndex(of: self)! + 1 }
 }

@@ -480,11 +480,7 @@ public struct CSVImporter {
     /// The separator the header line shows: a comma when the header read with commas names
     /// only columns of the dataset, otherwise the first other separator that does.
     static func detectSeparator(file: String, definition: DatasetDefinition) -> DatasetDefinition.Separator {
-        guard let opened = try? InputFiles.openRegular(file) else { return .comma }
-        let handle = FileHandle(fileDescriptor: opened.descriptor, closeOnDealloc: true)
-        guard var head = try? handle.read(upToCount: 1 << 16).map(Array.init) else { return .comma }
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
-        let line = head.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        guard let line = try? CSVStream.firstLine(of: file) else { return .comma }
         let known = Set(definition.columns.map(\.heading))
         for candidate in DatasetDefinition.Separator.allCases {
             let names = line.split(separator: candidate.byte, omittingEmptySubsequences: false).map {

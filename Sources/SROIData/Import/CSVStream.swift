@@ -81,6 +81,16 @@ final class CSVStream {
 
     deinit { fclose(file) }
 
+    /// The bytes of a file's first line (within its first 64 KiB), without a byte-order mark: what
+    /// a separator is told from before the file is read as CSV.
+    static func firstLine(of path: String) throws(InputFiles.ReadError) -> [UInt8] {
+        let opened = try InputFiles.openRegular(path)
+        let handle = FileHandle(fileDescriptor: opened.descriptor, closeOnDealloc: true)
+        var head = Array((try? handle.read(upToCount: 1 << 16)) ?? Data())
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
+        return Array(head.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") })
+    }
+
     /// The SHA-256 of every byte read; call after the last record.
     func digest() -> String {
         hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -25,17 +25,13 @@ public struct DatasetDraft: Sendable {
         func failure(_ message: String) -> ValidationFailure {
             ValidationFailure([Diagnostic(code: .file, at: location, field: "(file)", message: message)])
         }
-        let head: [UInt8]
+        let firstLine: [UInt8]
         do {
-            let opened = try InputFiles.openRegular(file)
-            let handle = FileHandle(fileDescriptor: opened.descriptor, closeOnDealloc: true)
-            head = Array((try? handle.read(upToCount: 1 << 16)) ?? Data())
+            firstLine = try CSVStream.firstLine(of: file)
         } catch {
             throw failure(error.reason)
         }
         var notes: [String] = []
-        let body = head.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(head.dropFirst(3)) : head
-        let firstLine = body.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
         let separator = DatasetDefinition.Separator.allCases.max {
             firstLine.count(of: $0.byte) < firstLine.count(of: $1.byte)
         }!
