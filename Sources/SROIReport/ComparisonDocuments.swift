@@ -91,6 +91,7 @@ public enum ComparisonDocuments {
             ("SROI ratio", options.map { show($0, $0.evaluation.results.sroiRatio) }),
             ("Net SROI ratio", options.map { show($0, $0.evaluation.results.netSROIRatio) }),
             ("Payback", options.map { show($0, $0.evaluation.results.paybackMonths) }),
+            ("Discounted payback", options.map { show($0, $0.evaluation.results.discountedPaybackYears) }),
             ("Cashable savings (PV)", options.map { show($0, $0.cashableSavings) }),
         ]
     }
@@ -179,6 +180,10 @@ public enum ComparisonDocuments {
                             ("sroi_ratio", ResultsDocument.figure(results.sroiRatio)),
                             ("net_sroi_ratio", ResultsDocument.figure(results.netSROIRatio)),
                             ("payback_months", ResultsDocument.figure(results.paybackMonths)),
+                            (
+                                "discounted_payback_years",
+                                ResultsDocument.figure(results.discountedPaybackYears)
+                            ),
                             ("cashable_savings", option.cashableSavings.map(ResultsDocument.figure)),
                         ])
                     })

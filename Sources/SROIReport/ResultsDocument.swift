@@ -53,6 +53,7 @@ public enum ResultsDocument {
                     (FigureID.sroiRatio, figure(results.sroiRatio)),
                     (FigureID.netSROIRatio, figure(results.netSROIRatio)),
                     (FigureID.paybackMonths, figure(results.paybackMonths)),
+                    (FigureID.discountedPaybackYears, figure(results.discountedPaybackYears)),
                 ])
             ),
             ("by_stakeholder", .object(results.byStakeholder.map { ($0.stakeholder, figure($0.figure)) })),

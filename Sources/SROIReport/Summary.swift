@@ -39,6 +39,7 @@ public enum Display {
             if figure.unit == currency.code { return "\(currency.code) \(fixed(value))" }
             if figure.unit == "\(currency.code)/\(currency.code)" { return "\(fixed(value)) : 1" }
             if figure.unit == "month" { return "\(fixed(value, decimals: 1)) months" }
+            if figure.unit == "year" { return "\(fixed(value, decimals: 1)) years" }
             return "\(fixed(value)) \(figure.unit)"
         }
     }
@@ -62,6 +63,7 @@ public enum Summary {
             ("SROI ratio", results.sroiRatio),
             ("Net SROI ratio", results.netSROIRatio),
             ("Payback", results.paybackMonths),
+            ("Discounted payback", results.discountedPaybackYears),
         ]
         lines += table(headline.map { ($0.0, show($0.1)) })
         let names = Dictionary(uniqueKeysWithValues: scenario.stakeholders.map { ($0.id, $0.name ?? $0.id) })

@@ -354,7 +354,9 @@ public struct ValueMapImport {
             var proxySource: String?
             var proxyValue: Double
             var deductions: [DeductionKind: [Double]]
-            var dropOff: Double
+            /// One decline for every year, or (from the second sheet) one per year after the first.
+            var dropOff: [Double]
+            var dropOffAddress: (CellAddress, Sheet?)
             var optimismBias: Double?
             var address: (ValueMapLayout.OutcomeColumn) -> CellAddress
             var deductionAddresses: [DeductionKind: (CellAddress, Sheet?)]
@@ -416,7 +418,7 @@ public struct ValueMapImport {
                 for kind in DeductionKind.allCases {
                     let column: Column =
                         kind == .deadweight ? .deadweight : kind == .displacement ? .displacement : .attribution
-                    if let listed = byYear[rawID]?[kind] {
+                    if let listed = byYear.deductions[rawID]?[kind] {
                         deductions[kind] = listed.shares
                         deductionAddresses[kind] = (
                             listed.address, workbook.sheet(named: ValueMapLayout.deductionsSheetName)
@@ -426,9 +428,14 @@ public struct ValueMapImport {
                         deductionAddresses[kind] = (at(column), nil)
                     }
                 }
-                let dropOff =
-                    columns[Column.dropOff.rawValue] != nil && sheet.cells[at(.dropOff)] != nil
-                    ? number(at(.dropOff), "\(field): Drop-off") : 0
+                var dropOff: [Double]? = []
+                var dropOffAddress: (CellAddress, Sheet?) = (at(.dropOff), nil)
+                if let listed = byYear.dropOffs[rawID] {
+                    dropOff = listed.shares
+                    dropOffAddress = (listed.address, workbook.sheet(named: ValueMapLayout.deductionsSheetName))
+                } else if columns[Column.dropOff.rawValue] != nil, sheet.cells[at(.dropOff)] != nil {
+                    dropOff = number(at(.dropOff), "\(field): Drop-off").map { $0 == 0 ? [] : [$0] }
+                }
                 let optimism =
                     columns[Column.optimismBias.rawValue] != nil && sheet.cells[at(.optimismBias)] != nil
                     ? number(at(.optimismBias), "\(field): Optimism bias") : nil
@@ -442,39 +449,56 @@ public struct ValueMapImport {
                         unit: text(at(.unit)),
                         quantitySource: text(at(.quantitySource)), startYear: Int(start), duration: Int(duration),
                         proxy: text(at(.proxy)), proxySource: text(at(.proxySource)), proxyValue: proxy,
-                        deductions: deductions, dropOff: dropOff, optimismBias: optimism,
+                        deductions: deductions, dropOff: dropOff, dropOffAddress: dropOffAddress,
+                        optimismBias: optimism,
                         address: { CellAddress(row: captured, column: columnsCopy[$0.rawValue] ?? $0.column) },
                         deductionAddresses: deductionAddresses))
             }
             return rows
         }
 
-        /// The second sheet's shares by year, by outcome id and deduction.
-        mutating func readDeductionsByYear() -> [String: [DeductionKind: (shares: [Double], address: CellAddress)]] {
-            guard let sheet = workbook.sheet(named: ValueMapLayout.deductionsSheetName) else { return [:] }
-            var found: [String: [DeductionKind: (shares: [Double], address: CellAddress)]] = [:]
+        typealias Listed = (shares: [Double], address: CellAddress)
+
+        /// The second sheet's shares by year, by outcome id: deductions from year 1 of the
+        /// outcome, drop-off from year 2.
+        mutating func readDeductionsByYear() -> (
+            deductions: [String: [DeductionKind: Listed]], dropOffs: [String: Listed]
+        ) {
+            guard let sheet = workbook.sheet(named: ValueMapLayout.deductionsSheetName) else { return ([:], [:]) }
+            var found: [String: [DeductionKind: Listed]] = [:]
+            var dropOffs: [String: Listed] = [:]
+            func shares(_ row: Int, from first: Int, _ field: String) -> [Double] {
+                var shares: [Double] = []
+                var column = first
+                while sheet.cells[CellAddress(row: row, column: column)] != nil {
+                    if let share = number(CellAddress(row: row, column: column), field, in: sheet) {
+                        shares.append(share)
+                    }
+                    column += 1
+                }
+                return shares
+            }
             for row in 2...max(sheet.lastRow, 2) {
                 guard let id = sheet.text(at: CellAddress(row: row, column: 1)) else { continue }
                 let kindText = sheet.text(at: CellAddress(row: row, column: 2)) ?? ""
+                if kindText == ValueMapLayout.dropOffKind {
+                    dropOffs[id] = (shares(row, from: 4, "\(id): \(kindText)"), CellAddress(row: row, column: 4))
+                    continue
+                }
                 guard
                     let kind = DeductionKind.allCases.first(where: { $0.title == kindText || $0.rawValue == kindText })
                 else {
                     problem(
                         CellAddress(row: row, column: 2), "Deduction", "is not a deduction", found: "'\(kindText)'",
-                        allowed: DeductionKind.allCases.map(\.title).joined(separator: ", "), in: sheet)
+                        allowed: (DeductionKind.allCases.map(\.title) + [ValueMapLayout.dropOffKind]).joined(
+                            separator: ", "), in: sheet)
                     continue
                 }
-                var shares: [Double] = []
-                var column = 3
-                while sheet.cells[CellAddress(row: row, column: column)] != nil {
-                    if let share = number(CellAddress(row: row, column: column), "\(id): \(kind.title)", in: sheet) {
-                        shares.append(share)
-                    }
-                    column += 1
-                }
-                found[id, default: [:]][kind] = (shares, CellAddress(row: row, column: 3))
+                found[id, default: [:]][kind] = (
+                    shares(row, from: 3, "\(id): \(kind.title)"), CellAddress(row: row, column: 3)
+                )
             }
-            return found
+            return (found, dropOffs)
         }
 
         mutating func emitOutcome(
@@ -508,8 +532,12 @@ public struct ValueMapImport {
                     : "[\(shares.map(NumberFormat.shortest).joined(separator: ", "))]"
                 emit("    \(kind.rawValue): \(written)", from: address, in: sheet)
             }
-            if outcome.dropOff != 0 {
-                emit("    drop_off: \(NumberFormat.shortest(outcome.dropOff))", from: outcome.address(.dropOff))
+            if outcome.dropOffAddress.1 != nil {
+                emit(
+                    "    drop_off: [\(outcome.dropOff.map(NumberFormat.shortest).joined(separator: ", "))]",
+                    from: outcome.dropOffAddress.0, in: outcome.dropOffAddress.1)
+            } else if let share = outcome.dropOff.first {
+                emit("    drop_off: \(NumberFormat.shortest(share))", from: outcome.address(.dropOff))
             }
             emit("    duration: \(outcome.duration)", from: outcome.address(.duration))
             emit("    start_year: \(outcome.startYear)", from: outcome.address(.startYear))

@@ -89,6 +89,8 @@ public enum ValueMapLayout {
     /// Column headings of the deductions-by-year sheet before the years.
     public static let deductionIDHeading = "Id"
     public static let deductionKindHeading = "Deduction"
+    /// The second sheet's row of a drop-off listed by year: its first share under year 2.
+    public static let dropOffKind = "Drop-off"
 
     public static func outcomeYearHeading(_ k: Int) -> String { "Year \(k) of the outcome" }
 }

@@ -263,7 +263,7 @@ public enum ValueMapWorkbook {
                 let column: Column =
                     kind == .deadweight ? .deadweight : kind == .displacement ? .displacement : .attribution
                 if case .byYear(let shares)? = outcome.deduction(kind)?.value {
-                    let cells = deductionsByYear(outcome, kind: kind, shares: shares)
+                    let cells = sharesByYear(outcome, title: kind.title, shares: shares, firstOutcomeYear: 1)
                     deductionCells[kind] = cells
                     set(column.column, .formula(cells[0]), .share)
                 } else {
@@ -271,8 +271,17 @@ public enum ValueMapWorkbook {
                     deductionCells[kind] = [cell(column)]
                 }
             }
-            let dropOff = trace[FigureID.outcome(outcome.id, .dropOff)]?.value.number ?? 0
-            set(Column.dropOff.column, .number(dropOff), .share)
+            // A drop-off listed by year sits on the second sheet under the year it leads into.
+            var dropOffCells: [String]?
+            if case .byYear(let shares)? = outcome.dropOff?.value {
+                let cells = sharesByYear(outcome, title: ValueMapLayout.dropOffKind, shares: shares, firstOutcomeYear: 2)
+                dropOffCells = cells
+                set(Column.dropOff.column, cells.first.map { .formula($0) } ?? .text(""), .share)
+            } else {
+                number(Column.dropOff, trace[FigureID.outcome(outcome.id, .dropOff)]?.value, .share)
+            }
+            /// The decline from year `k` of the outcome to year `k + 1`.
+            func dropOffCell(_ k: Int) -> String { dropOffCells?[k - 1] ?? cell(.dropOff) }
             let optimism = trace[FigureID.outcome(outcome.id, .optimismBias)]?.value.number ?? 0
             set(Column.optimismBias.column, .number(optimism), .share)
             set(Column.grossValue.column, .formula("\(cell(.quantity))*\(cell(.proxyValue))"), .money)
@@ -290,10 +299,14 @@ public enum ValueMapWorkbook {
                         let cells = deductionCells[kind]!
                         return "(1-\(cells.count > 1 ? cells[k] : cells[0]))"
                     }
+                    let retained =
+                        dropOffCells == nil
+                        ? "(1-\(cell(.dropOff)))^\(k)"
+                        : (1...k).map { "(1-\(dropOffCell($0)))" }.joined(separator: "*")
                     formula =
-                        "\(cell(.grossValue))*\(shares.joined(separator: "*"))*(1-\(cell(.optimismBias)))*(1-\(cell(.dropOff)))^\(k)"
+                        "\(cell(.grossValue))*\(shares.joined(separator: "*"))*(1-\(cell(.optimismBias)))*\(retained)"
                 } else {
-                    formula = "\(address(row, column - 1))*(1-\(cell(.dropOff)))"
+                    formula = "\(address(row, column - 1))*(1-\(dropOffCell(k)))"
                 }
                 set(column, .formula(formula), .money)
             }
@@ -307,8 +320,11 @@ public enum ValueMapWorkbook {
             }
         }
 
-        /// Writes one deduction's shares by year on the second sheet; returns their references.
-        mutating func deductionsByYear(_ outcome: Outcome, kind: DeductionKind, shares: [Double]) -> [String] {
+        /// Writes one deduction's or drop-off's shares by year on the second sheet, the first under
+        /// `firstOutcomeYear`; returns their references.
+        mutating func sharesByYear(
+            _ outcome: Outcome, title: String, shares: [Double], firstOutcomeYear: Int
+        ) -> [String] {
             var sheet =
                 deductionsSheet
                 ?? {
@@ -321,15 +337,22 @@ public enum ValueMapWorkbook {
                 }()
             let row = sheet.lastRow + 1
             sheet[row, 1] = Cell(.text(outcome.id))
-            sheet[row, 2] = Cell(.text(kind.title))
+            sheet[row, 2] = Cell(.text(title))
             var references: [String] = []
-            for (k, share) in shares.enumerated() {
-                if sheet[1, 3 + k] == nil {
-                    sheet[1, 3 + k] = Cell(.text(ValueMapLayout.outcomeYearHeading(k + 1)), style: .columnHeading)
-                    sheet.columnWidths[3 + k] = 12
+            // Column 3 holds year 1 of the outcome; any earlier column is left for its heading alone.
+            for year in 1..<max(firstOutcomeYear, 1) where sheet[1, 2 + year] == nil {
+                sheet[1, 2 + year] = Cell(.text(ValueMapLayout.outcomeYearHeading(year)), style: .columnHeading)
+                sheet.columnWidths[2 + year] = 12
+            }
+            for (index, share) in shares.enumerated() {
+                let year = firstOutcomeYear + index
+                let column = 2 + year
+                if sheet[1, column] == nil {
+                    sheet[1, column] = Cell(.text(ValueMapLayout.outcomeYearHeading(year)), style: .columnHeading)
+                    sheet.columnWidths[column] = 12
                 }
-                sheet[row, 3 + k] = Cell(.number(share), style: .share)
-                references.append("'\(ValueMapLayout.deductionsSheetName)'!\(CellAddress(row: row, column: 3 + k))")
+                sheet[row, column] = Cell(.number(share), style: .share)
+                references.append("'\(ValueMapLayout.deductionsSheetName)'!\(CellAddress(row: row, column: column))")
             }
             deductionsSheet = sheet
             return references

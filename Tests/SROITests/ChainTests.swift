@@ -128,4 +128,88 @@ import Testing
         // The altered node no longer follows from its inputs, nor does the step computed from it.
         #expect(trace.inconsistencies().prefix(2) == ["outcome.jobs.gross_value", "outcome.jobs.after_deadweight"])
     }
+
+    @Test func dropOffListedByYearHalvesOnceThenHolds() throws {
+        // SROI-METHOD step 5: [0.5, 0, 0] over four years says half leave after the first year.
+        let yaml = Support.scenario(
+            inputs: ["- {id: recruitment, amount: 100000}"],
+            outcome: [
+                "quantity: 10", "proxy: {value: 30000, currency: GBP, source: Test figures}", "deadweight: 0.1",
+                "drop_off: [0.5, 0, 0]", "duration: 4", "value_type: social",
+            ])
+        let evaluation = try Support.evaluate(yaml)
+        let outcome = try #require(evaluation.results.outcomes.first)
+        // I = 10 × 30,000 × 0.9 = 270,000; then 135,000 in each later year.
+        #expect(outcome.valuesByYear.map(\.value) == [270000, 135000, 135000, 135000].map(FigureValue.number))
+        #expect(evaluation.trace["outcome.jobs.drop_off.outcome_year1"]?.value == .number(0.5))
+        #expect(evaluation.trace["outcome.jobs.drop_off.outcome_year3"]?.value == .number(0))
+        #expect(evaluation.trace["outcome.jobs.drop_off"] == nil)
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+        // Discounted payback: year 1 alone, 270,000 / 1.035, covers the 100,000 invested.
+        let payback = try #require(evaluation.results.discountedPaybackYears.value.number)
+        #expect(payback == 100000 / (270000 / 1.035))
+    }
+
+    @Test func dropOffListedByYearCompoundsOverDeductionsByYear() throws {
+        let yaml = Support.scenario(
+            discount: "discount_rate: 0",
+            inputs: ["- {id: grant, amount: 20000}"],
+            outcome: [
+                "quantity: 4", "proxy: {value: 10000, currency: GBP, source: Test figures}",
+                "deadweight: [0.1, 0.2, 0.3]", "attribution: 0.2", "drop_off: [0.25, 0.1]", "duration: 3",
+                "value_type: social",
+            ])
+        let evaluation = try Support.evaluate(yaml)
+        let values = try #require(evaluation.results.outcomes.first).valuesByYear.compactMap(\.value.number)
+        // Year k: 40,000 × (1 − DW_k) × 0.8 × the declines before it.
+        #expect(values[0] == 40000 * 0.9 * 0.8)
+        #expect(values[1] == 40000 * 0.8 * 0.8 * (1 * (1 - 0.25)))
+        #expect(values[2] == 40000 * 0.7 * 0.8 * (1 * (1 - 0.25) * (1 - 0.1)))
+        #expect(evaluation.trace["outcome.jobs.retained.outcome_year3"]?.value == .number(0.75 * 0.9))
+        #expect(evaluation.trace.inconsistencies().isEmpty)
+    }
+
+    @Test func discountedPaybackInterpolatesWithinItsYear() throws {
+        // The method's worked example: values 6,000 / 5,400 / 4,860 at 3.5%, inputs 10,000.
+        let outcome = [
+            "quantity: 10", "proxy: {value: 1000, currency: GBP, source: Worked example}", "deadweight: 0.2",
+            "attribution: 0.25", "drop_off: 0.1", "duration: 3", "value_type: social",
+        ]
+        let results = try Support.evaluate(Support.scenario(years: 3, outcome: outcome)).results
+        let first = 6000 / 1.035
+        let second = 5400 / 1.035 / 1.035
+        // C_1 = 5,797.10 falls short of 10,000; C_2 = 10,838.06 covers it: 1 + (10,000 − C_1) / PV_2.
+        #expect(results.discountedPaybackYears.value == .number(1 + (10000 - first) / second))
+        #expect(results.discountedPaybackYears.unit == "year")
+        // With 20,000 invested the three years' 15,221.50 never covers it: undefined, with the reason.
+        let short = try Support.evaluate(
+            Support.scenario(years: 3, inputs: ["- {id: grant, amount: 20000}"], outcome: outcome)
+        ).results
+        guard case .undefined(let reason) = short.discountedPaybackYears.value else {
+            Issue.record("a payback beyond the analysis period was given a figure")
+            return
+        }
+        #expect(reason.contains("within the analysis period"))
+    }
+
+    @Test func dropOffListOfTheWrongLengthIsRefusedAtItsPlace() throws {
+        let yaml = Support.scenario(outcome: [
+            "quantity: 1", "proxy: {value: 1, currency: GBP, source: Test figures}", "drop_off: [0.1, 0.2, 0.3]",
+            "duration: 3", "value_type: social",
+        ])
+        do {
+            _ = try Support.evaluate(yaml)
+            Issue.record("accepted")
+        } catch let failure as ValidationFailure {
+            let diagnostic = try #require(failure.errors.first { $0.field == "outcomes[jobs].drop_off" })
+            #expect(diagnostic.location?.line == 17)
+            #expect(diagnostic.found == "3 entries")
+            #expect(diagnostic.allowed == "2 entries (duration − 1)")
+        }
+        let ranged = Support.scenario(outcome: [
+            "quantity: 1", "proxy: {value: 1, currency: GBP, source: Test figures}",
+            "drop_off: {value: [0.1, 0.2], range: {low: 0, high: 0.5}}", "duration: 3", "value_type: social",
+        ])
+        #expect(throws: ValidationFailure.self) { try Support.load(ranged) }
+    }
 }

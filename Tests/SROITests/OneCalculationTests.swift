@@ -323,7 +323,7 @@ enum GeneratedScenario {
         outcome.indicator = "Indicator \(index)"
         let perYear = draw.chance(0.25)
         for kind in DeductionKind.allCases where draw.chance(0.7) {
-            var deduction: Assumption<Deduction>
+            var deduction: Assumption<YearlyShares>
             if perYear {
                 deduction = Assumption(.byYear((0..<duration).map { _ in draw.double(0, 0.6) }))
             } else {
@@ -341,18 +341,24 @@ enum GeneratedScenario {
             }
         }
         if draw.chance(0.7) {
-            var dropOff = Assumption(draw.double(0, 0.5))
-            if draw.chance(0.5) {
-                dropOff.uncertainty = Uncertainty(
-                    low: dropOff.value * 0.5, high: min(dropOff.value + 0.2, 1), distribution: .triangular)
+            if draw.chance(0.3) {
+                // One decline per year after the first.
+                outcome.dropOff = Assumption(.byYear((1..<duration).map { _ in draw.double(0, 0.5) }))
+            } else {
+                let share = draw.double(0, 0.5)
+                var dropOff = Assumption(YearlyShares.constant(share))
+                if draw.chance(0.5) {
+                    dropOff.uncertainty = Uncertainty(
+                        low: share * 0.5, high: min(share + 0.2, 1), distribution: .triangular)
+                }
+                outcome.dropOff = dropOff
             }
-            outcome.dropOff = dropOff
         }
         if scenario.optimismBias != nil, draw.chance(0.5) {
             outcome.confidence = Located(draw.chance(0.5) ? "high" : "low")
         }
         let byYear = quantityKind == 2 && draw.chance(0.5) && years - start >= 2
-        if !perYear, !byYear, duration > 1, draw.chance(0.4) {
+        if !perYear, !byYear, outcome.dropOff?.value.isByYear != true, duration > 1, draw.chance(0.4) {
             outcome.durationUncertainty = Uncertainty(
                 low: 1, high: Double(years - start + 1), distribution: .uniform)
         }
@@ -387,7 +393,7 @@ enum GeneratedScenario {
             return "inputs[\(scenario.inputs[input].id)].amount"
         case 2:
             for index in scenario.outcomes.indices where scenario.outcomes[index].declaredID == id {
-                scenario.outcomes[index].dropOff = Assumption(0.9)
+                scenario.outcomes[index].dropOff = Assumption(.constant(0.9))
             }
             return "outcomes[\(id)].drop_off"
         default:

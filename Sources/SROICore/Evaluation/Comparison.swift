@@ -150,8 +150,8 @@ private struct DifferenceFinder {
         return text
     }
 
-    static func describe(_ deduction: Assumption<Deduction>?) -> String {
-        deduction?.value.shares.map(text).joined(separator: ", ") ?? "none"
+    static func describe(_ shares: Assumption<YearlyShares>?) -> String {
+        shares?.value.shares.map(text).joined(separator: ", ") ?? "none"
     }
 
     static func describe(_ value: NamedValue) -> String {
@@ -360,8 +360,7 @@ private struct DifferenceFinder {
                 }
             }
             field(
-                "drop_off", outcome.dropOff.map { Self.text($0.value) } ?? "none",
-                match.dropOff.map { Self.text($0.value) } ?? "none", outcome.dropOff?.location,
+                "drop_off", Self.describe(outcome.dropOff), Self.describe(match.dropOff), outcome.dropOff?.location,
                 match.dropOff?.location
             ) { $0.dropOff = $1.dropOff }
             field(

@@ -68,8 +68,8 @@ public struct EvaluationPlan: Sendable {
     /// Figures the method cannot accept, found in an evaluated trace: a step that gives no finite
     /// number from finite inputs (a figure too large for binary64, a formula that divides by 0),
     /// and a quantity computed below 0. A ratio undefined because there are no inputs, or a
-    /// payback undefined because nothing is paid back in year one, is the method's answer, not
-    /// an error.
+    /// payback undefined because nothing is paid back in year one or within the period, is the
+    /// method's answer, not an error.
     public func refusals(in trace: Trace) -> [Diagnostic] {
         var found: [Diagnostic] = []
         for (position, node) in nodes.enumerated() where node.arithmetic != .given {
@@ -80,7 +80,7 @@ public struct EvaluationPlan: Sendable {
                 guard inputs.count == node.inputs.count else { continue }
                 // No inputs to divide by, or no year-one impact to pay them back: the method's answer.
                 if node.arithmetic == .quotient, inputs.count == 2, inputs[1] == 0 { continue }
-                if node.arithmetic == .monthsToRecover { continue }
+                if node.arithmetic == .monthsToRecover || node.arithmetic == .yearsToRecover { continue }
                 found.append(
                     Diagnostic(
                         code: .notFinite, at: location(of: position), field: node.id,
@@ -173,6 +173,7 @@ struct ResultsLayout: Sendable {
     var sroiRatio = 0
     var netSROIRatio = 0
     var paybackMonths = 0
+    var discountedPaybackYears = 0
     var byStakeholder: [(stakeholder: String, node: Int)] = []
     var byValueType: [(valueType: ValueType, node: Int)] = []
     var byYear: [(year: Int, node: Int)] = []
@@ -192,7 +193,7 @@ struct ResultsLayout: Sendable {
         return Results(
             currency: currency, totalPresentValue: figure(totalPresentValue), totalInputs: figure(totalInputs),
             netPresentValue: figure(netPresentValue), sroiRatio: figure(sroiRatio), netSROIRatio: figure(netSROIRatio),
-            paybackMonths: figure(paybackMonths),
+            paybackMonths: figure(paybackMonths), discountedPaybackYears: figure(discountedPaybackYears),
             byStakeholder: byStakeholder.map { ($0.stakeholder, figure($0.node)) },
             byValueType: byValueType.map { ($0.valueType, figure($0.node)) },
             byYear: byYear.map { ($0.year, figure($0.node)) },

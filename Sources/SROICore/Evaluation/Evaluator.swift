@@ -27,6 +27,7 @@ public enum FigureID {
     public static let netSROIRatio = "net_sroi_ratio"
     public static let paybackMonths = "payback_months"
     public static let paybackYearOneImpact = "payback.year_one_impact"
+    public static let discountedPaybackYears = "discounted_payback_years"
     public static func stakeholder(_ id: String) -> String { "by_stakeholder.\(id)" }
     public static func valueType(_ type: ValueType) -> String { "by_value_type.\(type.rawValue)" }
     public static func year(_ t: Int) -> String { "by_year.year\(t)" }

@@ -121,6 +121,10 @@ struct PlanBuilder {
         layout.paybackMonths = computed(
             FigureID.paybackMonths, "Payback", "Payback period", step: .payback, .monthsToRecover,
             [layout.totalInputs, yearOne], unit: "month")
+        layout.discountedPaybackYears = computed(
+            FigureID.discountedPaybackYears, "Payback_d", "Discounted payback period", step: .payback,
+            .yearsToRecover, [layout.totalInputs] + layout.byYear.map(\.node), unit: "year",
+            convention: scenario.conventions.discountInputs.value ? "discount_inputs: true" : nil)
         if let second = scenario.report.secondCurrency?.value, second != scenario.reportCurrency.value,
             let rate = secondCurrencyRate(second)
         {
@@ -307,9 +311,11 @@ struct PlanBuilder {
         let perYear = DeductionKind.allCases.contains { outcome.deduction($0)?.value.isByYear == true }
         let optimism = recordOptimismBias(outcome)
         let dropOff = recordDropOff(outcome)
+        let dropOffByYear = outcome.dropOff?.value.isByYear == true
 
         // With a deduction given by year, each year has its own impact I_k and drop-off compounds
-        // as (1 − DO)^k; otherwise each year's value is the previous year's after drop-off.
+        // as (1 − DO)^k, or as the product of the declines listed by year; otherwise each year's
+        // value is the previous year's after that year's drop-off.
         let impacts: [Int] =
             perYear
             ? (0..<duration).map { k in
@@ -322,6 +328,7 @@ struct PlanBuilder {
         var valuesByYear: [Int] = []
         var presentValues: [Int] = []
         var previous = impactYear1
+        var retained: Int?
         for k in 0..<duration {
             let t = start + k
             let id = FigureID.outcome(outcome.id, .value(year: t))
@@ -330,14 +337,35 @@ struct PlanBuilder {
                 value = computed(
                     id, "V_\(t)", "Value of \(name) in analysis year \(t)", step: .valueInYear, .copy, [impactYear1],
                     unit: money)
+            } else if dropOffByYear {
+                let decline = dropOff[k - 1]
+                if perYear {
+                    let before =
+                        retained
+                        ?? given(
+                            FigureID.outcome(outcome.id, .retained(outcomeYear: 1)), "R_1",
+                            "Share of \(name) still there in year 1 of the outcome", step: .dropOff, value: 1,
+                            unit: "share", origin: .methodDefault("nothing has dropped off in the outcome's first year"))
+                    retained = computed(
+                        FigureID.outcome(outcome.id, .retained(outcomeYear: k + 1)), "R_\(k + 1)",
+                        "Share of \(name) still there in year \(k + 1) of the outcome", step: .dropOff, .complement,
+                        [before, decline], unit: "share")
+                    value = computed(
+                        id, "V_\(t)", "Value of \(name) in analysis year \(t) after the declines listed by year",
+                        step: .dropOff, .product, [impacts[k], retained!], unit: money)
+                } else {
+                    value = computed(
+                        id, "V_\(t)", "Value of \(name) in analysis year \(t), after that year's drop-off",
+                        step: .dropOff, .complement, [previous, decline], unit: money)
+                }
             } else if perYear {
                 value = computed(
                     id, "V_\(t)", "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
-                    step: .dropOff, .complementPower(k), [impacts[k], dropOff], unit: money)
+                    step: .dropOff, .complementPower(k), [impacts[k], dropOff[0]], unit: money)
             } else {
                 value = computed(
                     id, "V_\(t)", "Value of \(name) in analysis year \(t), after drop-off", step: .dropOff,
-                    .complement, [previous, dropOff], unit: money)
+                    .complement, [previous, dropOff[0]], unit: money)
             }
             previous = value
             valuesByYear.append(value)
@@ -583,19 +611,36 @@ struct PlanBuilder {
             source: reduction.source)
     }
 
-    mutating func recordDropOff(_ outcome: Outcome) -> Int {
+    /// The drop-off leaves: one share for every year, or one per year after the first (entry
+    /// `j − 1` the decline from year `j` of the outcome to year `j + 1`).
+    mutating func recordDropOff(_ outcome: Outcome) -> [Int] {
         guard let dropOff = outcome.dropOff else {
-            return given(
-                FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id): none declared",
-                step: .dropOff, value: 0,
-                unit: "share per year", origin: .methodDefault("no drop-off declared: 0"))
+            return [
+                given(
+                    FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id): none declared",
+                    step: .dropOff, value: 0,
+                    unit: "share per year", origin: .methodDefault("no drop-off declared: 0"))
+            ]
         }
-        return given(
-            FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id)", step: .dropOff,
-            value: dropOff.value,
-            unit: "share per year", origin: .written(dropOff.location), rationale: dropOff.rationale,
-            source: dropOff.source,
-            parameter: dropOff.uncertainty == nil ? nil : .dropOff(outcome: outcome.declaredID))
+        switch dropOff.value {
+        case .constant(let share):
+            return [
+                given(
+                    FigureID.outcome(outcome.id, .dropOff), "DO", "Drop-off for \(outcome.id)", step: .dropOff,
+                    value: share,
+                    unit: "share per year", origin: .written(dropOff.location), rationale: dropOff.rationale,
+                    source: dropOff.source,
+                    parameter: dropOff.uncertainty == nil ? nil : .dropOff(outcome: outcome.declaredID))
+            ]
+        case .byYear(let shares):
+            return shares.enumerated().map { index, share in
+                given(
+                    FigureID.outcome(outcome.id, .dropOffFrom(outcomeYear: index + 1)), "DO_\(index + 1)",
+                    "Drop-off for \(outcome.id) from year \(index + 1) to year \(index + 2) of the outcome",
+                    step: .dropOff, value: share, unit: "share", origin: .written(dropOff.location),
+                    rationale: dropOff.rationale, source: dropOff.source)
+            }
+        }
     }
 }
 

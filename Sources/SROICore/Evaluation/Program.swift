@@ -7,7 +7,7 @@
 struct Program: Sendable {
     enum Operation: UInt8, Sendable {
         case copy, product, sum, difference, quotient, rebase, complement, complementPower, discountStep
-        case halfDiscountStep, monthsToRecover, formula, sumOfFirst, withinYears
+        case halfDiscountStep, monthsToRecover, yearsToRecover, formula, sumOfFirst, withinYears
     }
 
     struct Instruction: Sendable {
@@ -44,6 +44,7 @@ struct Program: Sendable {
         case .discountStep: operation = .discountStep
         case .halfDiscountStep: operation = .halfDiscountStep
         case .monthsToRecover: operation = .monthsToRecover
+        case .yearsToRecover: operation = .yearsToRecover
         case .formula:
             operation = .formula
             parameter = Int32(formulas.count)
@@ -162,6 +163,27 @@ struct Program: Sendable {
                 let perMonth = b[l] / 12
                 out[l] = a[l].isNaN || perMonth.isNaN || a[l] == 0 || perMonth <= 0 ? .nan : a[l] / perMonth
             }
+        case .yearsToRecover:
+            // `a` is the inputs; the next inputs are the present values of analysis years 1, 2, …
+            let inputs = input(0)
+            for l in 0..<lanes {
+                let target = inputs[l]
+                var recovered = 0.0
+                var years = Double.nan
+                var t = 1
+                while t < count, !target.isNaN, target != 0 {
+                    let pv = input(t)[l]
+                    if pv.isNaN { break }
+                    let cumulative = recovered + pv
+                    if pv > 0 && cumulative >= target {
+                        years = Double(t - 1) + (target - recovered) / pv
+                        break
+                    }
+                    recovered = cumulative
+                    t += 1
+                }
+                out[l] = years
+            }
         case .formula:
             let formula = formulas[Int(instruction.parameter)]
             for l in 0..<lanes {
@@ -255,7 +277,7 @@ extension Arithmetic {
             .monthsToRecover, .withinYears:
             if x.count != 2 { return nil }
         case .rebase where x.count != 3: return nil
-        case .product, .sumOfFirst, .formula: if x.isEmpty { return nil }
+        case .product, .sumOfFirst, .formula, .yearsToRecover: if x.isEmpty { return nil }
         default: break
         }
         var formula: IndexedExpression?
@@ -279,6 +301,8 @@ extension Arithmetic {
         case .quotient where x.count == 2 && x[1] == 0: return "the divisor is 0"
         case .monthsToRecover where x.first == 0: return "there are no inputs to pay back"
         case .monthsToRecover: return "the year-one impact of outcomes starting in year 1 is not positive"
+        case .yearsToRecover where x.first == 0: return "there are no inputs to pay back"
+        case .yearsToRecover: return "the present value does not cover the inputs within the analysis period"
         case .formula: return "the formula gives no finite value"
         default: return "the result is too large for a binary64 number"
         }

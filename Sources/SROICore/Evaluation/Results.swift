@@ -41,6 +41,8 @@ public struct Results: Sendable {
     public var sroiRatio: Figure
     public var netSROIRatio: Figure
     public var paybackMonths: Figure
+    /// Years until the present value arising year by year covers the inputs.
+    public var discountedPaybackYears: Figure
     public var byStakeholder: [(stakeholder: String, figure: Figure)]
     public var byValueType: [(valueType: ValueType, figure: Figure)]
     /// Present value by analysis year, from year 1 to the end of the analysis period.

@@ -251,9 +251,12 @@ public enum ValueType: String, Sendable, CaseIterable {
     }
 }
 
-/// A share deducted from an outcome (deadweight, displacement, attribution): one share for
-/// every year, or one share per year of the outcome's benefit period.
-public enum Deduction: Sendable, Equatable {
+/// A share that may differ by year: one share for every year, or a list of shares by year.
+///
+/// A deduction (deadweight, displacement, attribution) lists one share per year of the
+/// outcome's benefit period; drop-off lists one per year after the first, entry `j` being the
+/// decline from the outcome's year `j` to year `j + 1` (SROI-METHOD step 5).
+public enum YearlyShares: Sendable, Equatable {
     case constant(Double)
     case byYear([Double])
 
@@ -268,6 +271,12 @@ public enum Deduction: Sendable, Equatable {
     public var isByYear: Bool {
         if case .byYear = self { return true }
         return false
+    }
+
+    /// The one share for every year, or `nil` for a list by year.
+    public var constant: Double? {
+        if case .constant(let share) = self { return share }
+        return nil
     }
 
     public var shares: [Double] {
@@ -299,10 +308,11 @@ public struct Outcome: Sendable {
     /// What is counted (person, hour, shift); must match the proxy's unit when both are given.
     public var quantityUnit: Located<String>?
     public var proxy: FinancialProxy
-    public var deadweight: Assumption<Deduction>?
-    public var displacement: Assumption<Deduction>?
-    public var attribution: Assumption<Deduction>?
-    public var dropOff: Assumption<Double>?
+    public var deadweight: Assumption<YearlyShares>?
+    public var displacement: Assumption<YearlyShares>?
+    public var attribution: Assumption<YearlyShares>?
+    /// The yearly decline after the first year: one share, or one per year after the first.
+    public var dropOff: Assumption<YearlyShares>?
     /// Benefit period in whole years.
     public var duration: Located<Int>
     /// The analysis year the outcome starts in, from 1.
@@ -317,8 +327,8 @@ public struct Outcome: Sendable {
     public init(
         id: String, stakeholder: Located<String>, summary: String? = nil, indicator: String? = nil,
         quantity: StatedValue, quantityUnit: Located<String>? = nil, proxy: FinancialProxy,
-        deadweight: Assumption<Deduction>? = nil, displacement: Assumption<Deduction>? = nil,
-        attribution: Assumption<Deduction>? = nil, dropOff: Assumption<Double>? = nil,
+        deadweight: Assumption<YearlyShares>? = nil, displacement: Assumption<YearlyShares>? = nil,
+        attribution: Assumption<YearlyShares>? = nil, dropOff: Assumption<YearlyShares>? = nil,
         duration: Located<Int>, startYear: Located<Int> = Located(1), valueType: Located<ValueType>,
         confidence: Located<String>? = nil, location: SourceLocation? = nil
     ) {
@@ -344,7 +354,7 @@ public struct Outcome: Sendable {
     /// shares the assumptions of `jobs`.
     public var declaredID: String { OutcomeID(parsing: id).declared }
 
-    public func deduction(_ kind: DeductionKind) -> Assumption<Deduction>? {
+    public func deduction(_ kind: DeductionKind) -> Assumption<YearlyShares>? {
         switch kind {
         case .deadweight: return deadweight
         case .displacement: return displacement

@@ -112,6 +112,12 @@ public enum OutcomeFigure: Hashable, Sendable, CustomStringConvertible {
     case proxyIn(Currency)
     /// A share: `deadweight`, or `deadweight.outcome_year2` for a share listed by year.
     case share(DeductionKind, outcomeYear: Int?)
+    /// A drop-off listed by year: `drop_off.outcome_year1` is the decline from year 1 of the
+    /// outcome to year 2.
+    case dropOffFrom(outcomeYear: Int)
+    /// The share of the first year's outcome still there in year `k` of the outcome, after the
+    /// declines listed by year: `retained.outcome_year3`.
+    case retained(outcomeYear: Int)
     /// What is left after a deduction: `after_deadweight`, or `year3.after_deadweight` by year.
     case after(DeductionKind, analysisYear: Int?)
     case afterOptimismBias(analysisYear: Int?)
@@ -154,6 +160,10 @@ public enum OutcomeFigure: Hashable, Sendable, CustomStringConvertible {
         case 2:
             if let kind = deduction(parts[0]), let k = year(parts[1], prefix: "outcome_year") {
                 self = .share(kind, outcomeYear: k)
+            } else if parts[0] == "drop_off", let k = year(parts[1], prefix: "outcome_year") {
+                self = .dropOffFrom(outcomeYear: k)
+            } else if parts[0] == "retained", let k = year(parts[1], prefix: "outcome_year") {
+                self = .retained(outcomeYear: k)
             } else if let t = year(parts[0], prefix: "year"), let kind = after(parts[1]) {
                 self = .after(kind, analysisYear: t)
             } else if let t = year(parts[0], prefix: "year"), parts[1] == "after_optimism_bias" {
@@ -188,6 +198,8 @@ public enum OutcomeFigure: Hashable, Sendable, CustomStringConvertible {
         case .optimismBias: return "optimism_bias"
         case .duration: return "duration"
         case .share(let kind, let year): return kind.rawValue + (year.map { ".outcome_year\($0)" } ?? "")
+        case .dropOffFrom(let year): return "drop_off.outcome_year\(year)"
+        case .retained(let year): return "retained.outcome_year\(year)"
         case .after(let kind, let year): return yearly(year, "after_\(kind.rawValue)")
         case .afterOptimismBias(let year): return yearly(year, "after_optimism_bias")
         case .value(let year): return "value.year\(year)"

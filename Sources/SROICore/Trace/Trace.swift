@@ -39,6 +39,11 @@ public enum Arithmetic: Hashable, Sendable {
     case halfDiscountStep
     /// `a / (b / 12)`: payback in months.
     case monthsToRecover
+    /// Discounted payback in years over the inputs `a` and the present value arising in each
+    /// analysis year `b, c, …`: with `C_t` the sum of the first `t` of them, left to right, the
+    /// first year `t` whose present value is positive and `C_t ≥ a` gives
+    /// `(t − 1) + (a − C_{t−1}) / PV_t`; undefined when there is none, or when `a` is 0.
+    case yearsToRecover
     /// A formula over the inputs, which stand for its references in order of first appearance.
     case formula(String)
     /// `b + c + …`, the first `a` of them: an outcome's present value over a benefit period that
@@ -63,6 +68,7 @@ public enum Arithmetic: Hashable, Sendable {
         case .discountStep: return "a/(1+b)"
         case .halfDiscountStep: return "a/(1+b)^0.5"
         case .monthsToRecover: return "a/(b/12)"
+        case .yearsToRecover: return "(t-1)+(a-C_{t-1})/PV_t"
         case .formula(let text): return "formula: \(text)"
         case .sumOfFirst: return "b+c+... (first a)"
         case .withinYears(let k): return "b if \(k) < a else 0"
@@ -85,6 +91,9 @@ public enum Arithmetic: Hashable, Sendable {
         case .discountStep: return "\(at(0)) / (1 + \(at(1)))"
         case .halfDiscountStep: return "\(at(0)) / (1 + \(at(1)))^½"
         case .monthsToRecover: return "\(at(0)) / (\(at(1)) / 12)"
+        case .yearsToRecover:
+            return "the first year t in which \(operands.dropFirst().joined(separator: " + ")) reaches \(at(0)), "
+                + "as (t − 1) + (\(at(0)) − C_{t−1}) / PV_t"
         case .formula(let text):
             guard let expression = try? FormulaParser.parse(text) else { return text }
             let references = expression.references

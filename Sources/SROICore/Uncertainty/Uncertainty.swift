@@ -138,8 +138,8 @@ extension Scenario {
                         UncertainParameter(kind: .deduction(outcome: id, kind), base: share, uncertainty: uncertainty))
                 }
             }
-            if let dropOff = outcome.dropOff, let uncertainty = dropOff.uncertainty {
-                append(UncertainParameter(kind: .dropOff(outcome: id), base: dropOff.value, uncertainty: uncertainty))
+            if let dropOff = outcome.dropOff, let uncertainty = dropOff.uncertainty, let share = dropOff.value.constant {
+                append(UncertainParameter(kind: .dropOff(outcome: id), base: share, uncertainty: uncertainty))
             }
             if let uncertainty = outcome.durationUncertainty {
                 append(
@@ -165,7 +165,7 @@ extension Scenario {
         case .deduction(let id, .deadweight): update(id) { $0.deadweight?.value = .constant(value) }
         case .deduction(let id, .displacement): update(id) { $0.displacement?.value = .constant(value) }
         case .deduction(let id, .attribution): update(id) { $0.attribution?.value = .constant(value) }
-        case .dropOff(let id): update(id) { $0.dropOff?.value = value }
+        case .dropOff(let id): update(id) { $0.dropOff?.value = .constant(value) }
         case .duration(let id): update(id) { $0.duration.value = Int(value.rounded()) }
         }
         return changed

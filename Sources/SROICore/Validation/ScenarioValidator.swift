@@ -207,8 +207,7 @@ public struct ScenarioValidator: Sendable {
                     deduction, field: "\(path).\(kind.rawValue)", duration: outcome.duration.value, into: &report)
             }
             if let dropOff = outcome.dropOff {
-                report.range(
-                    dropOff.value, dropOff.location, "\(path).drop_off", minimum: 0, maximum: 1, allowed: Self.share)
+                checkDropOff(dropOff, field: "\(path).drop_off", duration: outcome.duration.value, into: &report)
             }
             checkProxy(outcome, path: path, scenario: scenario, into: &report)
             if let grade = outcome.confidence {
@@ -336,10 +335,11 @@ public struct ScenarioValidator: Sendable {
                 }
                 if let outcome = cohorts.first,
                     DeductionKind.allCases.contains(where: { outcome.deduction($0)?.value.isByYear == true })
+                        || outcome.dropOff?.value.isByYear == true
                 {
                     report.error(
                         uncertainty.location, field,
-                        "a deduction listed by year gives one share per year of a fixed benefit period",
+                        "a deduction or drop-off listed by year gives its shares over a fixed benefit period",
                         allowed: "a fixed duration, or one share for every year")
                 }
             }
@@ -370,19 +370,38 @@ public struct ScenarioValidator: Sendable {
         }
     }
 
+    /// A deduction lists one share per year of the benefit period; a drop-off one per year after
+    /// the first (SROI-METHOD steps 3 and 5).
     private func checkDeduction(
-        _ deduction: Assumption<Deduction>, field: String, duration: Int, into report: inout Report
+        _ deduction: Assumption<YearlyShares>, field: String, duration: Int, into report: inout Report
     ) {
-        if case .byYear(let shares) = deduction.value, shares.count != duration, duration >= 1 {
+        checkShares(
+            deduction, field: field, entries: duration, into: &report,
+            rule: "a list gives one share per year of the outcome's benefit period", counted: "duration")
+    }
+
+    private func checkDropOff(
+        _ dropOff: Assumption<YearlyShares>, field: String, duration: Int, into report: inout Report
+    ) {
+        checkShares(
+            dropOff, field: field, entries: duration - 1, into: &report,
+            rule: "a drop-off list gives one decline per year after the first: entry j is the decline from year j of the outcome to year j + 1",
+            counted: "duration − 1")
+    }
+
+    private func checkShares(
+        _ shares: Assumption<YearlyShares>, field: String, entries: Int, into report: inout Report, rule: String,
+        counted: String
+    ) {
+        func entriesText(_ n: Int) -> String { "\(n) entr\(n == 1 ? "y" : "ies")" }
+        if case .byYear(let list) = shares.value, list.count != entries, entries >= 0 {
             report.error(
-                code: .outOfRange, deduction.location, field,
-                "a list gives one share per year of the outcome's benefit period",
-                found: "\(shares.count) entr\(shares.count == 1 ? "y" : "ies")",
-                allowed: "\(duration) entr\(duration == 1 ? "y" : "ies") (duration)")
+                code: .outOfRange, shares.location, field, rule, found: entriesText(list.count),
+                allowed: "\(entriesText(entries)) (\(counted))")
         }
-        for (index, share) in deduction.value.shares.enumerated() {
-            let name = deduction.value.isByYear ? "\(field)[\(index)]" : field
-            report.range(share, deduction.location, name, minimum: 0, maximum: 1, allowed: Self.share)
+        for (index, share) in shares.value.shares.enumerated() {
+            let name = shares.value.isByYear ? "\(field)[\(index)]" : field
+            report.range(share, shares.location, name, minimum: 0, maximum: 1, allowed: Self.share)
         }
     }
 

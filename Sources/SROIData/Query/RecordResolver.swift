@@ -171,7 +171,8 @@ public struct RecordResolver {
             case .countDistinct: aggregate = "COUNT(DISTINCT \(quoted))"
             case .sum, .mean:
                 if column.type.isNumeric {
-                    aggregate = recorded.aggregate.value == .sum ? "TOTAL(\(quoted))" : "AVG(\(quoted))"
+                    // Exactly rounded, so the figure is the same whatever the order of the rows.
+                    aggregate = recorded.aggregate.value == .sum ? "exact_sum(\(quoted))" : "exact_mean(\(quoted))"
                 } else {
                     compiler.diagnostics.append(
                         Diagnostic(
@@ -214,7 +215,8 @@ public struct RecordResolver {
         if let yearColumn {
             query = CompiledQuery(
                 sql:
-                    "SELECT CAST(substr(\(yearColumn), 1, 4) AS INTEGER) AS year, COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause) GROUP BY year ORDER BY year",
+                    // Grouped by position: a dataset column named `year` must not take the alias's place.
+                    "SELECT CAST(substr(\(yearColumn), 1, 4) AS INTEGER) AS year, COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause) GROUP BY 1 ORDER BY 1",
                 arguments: arguments)
         } else {
             query = CompiledQuery(

@@ -74,6 +74,16 @@ public final class RecordStore: @unchecked Sendable {
         self.queue = queue
     }
 
+    /// Every connection's settings: the exactly rounded aggregates that quantities read with.
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            db.add(function: ExactAggregate.sum)
+            db.add(function: ExactAggregate.mean)
+        }
+        return configuration
+    }
+
     /// Whether this call created the file: a store whose first import fails is removed again.
     public private(set) var createdNow = false
 
@@ -86,7 +96,7 @@ public final class RecordStore: @unchecked Sendable {
             throw .cannotOpen(path: path, reason: "it is not a regular file")
         }
         do {
-            var configuration = Configuration()
+            var configuration = Self.configuration()
             configuration.foreignKeysEnabled = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.read { db in try checkOwnership(db, path: path) }
@@ -152,7 +162,7 @@ public final class RecordStore: @unchecked Sendable {
     }
 
     private static func openReadOnly(_ path: String) throws -> RecordStore {
-        var configuration = Configuration()
+        var configuration = Self.configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.read { db in

@@ -36,7 +36,7 @@ public struct ConformanceCaseReader: Sendable {
     ]
     static let expectKeys = [
         "total_present_value", "total_inputs", "net_present_value", "sroi_ratio", "net_sroi_ratio", "payback_months",
-        "by_stakeholder", "by_value_type", "by_year", "outcomes",
+        "discounted_payback_years", "by_stakeholder", "by_value_type", "by_year", "outcomes",
     ]
     /// The currency code for "no currency": the cases carry none.
     static let noCurrency = Currency(code: "XXX")!
@@ -224,8 +224,8 @@ public struct ConformanceCaseReader: Sendable {
         func share(_ key: String) -> Assumption<Double>? {
             located(key) { reader.number($0, $1) }.map { Assumption($0.value, at: $0.location) }
         }
-        func deduction(_ key: String) -> Assumption<Deduction>? {
-            located(key, reader.deduction).map { Assumption($0.value, at: $0.location) }
+        func deduction(_ key: String) -> Assumption<YearlyShares>? {
+            located(key, reader.yearlyShares).map { Assumption($0.value, at: $0.location) }
         }
         let stakeholder = fields.required("stakeholder").flatMap { node in
             reader.identifier(node, "\(path).stakeholder").map { Located($0, at: reader.location(node)) }
@@ -250,7 +250,7 @@ public struct ConformanceCaseReader: Sendable {
             location: priceYear?.location ?? proxyNode.map { reader.location($0) })
         return Outcome(
             id: id, stakeholder: stakeholder, quantity: quantity, proxy: proxy, deadweight: deduction("deadweight"),
-            displacement: deduction("displacement"), attribution: deduction("attribution"), dropOff: share("drop_off"),
+            displacement: deduction("displacement"), attribution: deduction("attribution"), dropOff: deduction("drop_off"),
             duration: duration, startYear: start, valueType: valueType, confidence: confidence,
             location: reader.location(node))
     }

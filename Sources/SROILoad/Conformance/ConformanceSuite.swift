@@ -94,6 +94,7 @@ public struct ConformanceSuite: Sendable {
         case "sroi_ratio": return results.sroiRatio.value
         case "net_sroi_ratio": return results.netSROIRatio.value
         case "payback_months": return results.paybackMonths.value
+        case "discounted_payback_years": return results.discountedPaybackYears.value
         case "by_stakeholder" where parts.count == 2:
             return results.byStakeholder.first { $0.stakeholder == parts[1] }?.figure.value
         case "by_value_type" where parts.count == 2:

@@ -446,11 +446,11 @@ struct ScenarioBuilder {
             }
             return readProxy(node, "\(path).proxy", library: library)
         }
-        var deductions: [DeductionKind: Assumption<Deduction>] = [:]
+        var deductions: [DeductionKind: Assumption<YearlyShares>] = [:]
         for kind in DeductionKind.allCases {
             if let node = fields.optional(kind.rawValue),
                 let deduction = reader.assumption(
-                    node, "\(path).\(kind.rawValue)", uncertain: true, read: reader.deduction)
+                    node, "\(path).\(kind.rawValue)", uncertain: true, read: reader.yearlyShares)
             {
                 if deduction.uncertainty != nil, deduction.value.isByYear {
                     reader.error(
@@ -461,9 +461,12 @@ struct ScenarioBuilder {
             }
         }
         let dropOff = fields.optional("drop_off").flatMap { node in
-            reader.assumption(
-                node, "\(path).drop_off", uncertain: true,
-                read: { reader.number($0, $1, allowed: "a share from 0 to 1") })
+            reader.assumption(node, "\(path).drop_off", uncertain: true, read: reader.yearlyShares)
+        }
+        if let dropOff, dropOff.uncertainty != nil, dropOff.value.isByYear {
+            reader.error(
+                dropOff.uncertainty?.location, "\(path).drop_off.range",
+                "a range applies to a single share, not to a list of shares by year")
         }
         var durationUncertainty: Uncertainty?
         let duration = located(fields.required("duration", allowed: "a whole number of years ≥ 1"), "\(path).duration")

@@ -222,6 +222,16 @@ public enum JSONSchemas {
                                 "rationale": {"type": "string"}, "source": {"$ref": "#/$defs/citation"}}}
               ]
             },
+            "dropOff": {
+              "description": "A yearly decline from 0 to 1, or a list of one per year after the first (duration - 1 entries).",
+              "anyOf": [
+                {"$ref": "#/$defs/share"},
+                {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}},
+                {"type": "object", "additionalProperties": false, "required": ["value"],
+                 "properties": {"value": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}},
+                                "rationale": {"type": "string"}, "source": {"$ref": "#/$defs/citation"}}}
+              ]
+            },
             "outcome": {
               "type": "object", "additionalProperties": false,
               "required": ["id", "stakeholder", "quantity", "proxy", "duration", "value_type"],
@@ -230,7 +240,7 @@ public enum JSONSchemas {
                 "description": {"type": "string"}, "indicator": {"type": "string"},
                 "quantity": {"$ref": "#/$defs/quantity"}, "proxy": {"$ref": "#/$defs/proxy"},
                 "deadweight": {"$ref": "#/$defs/deduction"}, "displacement": {"$ref": "#/$defs/deduction"},
-                "attribution": {"$ref": "#/$defs/deduction"}, "drop_off": {"$ref": "#/$defs/share"},
+                "attribution": {"$ref": "#/$defs/deduction"}, "drop_off": {"$ref": "#/$defs/dropOff"},
                 "duration": {"anyOf": [
                   {"type": "integer", "minimum": 1},
                   {"type": "object", "additionalProperties": false, "required": ["value"],

@@ -92,7 +92,8 @@ extension DocumentReader {
     }
 
     /// A deduction share: one number, or a list of one share per year of the outcome.
-    func deduction(_ node: Node, _ path: String) -> Deduction? {
+    /// A share, or a list of shares by year.
+    func yearlyShares(_ node: Node, _ path: String) -> YearlyShares? {
         if case .sequence(let items) = node {
             let shares = items.enumerated().map { index, item in
                 number(item, "\(path)[\(index)]", allowed: "a share from 0 to 1")
@@ -100,6 +101,6 @@ extension DocumentReader {
             guard shares.allSatisfy({ $0 != nil }) else { return nil }
             return .byYear(shares.map { $0! })
         }
-        return number(node, path, allowed: "a share from 0 to 1, or a list of shares").map(Deduction.constant)
+        return number(node, path, allowed: "a share from 0 to 1, or a list of shares").map(YearlyShares.constant)
     }
 }

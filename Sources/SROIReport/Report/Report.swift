@@ -102,11 +102,12 @@ public struct ReportInput: Sendable {
     var impactRows: [ImpactRow] {
         let trace = evaluation.trace
         return zip(scenario.outcomes, evaluation.results.outcomes).map { outcome, result in
-            func percent(_ kind: DeductionKind) -> String {
-                guard let deduction = outcome.deduction(kind) else { return "0%" }
-                return deduction.value.shares.map { Display.fixed($0 * 100, decimals: 1) + "%" }.joined(
+            func percent(_ shares: Assumption<YearlyShares>?) -> String {
+                guard let shares else { return "0%" }
+                return shares.value.shares.map { Display.fixed($0 * 100, decimals: 1) + "%" }.joined(
                     separator: " / ")
             }
+            func percent(_ kind: DeductionKind) -> String { percent(outcome.deduction(kind)) }
             let used = trace.quantityAndProxyUsed(by: outcome.id)
             let quantity = used?.quantity
             let proxy = used?.proxy
@@ -117,10 +118,7 @@ public struct ReportInput: Sendable {
             let source =
                 outcome.proxy.amount.source?.summary ?? outcome.proxy.price?.model?.citation?.summary
                 ?? derivation(outcome.proxy.amount, node: proxyNode)
-            let dropOff =
-                trace[FigureID.outcome(outcome.id, .dropOff)]?.value.number.map {
-                    Display.fixed($0 * 100, decimals: 1) + "%"
-                } ?? "undefined"
+            let dropOff = percent(outcome.dropOff)
             return ImpactRow(
                 id: outcome.id,
                 cells: [
@@ -232,7 +230,7 @@ public struct ReportInput: Sendable {
                 rows.append(
                     AssumptionRow(
                         outcome: outcomeName(id: id), outcomeID: id, name: "Drop-off",
-                        value: NumberFormat.shortest(dropOff.value),
+                        value: dropOff.value.shares.map { NumberFormat.shortest($0) }.joined(separator: ", "),
                         rationale: dropOff.rationale ?? "", source: dropOff.source?.summary ?? "",
                         location: dropOff.location?.description ?? ""))
             }

@@ -632,11 +632,12 @@ public enum ReportDocuments {
             let used = trace.quantityAndProxyUsed(by: outcome.id)
             let quantity = used?.quantity
             let proxy = used?.proxy
-            func share(_ kind: DeductionKind) -> (String, isNumber: Bool) {
-                guard let deduction = outcome.deduction(kind) else { return ("0", true) }
-                let shares = deduction.value.shares.map(NumberFormat.shortest)
+            func share(_ declared: Assumption<YearlyShares>?) -> (String, isNumber: Bool) {
+                guard let declared else { return ("0", true) }
+                let shares = declared.value.shares.map(NumberFormat.shortest)
                 return (shares.joined(separator: " / "), shares.count == 1)
             }
+            func share(_ kind: DeductionKind) -> (String, isNumber: Bool) { share(outcome.deduction(kind)) }
             let proxyName = outcome.proxy.price?.model?.reference ?? (outcome.proxy.amount.rationale ?? "")
             line(
                 [(input.stakeholderName(outcome.stakeholder.value), false), (outcome.summary ?? "", false)]
@@ -654,7 +655,7 @@ public enum ReportDocuments {
                             false
                         ),
                         share(.deadweight), share(.displacement), share(.attribution),
-                        (number(trace[FigureID.outcome(outcome.id, .dropOff)]?.value), true),
+                        share(outcome.dropOff),
                         (number(result.impactYear1.value), true), (number(result.presentValue.value), true),
                     ])
         }
