@@ -41,8 +41,8 @@ enum Routes {
             guard let file = request.uri.queryParameters["file"].map(String.init),
                 case .success(let loaded)? = await workspace.load(file)
             else { return Pages.refusal(.notFound, "No such scenario in this folder.") }
-            let draws = request.uri.queryParameters["draws"].flatMap { Int($0) } ?? 20000
-            guard (100...2_000_000).contains(draws) else {
+            let asked = request.uri.queryParameters["draws"].map(String.init)
+            guard let draws = asked.map({ Int($0) }) ?? 20000, (100...2_000_000).contains(draws) else {
                 return Pages.refusal(.badRequest, "Draws must be from 100 to 2,000,000.")
             }
             let id = await workspace.startSimulation(of: loaded, draws: draws)

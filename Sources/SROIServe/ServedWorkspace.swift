@@ -114,12 +114,21 @@ actor ServedWorkspace {
         return id
     }
 
-    func progress(_ id: String, _ done: Int) { jobs[id]?.done = max(jobs[id]?.done ?? 0, done) }
+    // Each job is read whole, changed and stored back: an assignment through `jobs[id]?` would
+    // hold the dictionary for writing while its right-hand side reads it, which Swift's
+    // exclusivity checks stop with a fatal error.
+    func progress(_ id: String, _ done: Int) {
+        guard var job = jobs[id] else { return }
+        job.done = max(job.done, done)
+        jobs[id] = job
+    }
 
     func finish(_ id: String, html: String?, error: String?) {
-        jobs[id]?.done = jobs[id]?.draws ?? 0
-        jobs[id]?.html = html
-        jobs[id]?.error = error
+        guard var job = jobs[id] else { return }
+        job.done = job.draws
+        job.html = html
+        job.error = error
+        jobs[id] = job
     }
 
     func job(_ id: String) -> Job? { jobs[id] }

@@ -125,6 +125,52 @@ import Testing
         #expect(write["status"] as? Int == 403)
     }
 
+    static let simulations = """
+        import http.client, json, sys, time, threading
+        port, token, file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+        def call(method, path, body=None):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            c.request(method, path, body=body, headers={"X-SROI-Token": token, "Host": f"127.0.0.1:{port}"})
+            r = c.getresponse()
+            return r.status, r.read()
+        seen = {"jobs": [], "whatif during": None}
+        # Two simulations at once, and a what-if step while they run.
+        started = [json.loads(call("POST", f"/api/simulate?file={file}&draws={n}")[1])["job"] for n in (20000, 30000)]
+        status, body = call("POST", f"/api/whatif?file={file}", json.dumps({"values": {"0": 0.5}}).encode())
+        seen["whatif during"] = status
+        deadline = time.time() + 120
+        for job in started:
+            while time.time() < deadline:
+                status, body = call("GET", f"/api/job?id={job}")
+                answer = json.loads(body)
+                if "html" in answer or "error" in answer:
+                    seen["jobs"].append({"status": status, "draws": answer["draws"], "done": answer["done"],
+                                         "histogram": "chart-histogram" in answer.get("html", ""),
+                                         "error": answer.get("error")})
+                    break
+                time.sleep(0.1)
+        seen["alive"] = call("GET", "/?token=" + token)[0]
+        seen["draws not a number"] = call("POST", f"/api/simulate?file={file}&draws=abc")[0]
+        print(json.dumps(seen))
+        """
+
+    @Test func twoSimulationsAndAWhatIfAtOnceAllFinishAndTheServerStaysUp() throws {
+        let server = try Running(allowEdits: false)
+        let seen = try Self.python(
+            Self.simulations, [String(server.port), server.token, "health-professionals.yaml"])
+        #expect(seen["whatif during"] as? Int == 200, "\(seen)")
+        let jobs = try #require(seen["jobs"] as? [[String: Any]])
+        #expect(jobs.count == 2, "\(seen)")
+        for (job, draws) in zip(jobs, [20000, 30000]) {
+            #expect(job["histogram"] as? Bool == true, "\(job)")
+            #expect(job["draws"] as? Int == draws)
+            #expect(job["done"] as? Int == draws)
+        }
+        #expect(seen["alive"] as? Int == 200, "the server is still running")
+        #expect(seen["draws not a number"] as? Int == 400)
+        #expect(server.process.isRunning)
+    }
+
     static let browse = """
         import json, os, sys, time
         from selenium import webdriver
