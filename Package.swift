@@ -49,7 +49,12 @@ let package = Package(
             ]
         ),
         // Results and trace JSON, terminal summary, explanation trees, atomic file output.
-        .target(name: "SROIReport", dependencies: ["SROICore", .product(name: "Ink", package: "Ink")]),
+        .target(
+            name: "SROIReport",
+            dependencies: [
+                "SROICore", .product(name: "Ink", package: "Ink"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Spreadsheets: the value map written as a workbook with live formulas, and read back into a scenario.
         .target(
             name: "SROISpreadsheet",

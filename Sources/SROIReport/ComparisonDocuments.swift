@@ -269,7 +269,7 @@ public enum ComparisonDocuments {
         }
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>Options compared</title><style>\(ReportDocuments.style)</style></head>
+            <html lang="en"><head><meta charset="utf-8">\(PagePolicy.meta(scripts: []))<title>Options compared</title><style>\(ReportDocuments.style)</style></head>
             <body>\(body)</body></html>
 
             """

@@ -39,6 +39,12 @@ enum Pages {
             body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
+    /// Every page's policy: only the workspace's own scripts run, each named by its hash, and
+    /// requests go back to this server alone; no page may be framed.
+    static let contentSecurityPolicy =
+        PagePolicy.policy(scripts: ["", importScript, ReportDocuments.script, scenarioScript], connect: true)
+        + "; frame-ancestors 'none'"
+
     static func document(title: String, body: String, script: String = "") -> String {
         """
         <!DOCTYPE html>
@@ -165,7 +171,7 @@ enum Pages {
             "<nav class=\"top\"><a href=\"/\">← Workspace</a><span class=\"id\">\(HTML.escape(loaded.file))</span>"
         panel +=
             " <a href=\"/download/report?file=\(file)\">Report</a> <a href=\"/download/workbook?file=\(file)\">Workbook</a> <a href=\"/download/bundle?file=\(file)\">Audit bundle</a></nav>"
-        panel += "<div class=\"panel\" id=\"what-if\"><h2>What if</h2>"
+        panel += "<div class=\"panel\" id=\"what-if\" data-file=\"\(HTML.escape(file))\"><h2>What if</h2>"
         panel +=
             "<p class=\"live\">SROI ratio <strong id=\"live-ratio\">\(HTML.escape(input.evaluation.results.sroiRatio.value.number.map { Display.fixed($0) } ?? "undefined"))</strong>"
             + " · NPV <span id=\"live-npv\">\(HTML.escape(input.show(input.evaluation.results.netPresentValue)))</span>"
@@ -191,12 +197,12 @@ enum Pages {
         panel += "</div>"
         panel +=
             "<div class=\"panel\" id=\"simulate\"><h2>Simulation</h2><p><label>Draws <input type=\"number\" id=\"draws\" value=\"20000\" min=\"100\" max=\"2000000\"></label> <button type=\"button\" id=\"run-simulation\">Run</button></p><progress id=\"simulation-progress\" value=\"0\" max=\"1\" hidden></progress><div id=\"simulation-result\"></div></div>"
-        let script = scenarioScript.replacingOccurrences(of: "FILE", with: file)
-        return ReportDocuments.html(input, before: panel, after: "<script>\(script)</script><style>\(style)</style>")
+        return ReportDocuments.html(
+            input, before: panel, after: "<script>\(scenarioScript)</script><style>\(style)</style>")
     }
 
     static let scenarioScript = """
-        (function(){var file='FILE';var sliders=[].slice.call(document.querySelectorAll('#what-if input[type=range]'));var pending=null;var busy=false;
+        (function(){var file=document.getElementById('what-if').dataset.file;var sliders=[].slice.call(document.querySelectorAll('#what-if input[type=range]'));var pending=null;var busy=false;
         function values(){var v={};sliders.forEach(function(s){if(s.dataset.touched)v[s.dataset.index]=parseFloat(s.value);});return v;}
         function show(a){if(a.error){document.getElementById('changes').textContent=a.error;return;}
         document.getElementById('live-ratio').textContent=a.ratio;document.getElementById('live-npv').textContent=a.npv;document.getElementById('live-pv').textContent=a.pv;

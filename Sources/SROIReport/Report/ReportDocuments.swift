@@ -7,9 +7,13 @@ public enum ReportDocuments {
     /// One HTML file: inline CSS and SVG, a small inline script for expanding the trace and for
     /// printing; nothing fetched from anywhere.
     ///
+    /// The file carries a Content-Security-Policy that lets only its own script run, so nothing a
+    /// scenario's text could slip into the page (an event handler, a script) would run.
+    ///
     /// A page that shows the report inside something else (the web workspace) gives `before`, HTML
-    /// placed ahead of the report, and `after`, placed after its script.
-    public static func html(_ input: ReportInput, before: String = "", after: String = "") -> String {
+    /// placed ahead of the report, and `after`, placed after its script; such a page is served
+    /// with a policy of its own (``PagePolicy``) naming its scripts.
+    public static func html(_ input: ReportInput, before: String = "", after: String? = nil) -> String {
         let scenario = input.scenario
         let results = input.evaluation.results
         var body = ""
@@ -187,12 +191,12 @@ public enum ReportDocuments {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(scenario.title)) — SROI report</title>
+            \(after == nil ? PagePolicy.meta(scripts: [script]) : "")<title>\(HTML.escape(scenario.title)) — SROI report</title>
             <style>\(style)</style>
             </head>
             <body>
             \(before)\(body)
-            <script>\(script)</script>\(after)
+            <script>\(script)</script>\(after ?? "")
             </body>
             </html>
 

@@ -1,5 +1,4 @@
 import Foundation
-import Ink
 import SROICore
 
 /// What people read in a report: names instead of identifiers, the headline in words, the
@@ -185,39 +184,5 @@ public struct YearlyTotals: Sendable {
             }
             return members.isEmpty ? nil : (stakeholder, members)
         }
-    }
-}
-
-/// Markdown written by a scenario's author, as HTML that can run nothing: raw HTML is shown as
-/// text, and only web and mail links are kept.
-enum ChapterMarkdown {
-    static func html(_ markdown: String) -> String {
-        var escaped = ""
-        for character in markdown {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            default: escaped.append(character)
-            }
-        }
-        var parser = MarkdownParser()
-        parser.addModifier(
-            Modifier(target: .links) { html, _ in
-                guard let start = html.range(of: "href=\""),
-                    let end = html[start.upperBound...].firstIndex(of: "\"")
-                else { return html }
-                let target = html[start.upperBound..<end].lowercased()
-                let safe =
-                    target.hasPrefix("https://") || target.hasPrefix("http://") || target.hasPrefix("mailto:")
-                    || target.hasPrefix("#")
-                return safe ? html : html.replacingOccurrences(of: "href=\"\(html[start.upperBound..<end])\"", with: "")
-            })
-        parser.addModifier(
-            Modifier(target: .images) { _, markdown in
-                // Nothing is fetched from anywhere: an image is shown as its description.
-                String(markdown)
-            })
-        return parser.html(from: escaped)
     }
 }
