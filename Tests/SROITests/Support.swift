@@ -48,8 +48,12 @@ enum Support {
         return try RecordResolver(store: store, databaseName: "outcomes.sqlite").resolve(loaded.scenario)
     }
 
-    /// The `sroi` executable built alongside the tests.
+    /// The `sroi` executable built alongside the tests, or the one `SROI_BINARY` names (the
+    /// test script runs the server's and the simulation's tests again with a Thread Sanitizer build).
     static var binary: String {
+        if let named = ProcessInfo.processInfo.environment["SROI_BINARY"], !named.isEmpty {
+            return named.hasPrefix("/") ? named : packageRoot.appendingPathComponent(named).path
+        }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sroi")
                 .path,
