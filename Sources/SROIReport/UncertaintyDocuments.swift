@@ -51,6 +51,7 @@ public enum UncertaintyDocuments {
                                         ("method", .string(switching.method.rawValue)),
                                         ("sroi_ratio_at_value", switching.ratioAtValue.map(JSON.number)),
                                         ("note", .text(switching.note)),
+                                        ("outside_range", switching.outsideRange.map(JSON.number) ?? .null),
                                     ])
                                 ),
                             ])
@@ -69,7 +70,9 @@ public enum UncertaintyDocuments {
         ]
         let rows = analysis.entries.map { entry -> [String] in
             let switching = entry.switchingValue
-            let value = switching.value.map { NumberFormat.shortest($0) } ?? "not reachable in range"
+            let value =
+                switching.value.map { NumberFormat.shortest($0) }
+                ?? switching.outsideRange.map { "outside: \(NumberFormat.shortest($0))" } ?? "none"
             return [
                 entry.parameter.name, "\(NumberFormat.shortest(entry.low))…\(NumberFormat.shortest(entry.high))",
                 ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), entry.swing.map { Display.fixed($0) } ?? "undefined",
@@ -82,6 +85,12 @@ public enum UncertaintyDocuments {
         ]
         lines += table([header] + rows)
         if analysis.entries.isEmpty { lines.append("(no assumption declares a range)") }
+        if !analysis.entries.isEmpty {
+            lines += ["", "Where the ratio reaches \(NumberFormat.shortest(analysis.targetRatio)) : 1"]
+            lines += analysis.entries.map {
+                "  \($0.parameter.name): \(Display.switching($0, target: analysis.targetRatio))"
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

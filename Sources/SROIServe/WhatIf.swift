@@ -152,6 +152,8 @@ public enum WhatIf {
         case .dropOff(let id): return outcome(id)?.dropOff?.location
         case .duration(let id): return outcome(id)?.duration.location
         case .discountRate: return scenario.conventions.discounting.location
+        case .value(let name):
+            return (scenario.values.first { $0.name == name } ?? scenario.modelValues[name])?.location
         }
     }
 

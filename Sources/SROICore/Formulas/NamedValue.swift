@@ -17,6 +17,16 @@ public struct NamedValue: Sendable {
     public var formulaLocation: SourceLocation?
     /// Set when the value is a model's entry.
     public var model: ModelEntryOrigin?
+    /// The price series its price year belongs to, when it is not the scenario's own.
+    public var priceIndex: PriceIndex?
+    /// What people call it (a model entry's label).
+    public var label: String?
+    /// The range and distribution a value given as a number may take.
+    public var uncertainty: Uncertainty?
+
+    /// The value as scenario files name it for sensitivity and `--set`: `values.posts`,
+    /// `values.nhs-agency-savings/agency_rate`.
+    public var parameterName: String { "values.\(name)" }
 
     public init(
         name: String, definition: Definition, unit: Unit? = nil, priceYear: PriceYear? = nil, rationale: String? = nil,

@@ -21,6 +21,9 @@ public struct SensitivityAnalysis: Sendable {
         public var ratioAtValue: Double?
         /// Why no value is given.
         public var note: String?
+        /// Where no value lies within the range: the value outside it at which the ratio reaches
+        /// the target, when the assumption can take one.
+        public var outsideRange: Double?
     }
 
     public struct Entry: Sendable {
@@ -119,20 +122,38 @@ public struct SensitivityAnalysis: Sendable {
             guard value >= low, value <= high else {
                 return SwitchingValue(
                     value: nil, method: .exactLinear, ratioAtValue: nil,
-                    note: unreachable + " (it would need \(NumberFormat.shortest(value)))")
+                    note: unreachable + " (it would need \(NumberFormat.shortest(value)))",
+                    outsideRange: parameter.domain.contains(value) ? value : nil)
             }
             return SwitchingValue(
                 value: value, method: .exactLinear, ratioAtValue: ratio(&workspace, parameter.kind, value), note: nil)
         }
-        guard (ratioAtLow - target) * (ratioAtHigh - target) <= 0 else {
-            return SwitchingValue(value: nil, method: .bisection, ratioAtValue: nil, note: unreachable)
-        }
-        var (a, b) = (low, high)
-        var ratioA = ratioAtLow
         let width = tolerance * max(high - low, .leastNormalMagnitude)
-        for _ in 0..<200 where b - a > width {
+        guard (ratioAtLow - target) * (ratioAtHigh - target) <= 0 else {
+            let outside = beyondRange(
+                parameter, low: low, high: high, target: target, width: width, workspace: &workspace,
+                ratioAtLow: ratioAtLow, ratioAtHigh: ratioAtHigh)
+            return SwitchingValue(
+                value: nil, method: .bisection, ratioAtValue: nil, note: unreachable, outsideRange: outside)
+        }
+        let value = bisect(
+            parameter.kind, from: low, to: high, ratioFrom: ratioAtLow, target: target, width: width,
+            workspace: &workspace)
+        return SwitchingValue(
+            value: value, method: .bisection, ratioAtValue: ratio(&workspace, parameter.kind, value), note: nil)
+    }
+
+    /// The value between `a` and `b` (on either side) at which the ratio crosses `target`,
+    /// bisected until the bracket is narrower than `width`.
+    static func bisect(
+        _ kind: UncertainParameter.Kind, from a: Double, to b: Double, ratioFrom: Double, target: Double,
+        width: Double, workspace: inout Workspace
+    ) -> Double {
+        var (a, b) = (a, b)
+        var ratioA = ratioFrom
+        for _ in 0..<200 where abs(b - a) > width {
             let middle = a + (b - a) / 2
-            guard let ratioMiddle = ratio(&workspace, parameter.kind, middle) else { break }
+            guard let ratioMiddle = ratio(&workspace, kind, middle) else { break }
             if (ratioA - target) * (ratioMiddle - target) <= 0 {
                 b = middle
             } else {
@@ -140,8 +161,35 @@ public struct SensitivityAnalysis: Sendable {
                 ratioA = ratioMiddle
             }
         }
-        let value = a + (b - a) / 2
-        return SwitchingValue(
-            value: value, method: .bisection, ratioAtValue: ratio(&workspace, parameter.kind, value), note: nil)
+        return a + (b - a) / 2
+    }
+
+    /// Where the target lies outside the range: stepping away from the end nearer the target,
+    /// each step twice the last, within the values the assumption may take; `nil` when the ratio
+    /// does not get there.
+    static func beyondRange(
+        _ parameter: UncertainParameter, low: Double, high: Double, target: Double, width: Double,
+        workspace: inout Workspace, ratioAtLow: Double, ratioAtHigh: Double
+    ) -> Double? {
+        let downwards = abs(ratioAtLow - target) < abs(ratioAtHigh - target)
+        var inner = downwards ? low : high
+        var innerRatio = downwards ? ratioAtLow : ratioAtHigh
+        var step = max(high - low, abs(parameter.base) / 10, 1e-6)
+        let domain = parameter.domain
+        for _ in 0..<64 {
+            let outer = min(max(downwards ? inner - step : inner + step, domain.lowerBound), domain.upperBound)
+            guard outer != inner, let outerRatio = ratio(&workspace, parameter.kind, outer) else { return nil }
+            if (innerRatio - target) * (outerRatio - target) <= 0 {
+                return bisect(
+                    parameter.kind, from: inner, to: outer, ratioFrom: innerRatio, target: target, width: width,
+                    workspace: &workspace)
+            }
+            // Moving away from the target: it is not on this side.
+            if abs(outerRatio - target) > abs(innerRatio - target) { return nil }
+            inner = outer
+            innerRatio = outerRatio
+            step *= 2
+        }
+        return nil
     }
 }

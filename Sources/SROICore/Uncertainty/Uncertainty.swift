@@ -51,6 +51,8 @@ public struct UncertainParameter: Sendable, Equatable {
         case dropOff(outcome: String)
         case duration(outcome: String)
         case discountRate
+        /// A named value given as a number: the scenario's own, or a model entry it uses.
+        case value(name: String)
     }
 
     public var kind: Kind
@@ -67,6 +69,7 @@ public struct UncertainParameter: Sendable, Equatable {
         case .dropOff(let outcome): return "outcomes[\(outcome)].drop_off"
         case .duration(let outcome): return "outcomes[\(outcome)].duration"
         case .discountRate: return "conventions.discount_rate"
+        case .value(let name): return "values.\(name)"
         }
     }
 
@@ -74,7 +77,7 @@ public struct UncertainParameter: Sendable, Equatable {
     public var domain: ClosedRange<Double> {
         switch kind {
         case .quantity, .discountRate: return 0...Double.greatestFiniteMagnitude
-        case .proxy: return -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+        case .proxy, .value: return -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
         case .deduction, .dropOff: return 0...1
         case .duration: return 1...Double.greatestFiniteMagnitude
         }
@@ -85,7 +88,8 @@ public struct UncertainParameter: Sendable, Equatable {
     public var ratioIsLinear: Bool {
         switch kind {
         case .quantity, .proxy, .deduction: return true
-        case .dropOff, .duration, .discountRate: return false
+        // A named value may enter formulas in any way, so its switching value is bisected.
+        case .dropOff, .duration, .discountRate, .value: return false
         }
     }
 
@@ -147,6 +151,15 @@ extension Scenario {
                         kind: .duration(outcome: id), base: Double(outcome.duration.value), uncertainty: uncertainty))
             }
         }
+        // Named values: the scenario's own (and its replacements of model entries), then the
+        // models' own, by name; a model entry the scenario replaces is the scenario's.
+        let replaced = Set(values.map(\.name))
+        let models = modelValues.values.filter { !replaced.contains($0.name) }.sorted { $0.name < $1.name }
+        for value in values + models {
+            if let uncertainty = value.uncertainty, case .given(let base) = value.definition {
+                append(UncertainParameter(kind: .value(name: value.name), base: base, uncertainty: uncertainty))
+            }
+        }
         return parameters
     }
 
@@ -167,6 +180,12 @@ extension Scenario {
         case .deduction(let id, .attribution): update(id) { $0.attribution?.value = .constant(value) }
         case .dropOff(let id): update(id) { $0.dropOff?.value = .constant(value) }
         case .duration(let id): update(id) { $0.duration.value = Int(value.rounded()) }
+        case .value(let name):
+            if let index = changed.values.firstIndex(where: { $0.name == name }) {
+                changed.values[index].definition = .given(value)
+            } else {
+                changed.modelValues[name]?.definition = .given(value)
+            }
         }
         return changed
     }

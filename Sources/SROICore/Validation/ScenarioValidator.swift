@@ -28,6 +28,7 @@ public struct ScenarioValidator: Sendable {
         let stakeholderIDs = checkStakeholders(scenario, into: &report)
         checkInputs(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)
+        checkValuePriceYears(scenario, into: &report)
         checkRecords(scenario, into: &report)
         checkUncertainty(scenario, into: &report)
         var formulas = FormulaChecker(scenario: scenario, report: report)
@@ -271,7 +272,7 @@ public struct ScenarioValidator: Sendable {
             switch parameter.kind {
             case .deduction, .dropOff: allowed = "shares from 0 to 1"
             case .quantity, .discountRate: allowed = "values ≥ 0"
-            case .proxy: allowed = "finite values"
+            case .proxy, .value: allowed = "finite values"
             case .duration: allowed = "whole numbers of years ≥ 1"
             }
             if case .normal(let deviation) = uncertainty.distribution, !(deviation > 0 && deviation.isFinite) {
@@ -432,25 +433,36 @@ public struct ScenarioValidator: Sendable {
                 allowed: per)
         }
         guard let priceYear = price.priceYear else { return }
+        checkPriceYear(
+            priceYear, series: price.index, of: "the proxy", at: proxy.amount.location, field: "\(field).price_year",
+            scenario: scenario, into: &report)
+    }
+
+    /// A figure priced in `priceYear` must be brought to the price base by a series that has
+    /// both years (SROI-METHOD step 1).
+    private func checkPriceYear(
+        _ priceYear: PriceYear, series: PriceIndex?, of what: String, at location: SourceLocation?, field: String,
+        scenario: Scenario, into report: inout Report
+    ) {
         guard let base = scenario.priceBaseYear else {
             report.error(
-                code: .unknownReference, proxy.amount.location, "\(field).price_year",
-                "the proxy is priced in \(priceYear) but the scenario declares no price_base_year to bring it to",
+                code: .unknownReference, location, field,
+                "\(what) is priced in \(priceYear) but the scenario declares no price_base_year to bring it to",
                 found: priceYear.label, allowed: "declare price_base_year and a price_index")
             return
         }
-        guard let index = price.index ?? scenario.priceIndex else {
+        guard let index = series ?? scenario.priceIndex else {
             if priceYear == base.value { return }
             report.error(
-                code: .units, proxy.amount.location, "\(field).price_year",
-                "the proxy is priced in \(priceYear), not the price base \(base.value), and no price index is declared",
+                code: .units, location, field,
+                "\(what) is priced in \(priceYear), not the price base \(base.value), and no price index is declared",
                 found: priceYear.label, allowed: "declare conventions.price_index")
             return
         }
         guard let seriesBase = scenario.priceBase(for: index) else {
             let bases = ([base] + scenario.otherPriceBaseYears).map(\.value.label)
             report.error(
-                code: .unknownReference, proxy.amount.location, "\(field).price_year",
+                code: .unknownReference, location, field,
                 "the price index\(index.name.map { " '\($0)'" } ?? "") has no value for any price base year (\(bases.joined(separator: ", ")))",
                 found: priceYear.label,
                 allowed: "a price_base_year the series has: "
@@ -460,9 +472,48 @@ public struct ScenarioValidator: Sendable {
         guard priceYear != seriesBase else { return }
         if index.points[priceYear] == nil {
             report.error(
-                code: .unknownReference, proxy.amount.location, "\(field).price_year",
-                "the price index\(index.name.map { " '\($0)'" } ?? "") has no value for the proxy's price year \(priceYear)",
-                found: priceYear.label, allowed: index.points.keys.sorted().map(\.label).joined(separator: ", "))
+                code: .unknownReference, location, field,
+                "the price index\(index.name.map { " '\($0)'" } ?? "") has no value for \(what)'s price year \(priceYear)",
+                found: priceYear.label,
+                allowed: index.points.keys.sorted().map(\.label).joined(separator: ", ")
+                    + "; or name the series it belongs to with price_index")
+        }
+    }
+
+    /// Every named value a formula of the scenario reaches, directly or through other values,
+    /// that is money priced in another year, checked like a proxy's price year.
+    private func checkValuePriceYears(_ scenario: Scenario, into report: inout Report) {
+        var pending: [Expression.Reference] = []
+        for outcome in scenario.outcomes {
+            for figure in [outcome.quantity, outcome.proxy.amount] {
+                if case .formula(let expression, _) = figure.definition { pending += expression.references }
+            }
+        }
+        for input in scenario.inputs {
+            let figures: [StatedValue]
+            switch input.valuation {
+            case .money(let amount): figures = [amount]
+            case .inKindTime(let hours, let rate): figures = [hours, rate]
+            }
+            for figure in figures {
+                if case .formula(let expression, _) = figure.definition { pending += expression.references }
+            }
+        }
+        var seen: Set<String> = []
+        var reached: [NamedValue] = []
+        while let reference = pending.popLast() {
+            guard let value = FormulaChecker.named(reference, in: scenario), seen.insert(value.name).inserted else {
+                continue
+            }
+            reached.append(value)
+            if case .formula(let expression, _) = value.definition { pending += expression.references }
+        }
+        for value in scenario.values where seen.insert(value.name).inserted { reached.append(value) }
+        for value in reached.sorted(by: { $0.name < $1.name }) {
+            guard let year = value.priceYear, let unit = value.unit, !unit.currencies.isEmpty else { continue }
+            checkPriceYear(
+                year, series: value.priceIndex, of: "value \(value.name)", at: value.location,
+                field: "values.\(value.name).price_year", scenario: scenario, into: &report)
         }
     }
 }

@@ -32,6 +32,9 @@ public struct ModelLibrary: Sendable {
     public internal(set) var values: [String: NamedValue] = [:]
     /// Models the user supplies that were not found, by model id.
     public internal(set) var missing: [String: MissingModel] = [:]
+    /// The price series a model of financial proxies says its price years belong to
+    /// (`price_index: nhs-cost-inflation/pay-and-prices`), by model id, with where it says so.
+    public internal(set) var series: [String: (reference: String, location: SourceLocation?)] = [:]
 
     public init() {}
 }
@@ -46,7 +49,8 @@ struct ModelFileReader {
     func read(_ root: Node, into library: inout ModelLibrary) {
         guard
             let fields = reader.mapping(
-                root, "", allowed: ["schema", "id", "title", "kind", "description", "source", "licence", "entries"])
+                root, "",
+                allowed: ["schema", "id", "title", "kind", "description", "source", "licence", "price_index", "entries"])
         else { return }
         guard let schemaNode = fields.required("schema", allowed: modelSchema),
             let schema = reader.string(schemaNode, "schema")
@@ -73,6 +77,16 @@ struct ModelFileReader {
         }
         library.models[id] = ModelLibrary.Model(
             id: id, title: title, kind: kind, file: reader.file, citation: citation, licence: licence)
+        if let node = fields.optional("price_index"), let reference = reader.string(node, "price_index") {
+            if kind == .financialProxies {
+                library.series[id] = (reference, reader.location(node))
+            } else {
+                reader.error(
+                    fields.keyLocation("price_index"), "price_index",
+                    "only a model of financial proxies names the price series of its entries",
+                    allowed: "kind: financial_proxies")
+            }
+        }
         guard let entriesNode = fields.required("entries"), let entries = reader.dictionary(entriesNode, "entries")
         else { return }
         for entry in entries {
@@ -94,6 +108,12 @@ struct ModelFileReader {
                 {
                     var value = value
                     value.model?.citation = value.source
+                    if case .mapping(let mapping) = entry.value, mapping["price_index"] != nil {
+                        reader.error(
+                            reader.location(mapping["price_index"]!), "\(path).price_index",
+                            "a value of a model is priced like the entries its formula uses; a scenario names a series for its own values",
+                            allowed: "price_index on a scenario's value, or at the top of a model of financial proxies")
+                    }
                     if case .formula(let expression, _) = value.definition {
                         let qualified = expression.qualified(by: id)
                         value.definition = .formula(qualified, text: NamedValue.canonical(qualified))

@@ -47,9 +47,11 @@ extension DocumentReader {
         return unit
     }
 
-    static let valueKeys = [
-        "value", "formula", "records", "unit", "price_year", "rationale", "source", "label", "note",
-    ]
+    static let valueKeys =
+        [
+            "value", "formula", "records", "unit", "price_year", "price_index", "rationale", "source", "label",
+            "note",
+        ] + uncertaintyKeys
 
     /// One named value: `{value, unit}`, `{formula}` or `{records, unit}`, with its reasons.
     /// `readRecords` reads a records declaration (scenario values only).
@@ -105,14 +107,24 @@ extension DocumentReader {
             }
         }
         guard let definition else { return nil }
+        let uncertainty = uncertainty(fields)
+        if let uncertainty, given[0] != "value" {
+            error(
+                uncertainty.location, fields.path("range"),
+                "a range applies to a value given as a number, not to a \(given[0] == "formula" ? "formula" : "value read from records")",
+                allowed: "value: with range: {low, high}")
+        }
         if model != nil, source == nil {
             error(
                 code: .missing, fields.location, fields.path("source"), "every model figure must cite its source",
                 allowed: "a source on the entry or the model")
         }
-        return NamedValue(
+        var value = NamedValue(
             name: name, definition: definition, unit: unit, priceYear: year, rationale: rationale, source: source,
             location: location(node), formulaLocation: formulaLocation, model: model)
+        value.uncertainty = given[0] == "value" ? uncertainty : nil
+        value.label = fields.string("label")
+        return value
     }
 
     /// `{from, to, rate, date, source}`: one exchange rate.

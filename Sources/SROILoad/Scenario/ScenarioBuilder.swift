@@ -65,6 +65,7 @@ struct ScenarioBuilder {
     }
 
     func readBody(_ header: Header, library: ModelLibrary) -> Scenario? {
+        let library = withDeclaredSeries(library)
         let fields = header.fields
         let title = fields.requiredString("title")
         let period = fields.required("analysis_period").flatMap {
@@ -147,7 +148,15 @@ struct ScenarioBuilder {
                             ? "a model-id/entry" : library.values.keys.sorted().joined(separator: ", "))
                     continue
                 }
-                if let value = reader.namedValue(entry.value, name: entry.key, path: path, readRecords: readRecords) {
+                if var value = reader.namedValue(entry.value, name: entry.key, path: path, readRecords: readRecords) {
+                    if case .mapping(let mapping) = entry.value, let node = mapping["price_index"] {
+                        value.priceIndex = resolve(
+                            node, "\(path).price_index", in: library.priceIndices, kind: .priceIndices,
+                            library: library)
+                    } else if isOverride {
+                        // A replacement is priced like the entry it replaces unless it says otherwise.
+                        value.priceIndex = library.values[entry.key]?.priceIndex
+                    }
                     scenario.values.append(value)
                 }
             }
@@ -306,6 +315,29 @@ struct ScenarioBuilder {
         return reader.number(node, path, allowed: "a rate ≥ 0, e.g. 0.035, or bands [{from_year, rate}]").map {
             DiscountSchedule.constant($0, at: reader.location(node))
         }
+    }
+
+    /// The library with each model's declared price series given to its proxies and values.
+    private func withDeclaredSeries(_ library: ModelLibrary) -> ModelLibrary {
+        var library = library
+        for (model, declared) in library.series.sorted(by: { $0.key < $1.key }) {
+            guard let index = library.priceIndices[declared.reference] else {
+                reader.error(
+                    code: .unknownReference, declared.location, "price_index",
+                    "model '\(model)' prices its entries in series '\(declared.reference)', which no model under uses: declares",
+                    found: declared.reference,
+                    allowed: library.priceIndices.keys.sorted().joined(separator: ", ").isEmpty
+                        ? "add the price index's model to uses:" : library.priceIndices.keys.sorted().joined(separator: ", "))
+                continue
+            }
+            for key in library.proxies.keys where key.hasPrefix("\(model)/") {
+                library.proxies[key]?.price?.index = index
+            }
+            for key in library.values.keys where key.hasPrefix("\(model)/") {
+                library.values[key]?.priceIndex = index
+            }
+        }
+        return library
     }
 
     /// Looks up `model/entry` in one kind of model, naming what is loaded when it is missing.

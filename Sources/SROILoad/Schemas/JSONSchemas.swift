@@ -259,6 +259,7 @@ public enum JSONSchemas {
                 "value": {"type": "number"}, "formula": {"type": "string"}, "records": {"$ref": "#/$defs/records"},
                 "unit": {"type": "string"}, "price_year": {"$ref": "#/$defs/priceYear"}, "rationale": {"type": "string"},
                 "source": {"$ref": "#/$defs/citation"}, "label": {"type": "string"}, "note": {"type": "string"},
+                "price_index": {"type": "string", "description": "The price series its price year belongs to, model-id/entry."},
                 "range": {"$ref": "#/$defs/range"}, "distribution": {"$ref": "#/$defs/distribution"},
                 "sd": {"type": "number", "exclusiveMinimum": 0}
               },
@@ -334,6 +335,7 @@ public enum JSONSchemas {
             "description": {"type": "string"},
             "source": {"$ref": "#/$defs/citation"},
             "licence": {"type": "string"},
+            "price_index": {"type": "string", "description": "Financial proxies only: the price series their price years belong to, model-id/entry."},
             "entries": {"type": "object", "additionalProperties": {"$ref": "#/$defs/entry"}}
           },
           "allOf": [
@@ -371,7 +373,9 @@ public enum JSONSchemas {
               "type": "object", "additionalProperties": false,
               "properties": {"label": {"type": "string"}, "value": {"type": "number"}, "formula": {"type": "string"},
                              "unit": {"type": "string"}, "price_year": {"$ref": "#/$defs/priceYear"},
-                             "rationale": {"type": "string"}, "source": {"$ref": "#/$defs/entryCitation"}, "note": {"type": "string"}},
+                             "rationale": {"type": "string"}, "source": {"$ref": "#/$defs/entryCitation"}, "note": {"type": "string"},
+                             "range": {"$ref": "#/$defs/range"}, "distribution": {"$ref": "#/$defs/distribution"},
+                             "sd": {"type": "number", "exclusiveMinimum": 0}},
               "oneOf": [{"required": ["value"]}, {"required": ["formula"]}]
             },
             "scheduleEntry": {

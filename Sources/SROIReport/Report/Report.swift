@@ -77,7 +77,7 @@ public struct ReportInput: Sendable {
                     "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))",
                     entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
                     entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
-                    entry.switchingValue.value.map { NumberFormat.shortest($0) } ?? "not reachable in range",
+                    Display.switching(entry, target: sensitivity.targetRatio),
                 ]
             }
         )

@@ -19,6 +19,14 @@ extension ReportInput {
         } ?? id
     }
 
+    /// A named value as people call it: its label, the model's label of the entry it replaces,
+    /// or its name.
+    func valueName(_ name: String) -> String {
+        let own = scenario.values.first { $0.name == name }
+        return own?.label ?? scenario.modelValues[name]?.label ?? own?.rationale.flatMap { $0.count <= 80 ? $0 : nil }
+            ?? name
+    }
+
     /// An assumption as people call it: "Deadweight: People in work".
     public func parameterName(_ parameter: UncertainParameter) -> String {
         switch parameter.kind {
@@ -28,6 +36,7 @@ extension ReportInput {
         case .dropOff(let outcome): return "Drop-off: \(outcomeName(id: outcome))"
         case .duration(let outcome): return "Duration: \(outcomeName(id: outcome))"
         case .discountRate: return "Discount rate"
+        case .value(let name): return valueName(name)
         }
     }
 
