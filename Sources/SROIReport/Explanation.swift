@@ -110,6 +110,7 @@ public struct Explanation {
             if let licence = entry.citation?.licence { text += "; licence: \(licence)" }
             return text
         case .methodDefault(let note): return "method default: \(note)"
+        case .commandLine(let setting): return "set on the command line: --set \(setting)"
         case .records(let records):
             var text = "recorded data: \(records.declaration) (\(records.rowsMatched) rows matched)"
             if let location = records.location { text += ", declared at \(location)" }

@@ -192,6 +192,8 @@ public enum ResultsDocument {
                     + location(entry.location) + [("citation", entry.citation.map(citation))])
         case .methodDefault(let note):
             return .object([("kind", .string("method_default")), ("note", .string(note))])
+        case .commandLine(let setting):
+            return .object([("kind", .string("command_line")), ("setting", .string(setting))])
         case .records(let records):
             return .members(
                 [
@@ -218,6 +220,11 @@ public enum ResultsDocument {
             ("illustrative", .text(scenario.illustrativeNote)),
             ("analysis_years", .number(Double(scenario.analysisYears.value))),
             ("first_year", scenario.firstCalendarYear.map { .number(Double($0)) }),
+            (
+                "set_on_command_line",
+                scenario.commandLineSettings.isEmpty
+                    ? nil : .array(scenario.commandLineSettings.map { .string($0.text) })
+            ),
         ])
     }
 

@@ -45,6 +45,47 @@ public enum Display {
     }
 }
 
+extension Display {
+    /// The what-ifs set on the command line, in words; `nil` when there are none.
+    public static func commandLineSettings(_ scenario: Scenario) -> String? {
+        guard !scenario.commandLineSettings.isEmpty else { return nil }
+        let list = scenario.commandLineSettings.map { "--set \($0.text)" }.joined(separator: ", ")
+        return "figures evaluated with \(list) on the command line, not as the scenario file states them."
+    }
+
+    /// A switching value in words: where the ratio reaches the target, how far that is from the
+    /// assumption's base, and whether it lies within the declared range.
+    public static func switching(_ entry: SensitivityAnalysis.Entry, target: Double) -> String {
+        let parameter = entry.parameter
+        let isShare: Bool
+        switch parameter.kind {
+        case .deduction, .dropOff, .discountRate: isShare = true
+        default: isShare = false
+        }
+        func show(_ value: Double) -> String {
+            isShare ? fixed(value * 100, decimals: 1) + "%" : NumberFormat.shortest((value * 100).rounded() / 100)
+        }
+        func change(_ value: Double) -> String {
+            let base = parameter.base
+            guard base != 0 else { return "from a base of 0" }
+            let percent = (value - base) / abs(base) * 100
+            let size = fixed(abs(percent), decimals: 1)
+            if size == "0.0" { return "at its base of \(show(base))" }
+            return "\(size)% \(percent < 0 ? "below" : "above") its base of \(show(base))"
+        }
+        let range = "\(show(entry.low)) to \(show(entry.high))"
+        let switching = entry.switchingValue
+        if let value = switching.value {
+            return "at \(show(value)), \(change(value)), within its range \(range)"
+        }
+        if let value = switching.outsideRange {
+            return "not within its range \(range); it would at \(show(value)), \(change(value))"
+        }
+        if let note = switching.note, note.contains("does not depend") { return "never: the ratio does not depend on it" }
+        return "not at any value it can take (range \(range))"
+    }
+}
+
 /// The terminal summary of `sroi run`.
 public enum Summary {
     public static func text(_ evaluation: Evaluation, scenario: Scenario) -> String {
@@ -55,6 +96,7 @@ public enum Summary {
         lines.append(scenario.title)
         if let organisation = scenario.organisation { lines.append(organisation) }
         if let note = scenario.illustrativeNote { lines.append("ILLUSTRATIVE: \(note)") }
+        if let settings = Display.commandLineSettings(scenario) { lines.append("WHAT-IF: \(settings)") }
         lines.append("")
         let headline: [(String, Figure)] = [
             ("Total present value", results.totalPresentValue),

@@ -27,6 +27,11 @@ struct Bundle: ParsableCommand {
 
     func validate() throws {
         guard output.out != nil else { throw ValidationError("name the bundle folder with --out DIR") }
+        guard scenario.settings.isEmpty else {
+            throw ValidationError(
+                "a bundle holds the figures its own scenario file gives, so that 'sroi verify' can recompute them; write the what-if into a copy of the scenario instead of --set"
+            )
+        }
         guard AuditBundle.Records(rawValue: records) != nil else {
             throw ValidationError("--records takes minimised or full")
         }

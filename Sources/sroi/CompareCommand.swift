@@ -16,6 +16,8 @@ struct Compare: ParsableCommand {
             with --out.
             Example:
               sroi compare Scenarios/use-it/trust-agency-cover.yaml Scenarios/use-it/trust-recruited-staff.yaml --out results/
+            What if agency rates fell by a fifth:
+              sroi compare Scenarios/use-it/trust-agency-cover.yaml Scenarios/use-it/trust-recruited-staff.yaml --set nhs-agency-rates/agency-nurse-hour=-20%
             """)
 
     @Argument(help: "Two or more scenario files; the first is the baseline.")
@@ -25,6 +27,13 @@ struct Compare: ParsableCommand {
         name: .long, help: ArgumentHelp("The record store that quantities from records are read from.", valueName: "DB")
     )
     var data: String?
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "A what-if applied to every option: set an assumption to a value, or change it by a signed percentage; repeatable.",
+            valueName: "NAME=VALUE"))
+    var settings: [String] = []
 
     @OptionGroup var output: OutputOptions
 
@@ -36,7 +45,7 @@ struct Compare: ParsableCommand {
         var options: [ComparisonDocuments.Option] = []
         var provenance: [Provenance] = []
         for file in scenarios {
-            let loaded = try ScenarioArgument(scenario: file, data: data).load()
+            let loaded = try ScenarioArgument(scenario: file, data: data, settings: settings).load()
             options.append(
                 ComparisonDocuments.Option(file: file, scenario: loaded.scenario, evaluation: try loaded.evaluate()))
             provenance.append(loaded.provenance)

@@ -32,9 +32,10 @@ struct SROICommand: ParsableCommand {
 struct ScenarioArgument: ParsableArguments {
     init() {}
 
-    init(scenario: String, data: String?) {
+    init(scenario: String, data: String?, settings: [String] = []) {
         self.scenario = scenario
         self.data = data
+        self.settings = settings
     }
 
     @Argument(help: "The scenario file (YAML, schema sroi-scenario/1).")
@@ -45,11 +46,22 @@ struct ScenarioArgument: ParsableArguments {
         help: ArgumentHelp("The record store (SQLite) that quantities from records are read from.", valueName: "DB"))
     var data: String?
 
-    /// Loads and validates, reading recorded figures from `--data`; prints every diagnostic
-    /// and exits 1 on errors.
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "A what-if: set an assumption (values.NAME or NAME, outcomes[ID].deadweight, conventions.discount_rate, …) to a value, or change it by a signed percentage; repeatable. Example: --set nhs-agency-rates/agency-nurse-hour=-20%",
+            valueName: "NAME=VALUE"))
+    var settings: [String] = []
+
+    /// Loads and validates, reading recorded figures from `--data`, then applies the `--set`
+    /// what-ifs; prints every diagnostic and exits 1 on errors.
     func load() throws -> LoadedScenario {
         do {
-            return try ScenarioWithRecords.load(scenario, data: data)
+            var loaded = try ScenarioWithRecords.load(scenario, data: data)
+            var parsed: [ScenarioSetting] = []
+            for text in settings { parsed.append(try ScenarioSetting(parsing: text)) }
+            loaded.scenario = try loaded.scenario.applying(parsed)
+            return loaded
         } catch {
             Terminal.error(error.description)
             throw ExitCode.failure
@@ -119,14 +131,15 @@ struct Check: ParsableCommand {
     func run() throws {
         let loaded = try scenario.load()
         for warning in loaded.warnings { Terminal.error("\(warning)") }
-        if scenario.data != nil {
+        let recorded =
+            loaded.scenario.outcomes.filter { $0.quantity.recorded != nil }.count
+            + loaded.scenario.values.filter {
+                if case .records = $0.definition { return true } else { return false }
+            }.count
+        // Figures computed below what they may be are found only by evaluating.
+        if scenario.data != nil || recorded == 0 {
             _ = try loaded.evaluate()
         } else {
-            let recorded =
-                loaded.scenario.outcomes.filter { $0.quantity.recorded != nil }.count
-                + loaded.scenario.values.filter {
-                    if case .records = $0.definition { return true } else { return false }
-                }.count
             if recorded > 0 {
                 Terminal.error(
                     "note: \(recorded) quantit\(recorded == 1 ? "y comes" : "ies come") from recorded data; add --data DB to read and check \(recorded == 1 ? "it" : "them")"

@@ -33,8 +33,11 @@ struct PlanBuilder {
     @discardableResult
     mutating func given(
         _ id: String, _ symbol: String, _ label: String, step: Step, value: Double, unit: String,
-        origin: Origin, rationale: String? = nil, source: Citation? = nil, parameter: UncertainParameter.Kind? = nil
+        origin: Origin, rationale: String? = nil, source: Citation? = nil, parameter: UncertainParameter.Kind? = nil,
+        assumption: UncertainParameter.Kind? = nil
     ) -> Int {
+        // A what-if from the command line is where the figure now comes from.
+        let origin = scenario.commandLineSetting(for: assumption ?? parameter).map(Origin.commandLine) ?? origin
         let position = add(
             EvaluationPlan.Node(
                 id: id, symbol: symbol, label: label, step: step, arithmetic: .given, unit: unit, inputs: [],
@@ -182,7 +185,7 @@ struct PlanBuilder {
             let node = builder.given(
                 "discount.rate.step\(j)", "r_\(j)", "Discount rate of step \(j)\(name)", step: .discountRate,
                 value: band.rate, unit: "per year", origin: Self.origin(model: schedule.model, at: band.location),
-                parameter: rateParameter)
+                parameter: rateParameter, assumption: rateParameter)
             rates[j] = node
             return node
         }
@@ -273,7 +276,8 @@ struct PlanBuilder {
         case .given(let number):
             return given(
                 id, symbol, label, step: step, value: number, unit: unit, origin: origin ?? .written(value.location),
-                rationale: value.rationale, source: value.source, parameter: value.uncertainty == nil ? nil : parameter)
+                rationale: value.rationale, source: value.source, parameter: value.uncertainty == nil ? nil : parameter,
+                assumption: parameter)
         case .records(_, let reading?):
             return given(
                 id, symbol, label, step: step, value: reading.value, unit: unit, origin: .records(reading.origin),
@@ -281,7 +285,9 @@ struct PlanBuilder {
         case .records(_, reading: nil):
             preconditionFailure("validation refuses records that have not been read")
         case .formula(let expression, let text):
-            return formulaNode(id, symbol, label, step: step, expression, text: text, declaredUnit: value.unit)
+            return formulaNode(
+                id, symbol, label, step: step, expression, text: text, declaredUnit: value.unit,
+                setting: scenario.commandLineSetting(for: parameter))
         }
     }
 
@@ -386,7 +392,7 @@ struct PlanBuilder {
             let years = given(
                 FigureID.outcome(outcome.id, .duration), "D", "Benefit period of \(name)", step: .duration,
                 value: Double(outcome.duration.value), unit: "year", origin: .written(outcome.duration.location),
-                parameter: .duration(outcome: declared))
+                parameter: .duration(outcome: declared), assumption: .duration(outcome: declared))
             pv = computed(
                 FigureID.outcome(outcome.id, .presentValue), "PV_\(name)", "Present value of \(name)",
                 step: .presentValue, .sumOfFirst,
@@ -495,7 +501,7 @@ struct PlanBuilder {
     /// A formula's node: its references become nodes first, then the formula over them.
     mutating func formulaNode(
         _ id: String, _ symbol: String, _ label: String, step: Step, _ expression: Expression, text: String,
-        declaredUnit: Unit?
+        declaredUnit: Unit?, setting: String? = nil
     ) -> Int {
         let references = expression.references
         let inputs = references.map { referenceNode($0) }
@@ -504,6 +510,7 @@ struct PlanBuilder {
             ? nodes[inputs[0]].unit : (declaredUnit?.description ?? unitOf(expression))
         return computed(
             id, symbol, label, step: step, .formula(text), inputs, unit: unit,
+            convention: setting.map { "set on the command line: --set \($0)" },
             formula: expression.indexed(by: references))
     }
 
@@ -530,7 +537,9 @@ struct PlanBuilder {
             case .given(let number):
                 given(
                     id, symbol, label, step: .value, value: number, unit: unit, origin: origin,
-                    rationale: value.rationale, source: value.model == nil ? value.source : nil)
+                    rationale: value.rationale, source: value.model == nil ? value.source : nil,
+                    parameter: value.uncertainty == nil ? nil : .value(name: value.name),
+                    assumption: .value(name: value.name))
             case .records(_, let reading?):
                 given(
                     id, symbol, label, step: .value, value: reading.value, unit: unit,
@@ -540,12 +549,13 @@ struct PlanBuilder {
             case .formula(let expression, let text):
                 return formulaNode(
                     id, symbol, label, step: .formula, expression, text: text,
-                    declaredUnit: value.unit ?? Unit(parsing: unitOf(expression)))
+                    declaredUnit: value.unit ?? Unit(parsing: unitOf(expression)),
+                    setting: scenario.commandLineSetting(for: .value(name: value.name)))
             }
             if let year = value.priceYear, let parsed = value.unit, !parsed.currencies.isEmpty {
                 return uplift(
                     positions[id]!, from: year, id: id + ".in_base_prices", symbol: symbol + "'", label: value.name,
-                    unit: unit)
+                    unit: unit, series: value.priceIndex)
             }
             return positions[id]!
         }
@@ -589,13 +599,15 @@ struct PlanBuilder {
                 base, kind.symbol, "\(kind.title) for \(outcome.id)", step: kind.step, value: share,
                 unit: "share", origin: .written(assumption.location), rationale: assumption.rationale,
                 source: assumption.source,
-                parameter: assumption.uncertainty == nil ? nil : .deduction(outcome: outcome.declaredID, kind))
+                parameter: assumption.uncertainty == nil ? nil : .deduction(outcome: outcome.declaredID, kind),
+                assumption: .deduction(outcome: outcome.declaredID, kind))
         case .byYear(let shares):
             return given(
                 FigureID.outcome(outcome.id, .share(kind, outcomeYear: k + 1)), "\(kind.symbol)_\(k + 1)",
                 "\(kind.title) for \(outcome.id) in year \(k + 1) of the outcome", step: kind.step,
                 value: shares[k], unit: "share", origin: .written(assumption.location),
-                rationale: assumption.rationale, source: assumption.source)
+                rationale: assumption.rationale, source: assumption.source,
+                assumption: .deduction(outcome: outcome.declaredID, kind))
         }
     }
 
@@ -630,7 +642,8 @@ struct PlanBuilder {
                     value: share,
                     unit: "share per year", origin: .written(dropOff.location), rationale: dropOff.rationale,
                     source: dropOff.source,
-                    parameter: dropOff.uncertainty == nil ? nil : .dropOff(outcome: outcome.declaredID))
+                    parameter: dropOff.uncertainty == nil ? nil : .dropOff(outcome: outcome.declaredID),
+                    assumption: .dropOff(outcome: outcome.declaredID))
             ]
         case .byYear(let shares):
             return shares.enumerated().map { index, share in
@@ -638,7 +651,7 @@ struct PlanBuilder {
                     FigureID.outcome(outcome.id, .dropOffFrom(outcomeYear: index + 1)), "DO_\(index + 1)",
                     "Drop-off for \(outcome.id) from year \(index + 1) to year \(index + 2) of the outcome",
                     step: .dropOff, value: share, unit: "share", origin: .written(dropOff.location),
-                    rationale: dropOff.rationale, source: dropOff.source)
+                    rationale: dropOff.rationale, source: dropOff.source, assumption: .dropOff(outcome: outcome.declaredID))
             }
         }
     }

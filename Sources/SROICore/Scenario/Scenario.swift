@@ -48,6 +48,8 @@ public struct Scenario: Sendable {
     public var conversions: [CurrencyConversion] = []
     /// Models the user supplies (their licence forbids bundling them) that were not found, by id.
     public var missingModels: [String: MissingModel] = [:]
+    /// What-ifs applied from the command line (`--set`), in the order given.
+    public internal(set) var commandLineSettings: [CommandLineSetting] = []
 
     /// The price base a series is uplifted to: the first declared base year it has a value for.
     public func priceBase(for index: PriceIndex) -> PriceYear? {

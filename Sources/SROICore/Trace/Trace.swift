@@ -114,6 +114,8 @@ public enum Origin: Hashable, Sendable {
     case methodDefault(String)
     /// Read from recorded data by a query.
     case records(RecordsOrigin)
+    /// Set by a what-if on the command line: the setting as given (`posts=12`, `posts=-20%`).
+    case commandLine(String)
 }
 
 /// One figure of the calculation: its value and unit, the named SROI step that produced it,

@@ -28,6 +28,7 @@ public enum DiagnosticCode: Int, Sendable, CaseIterable, Comparable {
     case invalid = 24
     case noEffect = 25
     case unsupportedVersion = 26
+    case commandLineSetting = 27
 
     /// `SROI-E004`.
     public var text: String { "SROI-E" + String(repeating: "0", count: 3 - String(rawValue).count) + String(rawValue) }
@@ -61,6 +62,7 @@ public enum DiagnosticCode: Int, Sendable, CaseIterable, Comparable {
         case .invalid: return "invalid"
         case .noEffect: return "no effect"
         case .unsupportedVersion: return "format version"
+        case .commandLineSetting: return "what-if setting"
         }
     }
 

@@ -276,6 +276,9 @@ public enum ReportDocuments {
         if let note = scenario.illustrativeNote {
             html += "<p class=\"illustrative\"><strong>Illustrative.</strong> \(HTML.escape(note))</p>"
         }
+        if let settings = Display.commandLineSettings(scenario) {
+            html += "<p class=\"flag\"><strong>What-if.</strong> \(HTML.escape(settings))</p>"
+        }
         var facts: [(String, String)] = []
         facts.append(("Author", scenario.report.author ?? "not stated in the scenario (report.author)"))
         facts.append(("Date", scenario.report.date ?? "not stated in the scenario (report.date)"))
@@ -466,6 +469,7 @@ public enum ReportDocuments {
         if let organisation = scenario.organisation { lines += [organisation, ""] }
         if let summary = scenario.summary { lines += [summary, ""] }
         if let note = scenario.illustrativeNote { lines += ["> **Illustrative.** \(note)", ""] }
+        if let settings = Display.commandLineSettings(scenario) { lines += ["> **What-if.** \(settings)", ""] }
         lines += [
             "Author: \(scenario.report.author ?? "not stated") · Date: \(scenario.report.date ?? "not stated") · Engine: \(Engine.name) \(Engine.version)"
                 + (input.scenarioFile.map { " · Scenario: \($0.path), SHA-256 \($0.sha256)" } ?? ""), "",
