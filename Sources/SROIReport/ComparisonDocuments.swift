@@ -80,6 +80,88 @@ public enum ComparisonDocuments {
         return (labels, rows)
     }
 
+    /// The options as a business case: each option's benefits, costs and net in present value,
+    /// and each other option less the baseline. Columns: the options, then one per comparison.
+    static func businessCaseTable(_ options: [Option], comparisons: [ScenarioComparison]) -> (
+        header: [String], rows: [[String]]
+    ) {
+        let header = [""] + options.indices.map(letter) + comparisons.indices.map { "\(letter($0 + 1)) − A" }
+        func money(_ value: FigureValue?) -> String { value.map { effect($0) } ?? "none declared" }
+        func row(_ label: String, _ figure: (Results) -> FigureValue?, _ increment: (ScenarioComparison) -> FigureValue?)
+            -> [String]
+        {
+            [label] + options.map { money(figure($0.evaluation.results)) }
+                + comparisons.map { comparison in increment(comparison).map { effect($0) } ?? "" }
+        }
+        let rows = [
+            row("Benefits (total present value)", { $0.totalPresentValue.value }, { $0.incremental.benefits }),
+            row("Inputs", { $0.totalInputs.value }, { $0.baseline.results.totalInputs.value.minus($0.other.results.totalInputs.value, reversed: true) }),
+            row(
+                "The option's costs", { $0.businessCase?.costsPresentValue.value },
+                { comparison in
+                    guard let a = comparison.baseline.results.businessCase, let b = comparison.other.results.businessCase
+                    else { return nil }
+                    return a.costsPresentValue.value.minus(b.costsPresentValue.value, reversed: true)
+                }),
+            row("Whole cost", { ($0.businessCase?.wholeCost ?? $0.totalInputs).value }, { $0.incremental.cost }),
+            row(
+                "Net present value", { ($0.businessCase?.netPresentValue ?? $0.netPresentValue).value },
+                { $0.incremental.netPresentValue }),
+        ]
+        return (header, rows)
+    }
+
+    /// Each other option's incremental benefit-cost ratio against the baseline, in words.
+    static func incrementalRatioLines(_ options: [Option], comparisons: [ScenarioComparison]) -> [String] {
+        comparisons.enumerated().map { index, comparison in
+            let name = "\(letter(index + 1)) against A"
+            switch comparison.incremental.benefitCostRatio {
+            case .number(let ratio):
+                return "Incremental benefit-cost ratio of \(name): \(Display.fixed(ratio)) : 1 "
+                    + "(extra benefits \(effect(comparison.incremental.benefits)) ÷ extra cost \(effect(comparison.incremental.cost)))"
+            case .undefined(let reason):
+                return "Incremental benefit-cost ratio of \(name): undefined, \(reason)"
+            }
+        }
+    }
+
+    /// Cash by analysis year for the options that declare a business case: spending, savings
+    /// released and not, and net cash; then each other option's net cash less the baseline's.
+    static func cashTable(_ options: [Option], comparisons: [ScenarioComparison]) -> (
+        title: String, header: [String], rows: [[String]]
+    )? {
+        let declared = options.enumerated().compactMap { index, option in
+            option.evaluation.results.businessCase.map { (index, option, $0) }
+        }
+        guard let first = declared.first else { return nil }
+        let scenario = first.1.scenario
+        let years = first.2.years.map(\.year)
+        var rows: [[String]] = []
+        for (index, _, businessCase) in declared {
+            let name = letter(index)
+            func cells(_ pick: (BusinessCaseResult.Year) -> Figure) -> [String] {
+                years.map { t in businessCase.years.first { $0.year == t }.map { effect(pick($0).value) } ?? "" }
+            }
+            rows.append(["\(name): spending"] + cells(\.spending))
+            rows.append(["\(name): cash-releasing savings"] + cells(\.cashReleasing))
+            rows.append(["\(name): non-cash-releasing savings"] + cells(\.nonCashReleasing))
+            rows.append(["\(name): net cash"] + cells(\.netCash))
+        }
+        for (index, comparison) in comparisons.enumerated() where !comparison.incremental.netCashByYear.isEmpty {
+            rows.append(
+                ["\(letter(index + 1)) − A: net cash"]
+                    + years.map { t in
+                        comparison.incremental.netCashByYear.first { $0.year == t }.map { effect($0.value) } ?? ""
+                    })
+        }
+        let currency = first.1.evaluation.results.currency.code
+        let prices = scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""
+        let title =
+            "Cash by \(scenario.financialYears ? "financial year, April to March" : "year") (\(currency), undiscounted\(prices); "
+            + "\(first.2.convention))"
+        return (title, [""] + years.map { scenario.yearLabel($0) }, rows)
+    }
+
     static func rows(_ options: [Option]) -> [(String, [String])] {
         func show(_ option: Option, _ figure: Figure?) -> String {
             figure.map { Display.figure($0, currency: option.evaluation.results.currency) } ?? "none"
@@ -97,15 +179,40 @@ public enum ComparisonDocuments {
     }
 
     public static func text(_ options: [Option], comparisons: [ScenarioComparison]) -> String {
-        var lines = ["Options side by side"] + legend(options).map { "  " + $0 } + [""]
+        var lines = ["Options side by side"] + legend(options).map { "  " + $0 }
+        if let settings = Display.commandLineSettings(options[0].scenario) {
+            lines += Display.wrap("WHAT-IF: \(settings)")
+        }
+        lines.append("")
         let header = [""] + options.indices.map(letter)
-        lines += UncertaintyDocuments.table([header] + rows(options).map { [$0.0] + $0.1 })
+        // Why a figure is undefined goes below the table, so that the columns stay narrow.
+        var notes: [String] = []
+        let headline = rows(options).map { row in
+            [row.0]
+                + row.1.enumerated().map { index, cell -> String in
+                    guard cell.hasPrefix("undefined ("), cell.hasSuffix(")") else { return cell }
+                    let note = "\(letter(index)), \(row.0): \(cell.dropFirst(11).dropLast())"
+                    if !notes.contains(note) { notes.append(note) }
+                    return "undefined [\(notes.firstIndex(of: note)! + 1)]"
+                }
+        }
+        lines += UncertaintyDocuments.table([header] + headline)
+        lines += notes.enumerated().map { "  [\($0.offset + 1)] \($0.element)" }
         if let cashable = cashableRows(options) {
             let currency = options[0].evaluation.results.currency.code
             lines += [
                 "", "Cashable savings by organisation and year (\(currency), undiscounted; last column present value)",
             ]
             lines += UncertaintyDocuments.table([[""] + cashable.years + ["PV"]] + cashable.rows)
+        }
+        let currency = options[0].evaluation.results.currency.code
+        let business = businessCaseTable(options, comparisons: comparisons)
+        lines += ["", "Business case (\(currency), present value; the last column\(comparisons.count == 1 ? " is" : "s are") the difference from the baseline)"]
+        lines += UncertaintyDocuments.table([business.header] + business.rows)
+        lines += incrementalRatioLines(options, comparisons: comparisons).flatMap { Display.wrap($0) }
+        if let cash = cashTable(options, comparisons: comparisons) {
+            lines += [""] + Display.wrap(cash.title)
+            lines += UncertaintyDocuments.table([cash.header] + cash.rows)
         }
         for (index, comparison) in comparisons.enumerated() {
             let option = options[index + 1]
@@ -121,10 +228,13 @@ public enum ComparisonDocuments {
                         [
                             "  " + humanName(difference.name, in: options[0].scenario), difference.baseline,
                             difference.other,
-                            effect(difference.presentValueEffect), effect(difference.ratioEffect, decimals: 4),
+                            effect(difference.presentValueEffect),
+                            comparison.baseline.results.sroiRatio.value.number == nil
+                                ? "undefined, as the baseline's ratio is"
+                                : effect(difference.ratioEffect, decimals: 4),
                         ]
                     })
-            lines += remainderLines(comparison, currency: currency).map { "  " + $0 }
+            lines += remainderLines(comparison, currency: currency).flatMap { Display.wrap($0, indent: "  ") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -185,6 +295,7 @@ public enum ComparisonDocuments {
                                 ResultsDocument.figure(results.discountedPaybackYears)
                             ),
                             ("cashable_savings", option.cashableSavings.map(ResultsDocument.figure)),
+                            ("business_case", results.businessCase.map { ResultsDocument.businessCase($0, scenario: option.scenario) }),
                         ])
                     })
             ),
@@ -221,6 +332,34 @@ public enum ComparisonDocuments {
                             ("sroi_ratio_difference", ResultsDocument.value(comparison.ratioDifference)),
                             ("remainder", ResultsDocument.value(comparison.remainder)),
                             ("sroi_ratio_remainder", ResultsDocument.value(comparison.ratioRemainder)),
+                            (
+                                "incremental",
+                                .members([
+                                    ("benefits", ResultsDocument.value(comparison.incremental.benefits)),
+                                    ("whole_cost", ResultsDocument.value(comparison.incremental.cost)),
+                                    (
+                                        "net_present_value",
+                                        ResultsDocument.value(comparison.incremental.netPresentValue)
+                                    ),
+                                    (
+                                        "benefit_cost_ratio",
+                                        ResultsDocument.value(comparison.incremental.benefitCostRatio)
+                                    ),
+                                    (
+                                        "net_cash_by_year",
+                                        comparison.incremental.netCashByYear.isEmpty
+                                            ? nil
+                                            : .array(
+                                                comparison.incremental.netCashByYear.map { entry in
+                                                    .object([
+                                                        ("year", .number(Double(entry.year))),
+                                                        ("label", .string(options[0].scenario.yearLabel(entry.year))),
+                                                        ("net_cash", ResultsDocument.value(entry.value)),
+                                                    ])
+                                                })
+                                    ),
+                                ])
+                            ),
                         ])
                     })
             ),
@@ -239,6 +378,18 @@ public enum ComparisonDocuments {
             body += ReportDocuments.table(
                 ["Option and organisation"] + cashable.years + ["Present value"], cashable.rows, numericFrom: 1,
                 id: "cashable", className: "wide-table")
+        }
+        let business = businessCaseTable(options, comparisons: comparisons)
+        body +=
+            "<h2>Business case</h2><p>Present values in \(options[0].evaluation.results.currency.code); the last column\(comparisons.count == 1 ? " is" : "s are") the difference from the baseline.</p>"
+        body += ReportDocuments.table(
+            ["Figure"] + business.header.dropFirst(), business.rows, numericFrom: 1, id: "business-case")
+        body += incrementalRatioLines(options, comparisons: comparisons).map { "<p>\(HTML.escape($0))</p>" }.joined()
+        if let cash = cashTable(options, comparisons: comparisons) {
+            body += "<h2>Cash by year</h2><p>\(HTML.escape(cash.title))</p>"
+            body += ReportDocuments.table(
+                ["Option and figure"] + cash.header.dropFirst(), cash.rows, numericFrom: 1, id: "cash",
+                className: "wide-table")
         }
         body += Charts.horizontalBars(
             options.map { option in

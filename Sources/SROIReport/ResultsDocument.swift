@@ -89,6 +89,7 @@ public enum ResultsDocument {
                         )
                     })
             ),
+            ("business_case", results.businessCase.map { businessCase($0, scenario: scenario) }),
             (
                 "data",
                 scenario.recordSource.map {
@@ -161,6 +162,30 @@ public enum ResultsDocument {
             ("value", value(figure.value)), ("undefined", undefinedReason(figure.value)),
             ("unit", .string(figure.unit)),
             ("node", .string(figure.node)),
+        ])
+    }
+
+    /// The option as a business case: whole cost, net present value and cash by year.
+    static func businessCase(_ result: BusinessCaseResult, scenario: Scenario? = nil) -> JSON {
+        .members([
+            ("cash_view", .string(result.convention)),
+            ("costs", .object(result.costs.map { ($0.id, figure($0.amount)) })),
+            ("costs_present_value", figure(result.costsPresentValue)),
+            ("whole_cost", figure(result.wholeCost)),
+            ("net_present_value", figure(result.netPresentValue)),
+            ("cash_releasing_present_value", figure(result.cashReleasingPresentValue)),
+            (
+                "by_year",
+                .array(
+                    result.years.map { year in
+                        .members([
+                            ("year", .number(Double(year.year))),
+                            ("label", scenario.map { .string($0.yearLabel(year.year)) }),
+                            ("spending", figure(year.spending)), ("cash_releasing", figure(year.cashReleasing)),
+                            ("non_cash_releasing", figure(year.nonCashReleasing)), ("net_cash", figure(year.netCash)),
+                        ])
+                    })
+            ),
         ])
     }
 

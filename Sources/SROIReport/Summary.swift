@@ -53,18 +53,83 @@ extension Display {
         return "figures evaluated with \(list) on the command line, not as the scenario file states them."
     }
 
-    /// A switching value in words: where the ratio reaches the target, how far that is from the
-    /// assumption's base, and whether it lies within the declared range.
-    public static func switching(_ entry: SensitivityAnalysis.Entry, target: Double) -> String {
+    /// An assumption as people call it: `Attribution: Hours worked by directly employed staff`,
+    /// a named value by its label.
+    public static func parameterName(_ parameter: UncertainParameter, in scenario: Scenario) -> String {
+        func outcome(_ id: String) -> String {
+            let outcome = scenario.outcomes.first { $0.declaredID == id }
+            return outcome.flatMap { $0.summary ?? $0.indicator } ?? id
+        }
+        switch parameter.kind {
+        case .quantity(let id): return "Quantity: \(outcome(id))"
+        case .proxy(let id): return "Financial proxy: \(outcome(id))"
+        case .deduction(let id, let kind): return "\(kind.title): \(outcome(id))"
+        case .dropOff(let id): return "Drop-off: \(outcome(id))"
+        case .duration(let id): return "Duration: \(outcome(id))"
+        case .discountRate: return "Discount rate"
+        case .value(let name):
+            // A scenario's replacement of a model entry keeps the entry's label.
+            return scenario.values.first { $0.name == name }?.label ?? scenario.modelValues[name].flatMap { $0.label ?? $0.rationale } ?? name
+        }
+    }
+
+    /// The unit a named value or proxy is stated in, for switching values in words.
+    public static func unit(of parameter: UncertainParameter, in scenario: Scenario) -> String? {
+        switch parameter.kind {
+        case .value(let name):
+            return (scenario.values.first { $0.name == name } ?? scenario.modelValues[name])?.unit?.description
+        case .proxy(let id):
+            guard let price = scenario.outcomes.first(where: { $0.declaredID == id })?.proxy.price else { return nil }
+            return price.per.map { "\(price.currency.code)/\($0)" } ?? price.currency.code
+        case .quantity(let id): return scenario.outcomes.first { $0.declaredID == id }?.quantityUnit?.value
+        case .duration: return "year"
+        default: return nil
+        }
+    }
+
+    /// Prose broken into lines of at most `width` characters at spaces, each after `indent`.
+    public static func wrap(_ text: String, width: Int = 100, indent: String = "") -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty && indent.count + line.count + 1 + word.count > width {
+                lines.append(indent + line)
+                line = String(word)
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        if !line.isEmpty { lines.append(indent + line) }
+        return lines
+    }
+
+    /// A value in its unit: `GBP 49.28 an hour`, `12.5 hours`, `25.0%` for a share.
+    static func amount(_ value: Double, unit: String?, share: Bool) -> String {
+        if share { return fixed(value * 100, decimals: 1) + "%" }
+        guard let unit, unit != "1" else { return fixed(value) }
+        if unit == "year" { return "\(NumberFormat.shortest(value)) year\(value == 1 ? "" : "s")" }
+        let parts = unit.split(separator: "/", maxSplits: 1).map(String.init)
+        if let currency = Currency(code: parts[0]) {
+            let money = "\(currency.code) \(fixed(value))"
+            guard parts.count == 2 else { return money }
+            let per = parts[1]
+            let article = ("aeiou".contains(per.first ?? "x") && !per.hasPrefix("u")) || per == "hour" ? "an" : "a"
+            return "\(money) \(article) \(per)"
+        }
+        return "\(fixed(value)) \(unit)"
+    }
+
+    /// A switching value in words: the value at which the ratio crosses the target, which way
+    /// the assumption has to move, how far that is from its base, and whether it lies within the
+    /// declared range.
+    public static func switching(_ entry: SensitivityAnalysis.Entry, target: Double, unit: String? = nil) -> String {
         let parameter = entry.parameter
         let isShare: Bool
         switch parameter.kind {
         case .deduction, .dropOff, .discountRate: isShare = true
         default: isShare = false
         }
-        func show(_ value: Double) -> String {
-            isShare ? fixed(value * 100, decimals: 1) + "%" : NumberFormat.shortest((value * 100).rounded() / 100)
-        }
+        func show(_ value: Double) -> String { amount(value, unit: unit, share: isShare) }
         func change(_ value: Double) -> String {
             let base = parameter.base
             guard base != 0 else { return "from a base of 0" }
@@ -73,13 +138,21 @@ extension Display {
             if size == "0.0" { return "at its base of \(show(base))" }
             return "\(size)% \(percent < 0 ? "below" : "above") its base of \(show(base))"
         }
+        // Which side of the switching value the ratio lies under the target.
+        func crossing(_ value: Double) -> String {
+            let target = "\(NumberFormat.shortest(target)) : 1"
+            guard let low = entry.ratioAtLow.number, let high = entry.ratioAtHigh.number, low != high else {
+                return "the ratio is \(target) at \(show(value))"
+            }
+            return "the ratio falls below \(target) when it \(low < high ? "falls below" : "rises above") \(show(value))"
+        }
         let range = "\(show(entry.low)) to \(show(entry.high))"
         let switching = entry.switchingValue
         if let value = switching.value {
-            return "at \(show(value)), \(change(value)), within its range \(range)"
+            return "\(crossing(value)), \(change(value)); within its range \(range)"
         }
         if let value = switching.outsideRange {
-            return "not within its range \(range); it would at \(show(value)), \(change(value))"
+            return "not within its range \(range): \(crossing(value)), \(change(value))"
         }
         if let note = switching.note, note.contains("does not depend") { return "never: the ratio does not depend on it" }
         return "not at any value it can take (range \(range))"
@@ -120,8 +193,8 @@ public enum Summary {
         lines.append("Present value by year")
         lines += table(
             results.byYear.map { entry in
-                let calendar = scenario.firstCalendarYear.map { " (\($0 + entry.year - 1))" } ?? ""
-                return ("Year \(entry.year)\(calendar)", show(entry.figure))
+                let label = scenario.firstCalendarYear == nil ? "" : " (\(scenario.yearLabel(entry.year)))"
+                return ("Year \(entry.year)\(label)", show(entry.figure))
             }, indent: "  ")
         lines.append("")
         if let source = scenario.recordSource {

@@ -60,7 +60,7 @@ public enum UncertaintyDocuments {
         ])
     }
 
-    public static func sensitivityTable(_ analysis: SensitivityAnalysis) -> String {
+    public static func sensitivityTable(_ analysis: SensitivityAnalysis, scenario: Scenario) -> String {
         func ratio(_ value: FigureValue) -> String {
             value.number.map { Display.fixed($0) } ?? "undefined"
         }
@@ -70,11 +70,17 @@ public enum UncertaintyDocuments {
         ]
         let rows = analysis.entries.map { entry -> [String] in
             let switching = entry.switchingValue
+            let isShare: Bool
+            switch entry.parameter.kind {
+            case .deduction, .dropOff, .discountRate: isShare = true
+            default: isShare = false
+            }
+            let unit = Display.unit(of: entry.parameter, in: scenario)
+            func show(_ value: Double) -> String { Display.amount(value, unit: unit, share: isShare) }
             let value =
-                switching.value.map { NumberFormat.shortest($0) }
-                ?? switching.outsideRange.map { "outside: \(NumberFormat.shortest($0))" } ?? "none"
+                switching.value.map(show) ?? switching.outsideRange.map { "outside: \(show($0))" } ?? "none"
             return [
-                entry.parameter.name, "\(NumberFormat.shortest(entry.low))…\(NumberFormat.shortest(entry.high))",
+                Display.parameterName(entry.parameter, in: scenario), "\(show(entry.low)) to \(show(entry.high))",
                 ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), entry.swing.map { Display.fixed($0) } ?? "undefined",
                 value,
             ]
@@ -88,7 +94,9 @@ public enum UncertaintyDocuments {
         if !analysis.entries.isEmpty {
             lines += ["", "Where the ratio reaches \(NumberFormat.shortest(analysis.targetRatio)) : 1"]
             lines += analysis.entries.map {
-                "  \($0.parameter.name): \(Display.switching($0, target: analysis.targetRatio))"
+                "  \(Display.parameterName($0.parameter, in: scenario)): "
+                    + Display.switching(
+                        $0, target: analysis.targetRatio, unit: Display.unit(of: $0.parameter, in: scenario))
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -1,3 +1,5 @@
+import SROICore
+
 /// The documented layout of the value map workbook (docs/spreadsheets.md), shared by the
 /// writer and the reader so that a written workbook reads back exactly.
 ///
@@ -80,8 +82,9 @@ public enum ValueMapLayout {
     /// The column of analysis year `t` (from 1), in the outcomes table and the discounting block.
     public static func yearColumn(_ t: Int) -> Int { OutcomeColumn.allCases.count + t }
 
-    public static func yearHeading(_ t: Int, calendar: Int?) -> String {
-        calendar.map { "Year \(t) (\($0 + t - 1))" } ?? "Year \(t)"
+    /// `Year 2 (2025)`, `Year 2 (2025-26)` in financial years, or `Year 2`.
+    public static func yearHeading(_ t: Int, of scenario: Scenario) -> String {
+        scenario.firstCalendarYear == nil ? "Year \(t)" : "Year \(t) (\(scenario.yearLabel(t)))"
     }
 
     public static let presentValueHeading = "Present value"

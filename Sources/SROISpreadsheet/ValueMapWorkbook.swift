@@ -216,7 +216,7 @@ public enum ValueMapWorkbook {
             for t in 1...years {
                 set(
                     ValueMapLayout.yearColumn(t),
-                    .text(ValueMapLayout.yearHeading(t, calendar: scenario.firstCalendarYear)), .columnHeading)
+                    .text(ValueMapLayout.yearHeading(t, of: scenario)), .columnHeading)
             }
             let pvColumn = ValueMapLayout.yearColumn(years + 1)
             set(pvColumn, .text(ValueMapLayout.presentValueHeading), .columnHeading)

@@ -26,7 +26,7 @@ struct Sensitivity: ParsableCommand {
             Terminal.error(error.description)
             throw ExitCode.failure
         }
-        Terminal.write(UncertaintyDocuments.sensitivityTable(analysis))
+        Terminal.write(UncertaintyDocuments.sensitivityTable(analysis, scenario: loaded.scenario))
         guard output.out != nil else { return }
         let document = UncertaintyDocuments.sensitivity(
             analysis, scenario: loaded.scenario, provenance: loaded.provenance)

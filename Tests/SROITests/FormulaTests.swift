@@ -217,7 +217,10 @@ import Testing
         let evaluation = try Evaluator().evaluate(scenario)
         #expect(evaluation.trace.inconsistencies().isEmpty)
         for node in evaluation.trace.nodes {
-            #expect(!node.unit.isEmpty && node.unit != "1" || node.step == .value, "\(name): \(node.id) has no unit")
+            // A share or count without dimension is a named value's or formula's unit 1, never a chain figure's.
+            #expect(
+                node.step == .value || !node.unit.isEmpty && (node.unit != "1" || node.step == .formula),
+                "\(name): \(node.id) has no unit")
         }
         // Every money figure of the summary carries its currency, every ratio its ": 1".
         let summary = try Support.sroi(["run", file, "--data", data]).stdout

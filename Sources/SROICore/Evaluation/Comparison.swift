@@ -42,6 +42,61 @@ public struct ScenarioComparison: Sendable {
     public var remainder: FigureValue
     /// The same for the ratio.
     public var ratioRemainder: FigureValue
+    /// The other option against the baseline as a business case.
+    public var incremental: Incremental
+
+    /// What the other option adds to the baseline, as a business case: each figure one
+    /// subtraction or division of the two evaluations' figures.
+    public struct Incremental: Sendable {
+        /// Total present value of the other option less the baseline's.
+        public var benefits: FigureValue
+        /// Whole cost (inputs and declared costs, in present value) of the other less the baseline's.
+        public var cost: FigureValue
+        /// Net present value of the other option as a business case less the baseline's.
+        public var netPresentValue: FigureValue
+        /// Extra benefits ÷ extra cost; undefined, with the reason, when the extra cost is not positive.
+        public var benefitCostRatio: FigureValue
+        /// Net cash (cash released less spending) of the other less the baseline's, by analysis
+        /// year, when both options declare a business case.
+        public var netCashByYear: [(year: Int, value: FigureValue)]
+
+        init(baseline: Results, other: Results) {
+            func wholeCost(_ results: Results) -> FigureValue {
+                (results.businessCase?.wholeCost ?? results.totalInputs).value
+            }
+            func net(_ results: Results) -> FigureValue {
+                (results.businessCase?.netPresentValue ?? results.netPresentValue).value
+            }
+            benefits = baseline.totalPresentValue.value.minus(other.totalPresentValue.value, reversed: true)
+            cost = wholeCost(baseline).minus(wholeCost(other), reversed: true)
+            netPresentValue = net(baseline).minus(net(other), reversed: true)
+            switch (benefits, cost) {
+            case (.number(let extra), .number(let spent)) where spent > 0:
+                benefitCostRatio = .number(extra / spent)
+            case (.number, .number(let spent)):
+                benefitCostRatio = .undefined(
+                    reason: spent == 0
+                        ? "the options cost the same, so the difference is the net present value alone"
+                        : "the option costs less than the baseline, so its net present value, not a ratio, says what it adds"
+                )
+            case (.undefined(let reason), _), (_, .undefined(let reason)):
+                benefitCostRatio = .undefined(reason: reason)
+            }
+            if let a = baseline.businessCase, let b = other.businessCase {
+                let years = Set(a.years.map(\.year)).union(b.years.map(\.year)).sorted()
+                netCashByYear = years.map { t in
+                    guard let start = a.years.first(where: { $0.year == t })?.netCash.value,
+                        let end = b.years.first(where: { $0.year == t })?.netCash.value
+                    else {
+                        return (year: t, value: .undefined(reason: "year \(t) lies outside one option's analysis period"))
+                    }
+                    return (year: t, value: start.minus(end, reversed: true))
+                }
+            } else {
+                netCashByYear = []
+            }
+        }
+    }
 
     public init(baseline a: Scenario, other b: Scenario) throws(ValidationFailure) {
         guard a.reportCurrency.value == b.reportCurrency.value else {
@@ -81,6 +136,7 @@ public struct ScenarioComparison: Sendable {
             }
         }
         differences = found
+        incremental = Incremental(baseline: baseline.results, other: other.results)
         remainder = pvRemainder
         self.ratioRemainder = ratioRemainder
     }
@@ -99,7 +155,7 @@ public struct ScenarioComparison: Sendable {
 
 extension FigureValue {
     /// `self − other` (or `other − self` when `reversed`); undefined when either is.
-    func minus(_ other: FigureValue, reversed: Bool = false) -> FigureValue {
+    public func minus(_ other: FigureValue, reversed: Bool = false) -> FigureValue {
         switch (self, other) {
         case (.number(let a), .number(let b)): return .number(reversed ? b - a : a - b)
         case (.undefined(let reason), _), (_, .undefined(let reason)): return .undefined(reason: reason)

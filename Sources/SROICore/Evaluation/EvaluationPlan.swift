@@ -164,6 +164,18 @@ struct ResultsLayout: Sendable {
         var year: Int
         var amount: Int
         var counted: Int
+        /// The amount spent, in the report currency and before any discounting.
+        var spent: Int
+    }
+
+    struct BusinessCaseLayout: Sendable {
+        var convention: String
+        var costs: [(id: String, amount: Int)] = []
+        var costsPresentValue = 0
+        var wholeCost = 0
+        var netPresentValue = 0
+        var cashReleasingPresentValue = 0
+        var years: [(year: Int, spending: Int, releasing: Int, nonReleasing: Int, net: Int)] = []
     }
 
     var currency: Currency
@@ -179,6 +191,7 @@ struct ResultsLayout: Sendable {
     var byYear: [(year: Int, node: Int)] = []
     var outcomes: [OutcomeLayout] = []
     var inputs: [InputLayout] = []
+    var businessCase: BusinessCaseLayout?
     /// Money figures shown in a second currency: the original's position and its conversion's.
     var secondCurrency: Currency?
     /// The rate from the report currency into the second currency.
@@ -210,6 +223,19 @@ struct ResultsLayout: Sendable {
             converted: Dictionary(
                 converted.map { (trace.nodes[$0.original].id, figure($0.node)) },
                 uniquingKeysWith: { first, _ in first }
-            ))
+            ),
+            businessCase: businessCase.map { layout in
+                BusinessCaseResult(
+                    convention: layout.convention,
+                    costs: layout.costs.map { (id: $0.id, amount: figure($0.amount)) },
+                    costsPresentValue: figure(layout.costsPresentValue), wholeCost: figure(layout.wholeCost),
+                    netPresentValue: figure(layout.netPresentValue),
+                    cashReleasingPresentValue: figure(layout.cashReleasingPresentValue),
+                    years: layout.years.map {
+                        BusinessCaseResult.Year(
+                            year: $0.year, spending: figure($0.spending), cashReleasing: figure($0.releasing),
+                            nonCashReleasing: figure($0.nonReleasing), netCash: figure($0.net))
+                    })
+            })
     }
 }

@@ -28,6 +28,12 @@ public enum FigureID {
     public static let paybackMonths = "payback_months"
     public static let paybackYearOneImpact = "payback.year_one_impact"
     public static let discountedPaybackYears = "discounted_payback_years"
+    /// The cash view of a fiscal outcome in the business case: `cash.jobs.year2`.
+    public static func cash(_ outcome: String) -> String { "cash.\(outcome)" }
+    /// A figure of the business case: `business_case.whole_cost`, `business_case.costs.year2`.
+    public static func businessCase(_ figure: String) -> String { "business_case.\(figure)" }
+    /// One cost line of the business case: `cost.agency-cover.amount`.
+    public static func cost(_ id: String) -> String { "cost.\(id)" }
     public static func stakeholder(_ id: String) -> String { "by_stakeholder.\(id)" }
     public static func valueType(_ type: ValueType) -> String { "by_value_type.\(type.rawValue)" }
     public static func year(_ t: Int) -> String { "by_year.year\(t)" }

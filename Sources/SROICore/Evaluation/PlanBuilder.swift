@@ -128,6 +128,15 @@ struct PlanBuilder {
             FigureID.discountedPaybackYears, "Payback_d", "Discounted payback period", step: .payback,
             .yearsToRecover, [layout.totalInputs] + layout.byYear.map(\.node), unit: "year",
             convention: scenario.conventions.discountInputs.value ? "discount_inputs: true" : nil)
+        // Every value the scenario declares is a figure of its trace, used by the chain or not, so
+        // that a figure a reader checks beside it (the agency rate as a multiple of the price cap)
+        // is explained like any other.
+        for value in scenario.values {
+            _ = referenceNode(value.name.contains("/") ? .model(value.name) : .value(value.name))
+        }
+        if let businessCase = scenario.businessCase, gatedDurations.isEmpty {
+            layout.businessCase = recordBusinessCase(businessCase, layout: layout, outcomes: outcomes)
+        }
         if let second = scenario.report.secondCurrency?.value, second != scenario.reportCurrency.value,
             let rate = secondCurrencyRate(second)
         {
@@ -153,6 +162,80 @@ struct PlanBuilder {
             }
         }
         return layout
+    }
+
+    /// Each option's whole cost, benefits and net, and its cash by analysis year: the costs it
+    /// declares (raised by optimism bias on costs), its inputs, and the cash view of its fiscal
+    /// outcomes, undiscounted in the price base and discounted like outcomes.
+    mutating func recordBusinessCase(
+        _ businessCase: BusinessCase, layout: ResultsLayout, outcomes: [OutcomeNodes]
+    ) -> ResultsLayout.BusinessCaseLayout {
+        let years = scenario.analysisYears.value
+        var result = ResultsLayout.BusinessCaseLayout(convention: businessCase.cashConvention)
+        var costsInYear: [Int: [Int]] = [:]
+        var costPresentValues: [Int] = []
+        for cost in businessCase.costs {
+            let base = FigureID.cost(cost.id)
+            let title = cost.summary ?? cost.id
+            var amount = stated(
+                cost.amount, id: "\(base).amount", symbol: "K_\(cost.id)", label: "Cost: \(title)", step: .input,
+                unit: money)
+            if let bias = costOptimismBias() {
+                amount = raised(amount, by: bias, id: "\(base).with_optimism_bias", label: "Cost \(title) with optimism bias")
+            }
+            for t in cost.years.value {
+                costsInYear[t, default: []].append(amount)
+                costPresentValues.append(
+                    computed(
+                        "\(base).present_value.year\(t)", "PV_K_\(t)", "Cost \(title) in analysis year \(t), discounted",
+                        step: .discounting, .product, [amount, factors[t]!], unit: money))
+            }
+            result.costs.append((id: cost.id, amount: amount))
+        }
+        result.costsPresentValue = computed(
+            FigureID.businessCase("costs_present_value"), "PV_K", "Present value of the option's costs",
+            step: .totalInputs, .sum, costPresentValues, unit: money)
+        result.wholeCost = computed(
+            FigureID.businessCase("whole_cost"), "K_all", "Whole cost: inputs and the option's costs",
+            step: .totalInputs, .sum, [layout.totalInputs, result.costsPresentValue], unit: money)
+        result.netPresentValue = computed(
+            FigureID.businessCase("net_present_value"), "NPV_bc", "Net present value of the option: benefits less whole cost",
+            step: .netPresentValue, .difference, [layout.totalPresentValue, result.wholeCost], unit: money)
+        var releasingPresentValues: [Int] = []
+        for t in 1...years {
+            let spent = layout.inputs.filter { $0.year == t }.map(\.spent)
+            let spending = computed(
+                FigureID.businessCase("spending.year\(t)"), "S_\(t)", "Spending in analysis year \(t): inputs and costs",
+                step: .totalInputs, .sum, spent + (costsInYear[t] ?? []), unit: money)
+            func cash(_ type: ValueType) -> [Int] {
+                outcomes.filter { $0.layout.valueType == type }.compactMap { outcome in
+                    outcome.cashByYear.first { $0.year == t }?.node
+                }
+            }
+            let releasing = computed(
+                FigureID.businessCase("cash_releasing.year\(t)"), "CR_\(t)",
+                "Cash-releasing savings in analysis year \(t)", step: .totalByYear, .sum, cash(.fiscalCashable),
+                unit: money, convention: businessCase.cashConvention)
+            let nonReleasing = computed(
+                FigureID.businessCase("non_cash_releasing.year\(t)"), "NCR_\(t)",
+                "Non-cash-releasing savings in analysis year \(t)", step: .totalByYear, .sum,
+                cash(.fiscalNonCashable), unit: money, convention: businessCase.cashConvention)
+            let net = computed(
+                FigureID.businessCase("net_cash.year\(t)"), "N_\(t)",
+                "Net cash in analysis year \(t): cash released less spending", step: .netPresentValue, .difference,
+                [releasing, spending], unit: money)
+            releasingPresentValues.append(
+                computed(
+                    FigureID.businessCase("cash_releasing.present_value.year\(t)"), "PV_CR_\(t)",
+                    "Cash-releasing savings in analysis year \(t), discounted", step: .discounting, .product,
+                    [releasing, factors[t]!], unit: money))
+            result.years.append((year: t, spending: spending, releasing: releasing, nonReleasing: nonReleasing, net: net))
+        }
+        result.cashReleasingPresentValue = computed(
+            FigureID.businessCase("cash_releasing.present_value"), "PV_CR", "Present value of cash-releasing savings",
+            step: .totalPresentValue, .sum, releasingPresentValues, unit: money,
+            convention: businessCase.cashConvention)
+        return result
     }
 
     /// The rate into the report's second currency: declared, or the inverse of the declared
@@ -228,6 +311,28 @@ struct PlanBuilder {
         }
     }
 
+    /// The share costs are raised by (Green Book optimism bias on costs), recorded once.
+    mutating func costOptimismBias() -> Int? {
+        guard let bias = scenario.conventions.costOptimismBias else { return nil }
+        let id = "optimism_bias.costs"
+        if let known = positions[id] { return known }
+        return given(
+            id, "OB_c", "Optimism bias on costs", step: .optimismBias, value: bias.value, unit: "share",
+            origin: .written(bias.location), rationale: bias.rationale, source: bias.source)
+    }
+
+    /// `amount × (1 + bias)`: a cost raised by optimism bias.
+    mutating func raised(_ amount: Int, by bias: Int, id: String, label: String) -> Int {
+        let expression = Expression.binary(
+            .multiply, .value("amount", at: 0),
+            .binary(.add, .number(1, at: 0), .value("optimism_bias", at: 0), at: 0), at: 0)
+        let references = expression.references
+        return computed(
+            id, "C_OB", label, step: .optimismBias, .formula(NamedValue.canonical(expression)), [amount, bias],
+            unit: money, convention: "conventions.optimism_bias_on_costs",
+            formula: expression.indexed(by: references))
+    }
+
     mutating func recordInput(_ input: Input) -> ResultsLayout.InputLayout {
         let base = FigureID.input(input.id)
         let title = input.summary ?? input.id
@@ -258,12 +363,18 @@ struct PlanBuilder {
                 "Input \(input.id) converted from \(currency) to \(money)", step: .currencyConversion,
                 .product, [amount, conversionNode(conversion)], unit: money)
         }
+        if let bias = costOptimismBias() {
+            counted = raised(
+                counted, by: bias, id: "\(base).with_optimism_bias", label: "Input \(input.id) with optimism bias on costs")
+        }
+        let spent = counted
         if scenario.conventions.discountInputs.value, let factor = factors[input.year.value] {
             counted = computed(
                 "\(base).present_value", "PV_In_\(input.id)", "Input \(input.id) discounted to the present",
                 step: .discounting, .product, [counted, factor], unit: money, convention: "discount_inputs: true")
         }
-        return ResultsLayout.InputLayout(id: input.id, year: input.year.value, amount: amount, counted: counted)
+        return ResultsLayout.InputLayout(
+            id: input.id, year: input.year.value, amount: amount, counted: counted, spent: spent)
     }
 
     /// A figure the scenario states: a given leaf, a leaf read from records, or a formula node.
@@ -295,6 +406,8 @@ struct PlanBuilder {
         var layout: ResultsLayout.OutcomeLayout
         /// The node each analysis year's total takes from this outcome.
         var yearContributions: [(year: Int, node: Int)]
+        /// The business case's cash view by analysis year, for a fiscal outcome.
+        var cashByYear: [(year: Int, node: Int)] = []
     }
 
     mutating func recordOutcome(_ outcome: Outcome) -> OutcomeNodes {
@@ -317,7 +430,6 @@ struct PlanBuilder {
         let perYear = DeductionKind.allCases.contains { outcome.deduction($0)?.value.isByYear == true }
         let optimism = recordOptimismBias(outcome)
         let dropOff = recordDropOff(outcome)
-        let dropOffByYear = outcome.dropOff?.value.isByYear == true
 
         // With a deduction given by year, each year has its own impact I_k and drop-off compounds
         // as (1 − DO)^k, or as the product of the declines listed by year; otherwise each year's
@@ -331,51 +443,10 @@ struct PlanBuilder {
             FigureID.outcome(outcome.id, .impactYear1), "I_\(name)", "Year-one impact of \(name)", step: .impact, .copy,
             [impacts[0]],
             unit: money)
-        var valuesByYear: [Int] = []
+        let valuesByYear = recordYearValues(
+            outcome, impacts: impacts, first: impactYear1, dropOff: dropOff, duration: duration,
+            id: { FigureID.outcome(outcome.id, .value(year: $0)) }, what: "Value of \(name)")
         var presentValues: [Int] = []
-        var previous = impactYear1
-        var retained: Int?
-        for k in 0..<duration {
-            let t = start + k
-            let id = FigureID.outcome(outcome.id, .value(year: t))
-            let value: Int
-            if k == 0 {
-                value = computed(
-                    id, "V_\(t)", "Value of \(name) in analysis year \(t)", step: .valueInYear, .copy, [impactYear1],
-                    unit: money)
-            } else if dropOffByYear {
-                let decline = dropOff[k - 1]
-                if perYear {
-                    let before =
-                        retained
-                        ?? given(
-                            FigureID.outcome(outcome.id, .retained(outcomeYear: 1)), "R_1",
-                            "Share of \(name) still there in year 1 of the outcome", step: .dropOff, value: 1,
-                            unit: "share", origin: .methodDefault("nothing has dropped off in the outcome's first year"))
-                    retained = computed(
-                        FigureID.outcome(outcome.id, .retained(outcomeYear: k + 1)), "R_\(k + 1)",
-                        "Share of \(name) still there in year \(k + 1) of the outcome", step: .dropOff, .complement,
-                        [before, decline], unit: "share")
-                    value = computed(
-                        id, "V_\(t)", "Value of \(name) in analysis year \(t) after the declines listed by year",
-                        step: .dropOff, .product, [impacts[k], retained!], unit: money)
-                } else {
-                    value = computed(
-                        id, "V_\(t)", "Value of \(name) in analysis year \(t), after that year's drop-off",
-                        step: .dropOff, .complement, [previous, decline], unit: money)
-                }
-            } else if perYear {
-                value = computed(
-                    id, "V_\(t)", "Value of \(name) in analysis year \(t) after \(k) years of drop-off",
-                    step: .dropOff, .complementPower(k), [impacts[k], dropOff[0]], unit: money)
-            } else {
-                value = computed(
-                    id, "V_\(t)", "Value of \(name) in analysis year \(t), after drop-off", step: .dropOff,
-                    .complement, [previous, dropOff[0]], unit: money)
-            }
-            previous = value
-            valuesByYear.append(value)
-        }
         for (k, value) in valuesByYear.enumerated() {
             let t = start + k
             presentValues.append(
@@ -412,12 +483,91 @@ struct PlanBuilder {
                 step: .presentValue, .sum,
                 presentValues, unit: money)
         }
+        // The business case's cash view of a fiscal outcome: the same chain from the gross value,
+        // with only the deductions the cash view declares. Plans that vary a duration leave it out.
+        var cash: [(year: Int, node: Int)] = []
+        if let businessCase = scenario.businessCase, gatedDurations.isEmpty, outcome.valueType.value.isFiscal {
+            let impacts: [Int] =
+                perYear
+                ? (0..<duration).map { k in
+                    recordImpact(
+                        outcome, analysisYear: start + k, gross: gross, outcomeYear: k, optimism: optimism,
+                        cash: businessCase)
+                }
+                : [
+                    recordImpact(
+                        outcome, analysisYear: nil, gross: gross, outcomeYear: 0, optimism: optimism, cash: businessCase)
+                ]
+            let values = recordYearValues(
+                outcome, impacts: impacts, first: impacts[0], dropOff: dropOff, duration: duration,
+                id: { FigureID.cash(outcome.id) + ".year\($0)" }, what: "Cash view of \(name)")
+            cash = values.enumerated().map { (year: start + $0.offset, node: $0.element) }
+        }
         return OutcomeNodes(
             layout: ResultsLayout.OutcomeLayout(
                 id: outcome.id, stakeholder: outcome.stakeholder.value, valueType: outcome.valueType.value,
                 startYear: start, impactYear1: impactYear1,
                 valuesByYear: gatedYears == nil ? valuesByYear : [], presentValue: pv),
-            yearContributions: contributions)
+            yearContributions: contributions, cashByYear: cash)
+    }
+
+    /// Each year's value of an outcome from its impacts: the first year's impact, then each
+    /// later year after drop-off (SROI-METHOD step 5). `id` names the node of analysis year t.
+    mutating func recordYearValues(
+        _ outcome: Outcome, impacts: [Int], first impactYear1: Int, dropOff: [Int], duration: Int,
+        id figureID: (Int) -> String, what: String
+    ) -> [Int] {
+        let name = outcome.id
+        let start = outcome.startYear.value
+        let perYear = DeductionKind.allCases.contains { outcome.deduction($0)?.value.isByYear == true }
+        let dropOffByYear = outcome.dropOff?.value.isByYear == true
+        var valuesByYear: [Int] = []
+        var previous = impactYear1
+        var retained: Int?
+        for k in 0..<duration {
+            let t = start + k
+            let id = figureID(t)
+            let value: Int
+            if k == 0 {
+                value = computed(
+                    id, "V_\(t)", "\(what) in analysis year \(t)", step: .valueInYear, .copy, [impactYear1],
+                    unit: money)
+            } else if dropOffByYear {
+                let decline = dropOff[k - 1]
+                if perYear {
+                    let first = FigureID.outcome(outcome.id, .retained(outcomeYear: 1))
+                    let before =
+                        retained ?? positions[first]
+                        ?? given(
+                            first, "R_1",
+                            "Share of \(name) still there in year 1 of the outcome", step: .dropOff, value: 1,
+                            unit: "share", origin: .methodDefault("nothing has dropped off in the outcome's first year"))
+                    let retainedID = FigureID.outcome(outcome.id, .retained(outcomeYear: k + 1))
+                    retained = positions[retainedID] ?? computed(
+                        retainedID, "R_\(k + 1)",
+                        "Share of \(name) still there in year \(k + 1) of the outcome", step: .dropOff, .complement,
+                        [before, decline], unit: "share")
+                    value = computed(
+                        id, "V_\(t)", "\(what) in analysis year \(t) after the declines listed by year",
+                        step: .dropOff, .product, [impacts[k], retained!], unit: money)
+                } else {
+                    value = computed(
+                        id, "V_\(t)", "\(what) in analysis year \(t), after that year's drop-off",
+                        step: .dropOff, .complement, [previous, decline], unit: money)
+                }
+            } else if perYear {
+                value = computed(
+                    id, "V_\(t)", "\(what) in analysis year \(t) after \(k) years of drop-off",
+                    step: .dropOff, .complementPower(k), [impacts[k], dropOff[0]], unit: money)
+            } else {
+                value = computed(
+                    id, "V_\(t)", "\(what) in analysis year \(t), after drop-off", step: .dropOff,
+                    .complement, [previous, dropOff[0]], unit: money)
+            }
+            previous = value
+            valuesByYear.append(value)
+        }
+        return valuesByYear
     }
 
     /// The proxy in the price base (SROI-METHOD step 1): its leaf, and the uplift when needed.
@@ -563,22 +713,35 @@ struct PlanBuilder {
 
     /// Deadweight, displacement, attribution and optimism bias for one year `k` of an outcome
     /// (SROI-METHOD steps 3 and 4); returns the impact node.
+    /// `cash` gives the business case's cash view instead: only the deductions it declares.
     mutating func recordImpact(
-        _ outcome: Outcome, analysisYear: Int?, gross: Int, outcomeYear k: Int, optimism: Int?
+        _ outcome: Outcome, analysisYear: Int?, gross: Int, outcomeYear k: Int, optimism: Int?,
+        cash: BusinessCase? = nil
     ) -> Int {
         var current = gross
-        for kind in DeductionKind.allCases {
+        let year = analysisYear.map { ".year\($0)" } ?? ""
+        for kind in DeductionKind.allCases where cash?.cashDeductions.value.contains(kind) ?? true {
             let share = recordShare(outcome, kind: kind, outcomeYear: k)
             let byYear = k > 0 || outcome.deduction(kind)?.value.isByYear == true
+            let during = byYear ? " (year \(k + 1) of the outcome)" : ""
             current = computed(
-                FigureID.outcome(outcome.id, .after(kind, analysisYear: analysisYear)), "I_\(kind.symbol)",
-                "\(outcome.id) after \(kind.rawValue)\(byYear ? " (year \(k + 1) of the outcome)" : "")",
-                step: kind.step, .complement, [current, share], unit: money)
+                cash == nil
+                    ? FigureID.outcome(outcome.id, .after(kind, analysisYear: analysisYear))
+                    : FigureID.cash(outcome.id) + "\(year).after_\(kind.rawValue)",
+                cash == nil ? "I_\(kind.symbol)" : "C_\(kind.symbol)",
+                cash == nil
+                    ? "\(outcome.id) after \(kind.rawValue)\(during)"
+                    : "Cash view of \(outcome.id) after \(kind.rawValue)\(during)",
+                step: kind.step, .complement, [current, share], unit: money,
+                convention: cash?.cashConvention)
         }
         if let optimism {
             current = computed(
-                FigureID.outcome(outcome.id, .afterOptimismBias(analysisYear: analysisYear)), "I_OB",
-                "\(outcome.id) after optimism-bias correction",
+                cash == nil
+                    ? FigureID.outcome(outcome.id, .afterOptimismBias(analysisYear: analysisYear))
+                    : FigureID.cash(outcome.id) + "\(year).after_optimism_bias",
+                cash == nil ? "I_OB" : "C_OB",
+                "\(cash == nil ? "" : "Cash view of ")\(outcome.id) after optimism-bias correction",
                 step: .optimismBias, .complement, [current, optimism], unit: money)
         }
         return current
@@ -602,8 +765,10 @@ struct PlanBuilder {
                 parameter: assumption.uncertainty == nil ? nil : .deduction(outcome: outcome.declaredID, kind),
                 assumption: .deduction(outcome: outcome.declaredID, kind))
         case .byYear(let shares):
+            let id = FigureID.outcome(outcome.id, .share(kind, outcomeYear: k + 1))
+            if let known = positions[id] { return known }
             return given(
-                FigureID.outcome(outcome.id, .share(kind, outcomeYear: k + 1)), "\(kind.symbol)_\(k + 1)",
+                id, "\(kind.symbol)_\(k + 1)",
                 "\(kind.title) for \(outcome.id) in year \(k + 1) of the outcome", step: kind.step,
                 value: shares[k], unit: "share", origin: .written(assumption.location),
                 rationale: assumption.rationale, source: assumption.source,

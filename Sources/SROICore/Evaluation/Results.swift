@@ -56,6 +56,34 @@ public struct Results: Sendable {
     public var secondCurrencyRate: Figure?
     /// Money figures in the second currency, by the id of the figure converted.
     public var converted: [String: Figure] = [:]
+    /// The option as a business case, when the scenario declares one.
+    public var businessCase: BusinessCaseResult?
+}
+
+/// An option as a business case: its whole cost, net present value and cash by year.
+public struct BusinessCaseResult: Sendable {
+    /// The cash in one analysis year, undiscounted, in the price base.
+    public struct Year: Sendable {
+        public var year: Int
+        /// Inputs and the option's costs spent in the year.
+        public var spending: Figure
+        public var cashReleasing: Figure
+        public var nonCashReleasing: Figure
+        /// Cash released less spending.
+        public var netCash: Figure
+    }
+
+    /// Which deductions the cash view applies, in words.
+    public var convention: String
+    /// Each cost line's amount in each year it is spent.
+    public var costs: [(id: String, amount: Figure)]
+    public var costsPresentValue: Figure
+    /// Inputs (as the SROI ratio counts them) and the present value of the costs.
+    public var wholeCost: Figure
+    /// Total present value less the whole cost.
+    public var netPresentValue: Figure
+    public var cashReleasingPresentValue: Figure
+    public var years: [Year]
 }
 
 /// The outcome of evaluating a scenario: results, the full trace behind them, and any warnings.

@@ -39,6 +39,17 @@ struct FormulaChecker {
         for outcome in scenario.outcomes where outcome.quantity.isFormula || outcome.proxy.amount.isFormula {
             checkOutcome(outcome, money: money)
         }
+        for cost in scenario.businessCase?.costs ?? [] {
+            guard case .formula(let expression, _) = cost.amount.definition else { continue }
+            let field = "business_case.costs[\(cost.id)].amount"
+            let location = cost.amount.location
+            guard let inferred = infer(expression, start: location, field: "\(field).formula") else { continue }
+            if inferred != money {
+                report.error(
+                    code: .units, location, field, "a cost is money a year, but the formula comes out in \(inferred)",
+                    found: inferred.description, allowed: money.description)
+            }
+        }
     }
 
     /// An outcome with a formula quantity or proxy: each formula's unit, and quantity × proxy in money.

@@ -48,6 +48,8 @@ public struct Scenario: Sendable {
     public var conversions: [CurrencyConversion] = []
     /// Models the user supplies (their licence forbids bundling them) that were not found, by id.
     public var missingModels: [String: MissingModel] = [:]
+    /// The option's own costs by year, for comparing options as a business case.
+    public var businessCase: BusinessCase?
     /// What-ifs applied from the command line (`--set`), in the order given.
     public internal(set) var commandLineSettings: [CommandLineSetting] = []
 
@@ -170,6 +172,9 @@ public struct Conventions: Sendable {
     public var discountInputs: Located<Bool>
     /// The range of a single discount rate, for sensitivity analysis and simulation.
     public var rateUncertainty: Uncertainty?
+    /// Optimism bias on costs, as the Green Book applies it: inputs and business-case costs
+    /// raised by this share.
+    public var costOptimismBias: Assumption<Double>?
 
     public init(discountFrom: Located<DiscountFrom>, discounting: DiscountSchedule, discountInputs: Located<Bool>) {
         self.discountFrom = discountFrom
@@ -241,6 +246,9 @@ public enum ValueType: String, Sendable, CaseIterable {
     case fiscalNonCashable = "fiscal_non_cashable"
     case economic
     case social
+
+    /// Whether the value falls to a public body's budget: the business case's cash view.
+    public var isFiscal: Bool { self == .fiscalCashable || self == .fiscalNonCashable }
 
     /// The name people read in reports and workbooks.
     public var title: String {

@@ -27,6 +27,7 @@ public struct ScenarioValidator: Sendable {
         }
         let stakeholderIDs = checkStakeholders(scenario, into: &report)
         checkInputs(scenario, stakeholderIDs: stakeholderIDs, into: &report)
+        checkBusinessCase(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkValuePriceYears(scenario, into: &report)
         checkRecords(scenario, into: &report)
@@ -187,6 +188,31 @@ public struct ScenarioValidator: Sendable {
                 report.error(
                     code: .outOfRange, input.year.location, "\(path).year", "is outside the analysis period",
                     found: String(input.year.value), allowed: "1 to \(years)")
+            }
+        }
+    }
+
+    private func checkBusinessCase(_ scenario: Scenario, stakeholderIDs: Set<String>, into report: inout Report) {
+        if let bias = scenario.conventions.costOptimismBias, !(bias.value >= 0 && bias.value.isFinite) {
+            report.error(
+                code: .outOfRange, bias.location, "conventions.optimism_bias_on_costs",
+                "is the share costs are raised by", found: NumberFormat.shortest(bias.value), allowed: "a share ≥ 0")
+        }
+        guard let businessCase = scenario.businessCase else { return }
+        var seen: Set<String> = []
+        for cost in businessCase.costs {
+            let path = "business_case.costs[\(cost.id)]"
+            if !seen.insert(cost.id).inserted {
+                report.error(code: .duplicate, cost.location, "\(path).id", "duplicate cost id", found: cost.id)
+            }
+            if let stakeholder = cost.stakeholder {
+                checkReference(stakeholder, field: "\(path).stakeholder", known: stakeholderIDs, into: &report)
+            }
+            report.stated(cost.amount, "\(path).amount", minimum: 0, allowed: "an amount ≥ 0 a year")
+            if cost.years.value.contains(where: { !(1...scenario.analysisYears.value).contains($0) }) {
+                report.error(
+                    code: .outOfRange, cost.years.location, "\(path).years", "lists a year outside the analysis period",
+                    allowed: "1 to \(scenario.analysisYears.value)")
             }
         }
     }
@@ -498,6 +524,9 @@ public struct ScenarioValidator: Sendable {
             for figure in figures {
                 if case .formula(let expression, _) = figure.definition { pending += expression.references }
             }
+        }
+        for cost in scenario.businessCase?.costs ?? [] {
+            if case .formula(let expression, _) = cost.amount.definition { pending += expression.references }
         }
         var seen: Set<String> = []
         var reached: [NamedValue] = []

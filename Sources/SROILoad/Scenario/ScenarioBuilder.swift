@@ -13,7 +13,7 @@ struct ScenarioBuilder {
     static let topKeys = [
         "schema", "title", "organisation", "description", "illustrative", "analysis_period", "report_currency",
         "price_base_year", "conventions", "uses", "stakeholders", "inputs", "outcomes", "integrity", "sensitivity",
-        "values", "conversions", "report",
+        "values", "conversions", "report", "business_case",
     ]
 
     /// A model file the scenario uses; one the user supplies names its model id and where to get it.
@@ -124,6 +124,7 @@ struct ScenarioBuilder {
         scenario.otherPriceBaseYears = Array(baseYears.dropFirst())
         scenario.financialYears = financialYears ?? false
         if let node = fields.optional("report") { scenario.report = readReportSettings(node) }
+        if let node = fields.optional("business_case") { scenario.businessCase = readBusinessCase(node, years: years) }
         scenario.modelValues = library.values
         scenario.missingModels = library.missing
         if let node = fields.optional("values"), let entries = reader.dictionary(node, "values") {
@@ -238,7 +239,7 @@ struct ScenarioBuilder {
                 node, "conventions",
                 allowed: [
                     "discount_from", "discount_rate", "discount_schedule", "discount_inputs", "price_index",
-                    "optimism_bias",
+                    "optimism_bias", "optimism_bias_on_costs",
                 ])
         else { return nil }
         let from = fields.required(
@@ -299,9 +300,15 @@ struct ScenarioBuilder {
                 )
             }
         }
+        let costBias = fields.optional("optimism_bias_on_costs").flatMap { node in
+            reader.assumption(
+                node, "conventions.optimism_bias_on_costs",
+                read: { reader.number($0, $1, allowed: "a share ≥ 0 that costs are raised by, e.g. 0.2") })
+        }
         guard let from, let schedule else { return nil }
         var conventions = Conventions(discountFrom: from, discounting: schedule, discountInputs: discountInputs)
         conventions.rateUncertainty = rateUncertainty
+        conventions.costOptimismBias = costBias
         return DeclaredConventions(conventions: conventions, priceIndex: index, optimismBias: optimism)
     }
 
@@ -424,6 +431,75 @@ struct ScenarioBuilder {
         return Input(
             id: id, stakeholder: stakeholder, summary: fields.string("description"), valuation: valuation,
             currency: currency, year: year, location: reader.location(node))
+    }
+
+    // MARK: Business case
+
+    /// `business_case: {costs: [...], cash_deductions: [...]}`: the option's own costs by year.
+    private func readBusinessCase(_ node: Node, years: Located<Int>?) -> BusinessCase? {
+        guard let fields = reader.mapping(node, "business_case", allowed: ["costs", "cash_deductions"]) else {
+            return nil
+        }
+        let costs = readList(fields.optional("costs"), "business_case.costs") { node, path in
+            readCost(node, path, years: years?.value)
+        }
+        var deductions = Located(BusinessCase.defaultCashDeductions)
+        if let node = fields.optional("cash_deductions"), let items = reader.sequence(node, "business_case.cash_deductions")
+        {
+            var kinds: [DeductionKind] = []
+            for (index, item) in items.enumerated() {
+                if let kind = reader.choice(item, "business_case.cash_deductions[\(index)]", DeductionKind.self) {
+                    kinds.append(kind)
+                }
+            }
+            deductions = Located(DeductionKind.allCases.filter(kinds.contains), at: reader.location(node))
+        }
+        return BusinessCase(costs: costs, cashDeductions: deductions, location: reader.location(node))
+    }
+
+    private func readCost(_ node: Node, _ path: String, years: Int?) -> BusinessCase.Cost? {
+        guard
+            let fields = reader.mapping(node, path, allowed: ["id", "description", "stakeholder", "amount", "years"])
+        else { return nil }
+        guard let id = fields.required("id").flatMap({ reader.identifier($0, fields.path("id")) }) else { return nil }
+        let path = "business_case.costs[\(id)]"
+        let stakeholder = located(fields.optional("stakeholder"), "\(path).stakeholder", reader.identifier)
+        let amount = fields.required("amount").flatMap { node -> StatedValue? in
+            if case .mapping(let mapping) = node, mapping["formula"] != nil {
+                return readFormulaFigure(node, "\(path).amount")
+            }
+            return reader.assumption(
+                node, "\(path).amount", read: { reader.number($0, $1, allowed: "an amount ≥ 0 a year") }
+            ).map(StatedValue.init)
+        }
+        var spent: Located<[Int]>?
+        if let node = fields.optional("years") {
+            if let items = reader.sequence(node, "\(path).years") {
+                var list: [Int] = []
+                for (index, item) in items.enumerated() {
+                    guard let year = reader.integer(item, "\(path).years[\(index)]", allowed: "an analysis year ≥ 1")
+                    else { continue }
+                    if let years, !(1...years).contains(year) {
+                        reader.error(
+                            code: .outOfRange, reader.location(item), "\(path).years[\(index)]",
+                            "is not a year of the analysis period", found: String(year), allowed: "1 to \(years)")
+                    } else if list.contains(year) {
+                        reader.error(
+                            code: .duplicate, reader.location(item), "\(path).years[\(index)]",
+                            "lists a year twice", found: String(year))
+                    } else {
+                        list.append(year)
+                    }
+                }
+                spent = Located(list.sorted(), at: reader.location(node))
+            }
+        } else if let years {
+            spent = Located(Array(1...years))
+        }
+        guard let amount, let spent else { return nil }
+        return BusinessCase.Cost(
+            id: id, summary: fields.string("description"), stakeholder: stakeholder, amount: amount, years: spent,
+            location: reader.location(node))
     }
 
     private func located<T>(_ node: Node?, _ path: String, _ read: (Node, String) -> T?) -> Located<T>? {

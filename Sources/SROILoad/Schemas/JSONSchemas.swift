@@ -114,7 +114,24 @@ public enum JSONSchemas {
                 "discount_schedule": {"type": "string", "description": "A schedule of a model: model-id/entry."},
                 "discount_inputs": {"type": "boolean"},
                 "price_index": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/indexPoints"}]},
-                "optimism_bias": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/grades"}]}
+                "optimism_bias": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/grades"}]},
+                "optimism_bias_on_costs": {"$ref": "#/$defs/judgement"}
+              }
+            },
+            "business_case": {
+              "type": "object", "additionalProperties": false,
+              "properties": {
+                "cash_deductions": {"type": "array", "items": {"enum": ["deadweight", "displacement", "attribution"]}},
+                "costs": {
+                  "type": "array",
+                  "items": {"type": "object", "additionalProperties": false, "required": ["id", "amount"],
+                    "properties": {
+                      "id": {"$ref": "#/$defs/identifier"}, "stakeholder": {"$ref": "#/$defs/identifier"},
+                      "description": {"type": "string"},
+                      "amount": {"anyOf": [{"$ref": "#/$defs/judgement"}, {"$ref": "#/$defs/formulaFigure"}]},
+                      "years": {"type": "array", "items": {"type": "integer", "minimum": 1}}
+                    }}
+                }
               }
             },
             "stakeholders": {

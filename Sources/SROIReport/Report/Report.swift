@@ -77,7 +77,8 @@ public struct ReportInput: Sendable {
                     "\(NumberFormat.shortest(entry.low)) to \(NumberFormat.shortest(entry.high))",
                     entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
                     entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
-                    Display.switching(entry, target: sensitivity.targetRatio),
+                    Display.switching(
+                        entry, target: sensitivity.targetRatio, unit: Display.unit(of: entry.parameter, in: scenario)),
                 ]
             }
         )

@@ -104,6 +104,29 @@ public enum ReportDocuments {
             }
         }
 
+        if let businessCase = results.businessCase {
+            body += section("business-case", "The option as a business case") {
+                "<p>Present values in \(input.currency.code): the option's benefits, its inputs and the costs it declares to run, and its net. Then its cash by year, undiscounted\(scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""): \(HTML.escape(businessCase.convention)).</p>"
+                    + table(
+                        ["Figure", "Present value"],
+                        [
+                            ["Benefits (total present value)", input.show(results.totalPresentValue)],
+                            ["Inputs", input.show(results.totalInputs)],
+                            ["The option's costs", input.show(businessCase.costsPresentValue)],
+                            ["Whole cost", input.show(businessCase.wholeCost)],
+                            ["Net present value", input.show(businessCase.netPresentValue)],
+                        ], numericFrom: 1)
+                    + table(
+                        ["Cash"] + businessCase.years.map { scenario.yearLabel($0.year) },
+                        [
+                            ["Spending"] + businessCase.years.map { input.show($0.spending) },
+                            ["Cash-releasing savings"] + businessCase.years.map { input.show($0.cashReleasing) },
+                            ["Non-cash-releasing savings"] + businessCase.years.map { input.show($0.nonCashReleasing) },
+                            ["Net cash"] + businessCase.years.map { input.show($0.netCash) },
+                        ], numericFrom: 1, id: "business-case-cash", className: "wide-table")
+            }
+        }
+
         body += section("impact-map", "Impact map") {
             "<p class=\"caption\">Money in \(input.currency.code). Each outcome's id, for the trace, is in small type beneath its name.</p>"
                 + impactTable(input)
