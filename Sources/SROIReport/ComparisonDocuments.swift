@@ -172,7 +172,14 @@ public enum ComparisonDocuments {
             ("Net present value", options.map { show($0, $0.evaluation.results.netPresentValue) }),
             ("SROI ratio", options.map { show($0, $0.evaluation.results.sroiRatio) }),
             ("Net SROI ratio", options.map { show($0, $0.evaluation.results.netSROIRatio) }),
-            ("Payback", options.map { show($0, $0.evaluation.results.paybackMonths) }),
+            (
+                "Payback",
+                options.map {
+                    Display.payback(
+                        $0.evaluation.results.paybackMonths, scenario: $0.scenario,
+                        currency: $0.evaluation.results.currency)
+                }
+            ),
             ("Discounted payback", options.map { show($0, $0.evaluation.results.discountedPaybackYears) }),
             ("Cashable savings (PV)", options.map { show($0, $0.cashableSavings) }),
         ]

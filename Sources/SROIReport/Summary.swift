@@ -25,6 +25,15 @@ public enum Display {
         return (negative && scaled != 0 ? "-" : "") + grouped
     }
 
+    /// The SROI Guide's payback as a person reads it: months, and when it lies beyond the
+    /// analysis period, that said beside it (the discounted payback is the figure to act on).
+    public static func payback(_ figure: Figure, scenario: Scenario, currency: Currency) -> String {
+        let shown = Self.figure(figure, currency: currency)
+        let years = scenario.analysisYears.value
+        guard let months = figure.value.number, months > Double(years * 12) else { return shown }
+        return "\(shown), beyond the \(years)-year analysis period"
+    }
+
     /// A count or amount as a person reads it: at most two decimals, none when whole.
     public static func quantity(_ value: Double) -> String {
         let text = fixed(value)
@@ -180,7 +189,10 @@ public enum Summary {
             ("Payback", results.paybackMonths),
             ("Discounted payback", results.discountedPaybackYears),
         ]
-        lines += table(headline.map { ($0.0, show($0.1)) })
+        lines += table(
+            headline.map { label, figure in
+                (label, label == "Payback" ? Display.payback(figure, scenario: scenario, currency: currency) : show(figure))
+            })
         let names = Dictionary(uniqueKeysWithValues: scenario.stakeholders.map { ($0.id, $0.name ?? $0.id) })
         lines.append("")
         lines.append("Present value by stakeholder")

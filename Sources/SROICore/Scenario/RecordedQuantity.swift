@@ -57,6 +57,22 @@ public struct RecordedQuantity: Sendable, Equatable {
     public var filters: [Filter]
     /// A date column that places each record in an analysis year: one cohort per year.
     public var byYear: Located<String>?
+    /// The start and end date columns of a spell (a post held, a place taken): each analysis year
+    /// counts the records whose spell overlaps it, an end left empty meaning still there. One
+    /// cohort per year, each lasting that year.
+    public var inPost: InPost?
+
+    public struct InPost: Sendable, Equatable {
+        public var from: Located<String>
+        public var to: Located<String>
+        public var location: SourceLocation?
+
+        public init(from: Located<String>, to: Located<String>, location: SourceLocation? = nil) {
+            self.from = from
+            self.to = to
+            self.location = location
+        }
+    }
     public var location: SourceLocation?
 
     public init(
@@ -92,6 +108,7 @@ public struct RecordedQuantity: Sendable, Equatable {
                 }.joined(separator: " and ")
         }
         if let byYear { text += ", by year of \(byYear.value)" }
+        if let inPost { text += ", in post each year from \(inPost.from.value) to \(inPost.to.value)" }
         return text
     }
 }

@@ -51,6 +51,13 @@ public struct RecordResolver {
                         message: "a named value is one figure; group by year in an outcome's quantity instead"))
                 continue
             }
+            if let inPost = recorded.inPost {
+                diagnostics.append(
+                    Diagnostic(
+                        code: .records, at: inPost.location, field: "values.\(value.name).records.in_post",
+                        message: "a named value is one figure; count spells by year in an outcome's quantity instead"))
+                continue
+            }
             if let reading = read(
                 recorded, field: "values.\(value.name).records", scenario: scenario, datasets: datasets,
                 diagnostics: &diagnostics)?.first
@@ -122,11 +129,24 @@ public struct RecordResolver {
         _ outcome: Outcome, _ recorded: RecordedQuantity, scenario: Scenario, datasets: [String: StoredDataset],
         diagnostics: inout [Diagnostic]
     ) -> [Outcome] {
-        if recorded.byYear != nil, outcome.startYear.location != nil {
+        if recorded.byYear != nil || recorded.inPost != nil, outcome.startYear.location != nil {
             diagnostics.append(
                 Diagnostic(
                     code: .records, at: outcome.startYear.location, field: "outcomes[\(outcome.id)].start_year",
-                    message: "each cohort of a by_year quantity starts in its own year; remove start_year"))
+                    message:
+                        "each cohort of a quantity read \(recorded.inPost == nil ? "by_year" : "in_post") starts in its own year; remove start_year"
+                ))
+            return [outcome]
+        }
+        // People in post during a year count for that year; who stays on counts again the next.
+        if let inPost = recorded.inPost, outcome.duration.value != 1 {
+            diagnostics.append(
+                Diagnostic(
+                    code: .records, at: outcome.duration.location ?? inPost.location,
+                    field: "outcomes[\(outcome.id)].duration",
+                    message:
+                        "a quantity of people in post each year counts each year's people for that year, so its benefit period is 1 year; who stays is counted again the next year",
+                    found: String(outcome.duration.value), allowed: "1"))
             return [outcome]
         }
         guard
@@ -140,7 +160,7 @@ public struct RecordResolver {
                 recorded, reading: RecordsReading(value: reading.value, origin: reading.origin))
             if let year = reading.analysisYear {
                 result.id = OutcomeID(outcome.id, cohortYear: year).description
-                result.startYear = Located(year, at: recorded.byYear?.location)
+                result.startYear = Located(year, at: recorded.byYear?.location ?? recorded.inPost?.location)
             }
             return result
         }
@@ -198,7 +218,7 @@ public struct RecordResolver {
                 yearColumn = "\"\(column.name)\""
                 conditions.append("\(yearColumn!) >= ? AND \(yearColumn!) <= ?")
                 arguments += [
-                    String(format: "%04d-01-01", first).databaseValue, String(format: "%04d-12-31", last).databaseValue,
+                    Self.yearStart(first, scenario).databaseValue, Self.yearEnd(last, scenario).databaseValue,
                 ]
             } else {
                 compiler.diagnostics.append(
@@ -207,8 +227,34 @@ public struct RecordResolver {
                         message: "placing records in analysis years needs analysis_period.first_year"))
             }
         }
+        var spell: (from: String, to: String)?
+        if let inPost = recorded.inPost {
+            let from = compiler.column(inPost.from, field: "\(field).in_post.from")
+            let to = compiler.column(inPost.to, field: "\(field).in_post.to")
+            for (column, name, key) in [(from, inPost.from, "from"), (to, inPost.to, "to")] {
+                if let column, column.type != .date {
+                    compiler.diagnostics.append(
+                        Diagnostic(
+                            code: .records, at: name.location, field: "\(field).in_post.\(key)",
+                            message: "must be a date column", found: "\(column.name) (\(column.type))"))
+                }
+            }
+            if scenario.firstCalendarYear == nil {
+                compiler.diagnostics.append(
+                    Diagnostic(
+                        code: .records, at: inPost.location, field: "\(field).in_post",
+                        message: "counting people in post each year needs analysis_period.first_year"))
+            }
+            if let from, let to { spell = ("\"\(from.name)\"", "\"\(to.name)\"") }
+        }
         diagnostics += compiler.diagnostics
         guard compiler.diagnostics.isEmpty else { return nil }
+        if let spell, let first = scenario.firstCalendarYear {
+            return readInPost(
+                recorded, field: field, scenario: scenario, stored: stored, table: compiler.table,
+                aggregate: aggregate, conditions: conditions, arguments: arguments, spell: spell, first: first,
+                diagnostics: &diagnostics)
+        }
 
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let query: CompiledQuery
@@ -216,7 +262,7 @@ public struct RecordResolver {
             query = CompiledQuery(
                 sql:
                     // Grouped by position: a dataset column named `year` must not take the alias's place.
-                    "SELECT CAST(substr(\(yearColumn), 1, 4) AS INTEGER) AS year, COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause) GROUP BY 1 ORDER BY 1",
+                    "SELECT \(Self.yearOf(yearColumn, scenario)) AS year, COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause) GROUP BY 1 ORDER BY 1",
                 arguments: arguments)
         } else {
             query = CompiledQuery(
@@ -263,7 +309,7 @@ public struct RecordResolver {
             readings.append(
                 Reading(
                     analysisYear: calendarYear - first + 1, value: value,
-                    origin: origin(matched: matched, suffix: " — records of \(calendarYear)")))
+                    origin: origin(matched: matched, suffix: " — records of \(scenario.yearLabel(calendarYear - first + 1))")))
         }
         if readings.isEmpty {
             diagnostics.append(
@@ -273,6 +319,69 @@ public struct RecordResolver {
             return nil
         }
         return readings
+    }
+
+    /// One reading per analysis year of the records whose spell overlaps the year: started on
+    /// or before its last day, and not ended before its first.
+    private func readInPost(
+        _ recorded: RecordedQuantity, field: String, scenario: Scenario, stored: StoredDataset, table: String,
+        aggregate: String, conditions: [String], arguments: [DatabaseValue], spell: (from: String, to: String),
+        first: Int, diagnostics: inout [Diagnostic]
+    ) -> [Reading]? {
+        let overlap = "\(spell.from) IS NOT NULL AND \(spell.from) <= ? AND (\(spell.to) IS NULL OR \(spell.to) >= ?)"
+        let sql =
+            "SELECT COUNT(*) AS matched, \(aggregate) AS value FROM \(table) WHERE "
+            + (conditions + [overlap]).joined(separator: " AND ")
+        var readings: [Reading] = []
+        for t in 1...scenario.analysisYears.value {
+            let year = first + t - 1
+            let query = CompiledQuery(
+                sql: sql,
+                arguments: arguments + [Self.yearEnd(year, scenario).databaseValue, Self.yearStart(year, scenario).databaseValue])
+            let row: Row?
+            do {
+                row = try store.read { db in
+                    try Row.fetchOne(db, sql: query.sql, arguments: StatementArguments(query.arguments))
+                }
+            } catch {
+                diagnostics.append(
+                    Diagnostic(code: .records, at: recorded.location, field: field, message: error.description))
+                return nil
+            }
+            guard let row, let value = row["value"] as Double? else { continue }
+            let matched: Int = row["matched"]
+            guard matched > 0 else { continue }
+            readings.append(
+                Reading(
+                    analysisYear: t, value: value,
+                    origin: RecordsOrigin(
+                        declaration: recorded.summary + " — in post during \(scenario.yearLabel(t))",
+                        dataset: stored.definition.name, sql: query.sql, parameters: query.parameterTexts,
+                        rowsMatched: matched, fingerprint: stored.fingerprint, location: recorded.location)))
+        }
+        if readings.isEmpty {
+            diagnostics.append(
+                Diagnostic(
+                    code: .records, at: recorded.location, field: field,
+                    message: "no spell overlaps the analysis period"))
+            return nil
+        }
+        return readings
+    }
+
+    /// The first and last day of calendar or financial year `year` (`2024-25` runs from 1 April 2024).
+    static func yearStart(_ year: Int, _ scenario: Scenario) -> String {
+        String(format: scenario.financialYears ? "%04d-04-01" : "%04d-01-01", year)
+    }
+
+    static func yearEnd(_ year: Int, _ scenario: Scenario) -> String {
+        scenario.financialYears ? String(format: "%04d-03-31", year + 1) : String(format: "%04d-12-31", year)
+    }
+
+    /// The SQL for the (calendar or financial) year a date column's value falls in.
+    static func yearOf(_ column: String, _ scenario: Scenario) -> String {
+        let calendar = "CAST(substr(\(column), 1, 4) AS INTEGER)"
+        return scenario.financialYears ? "(\(calendar) - (substr(\(column), 6, 2) < '04'))" : calendar
     }
 
     // MARK: Integrity rules

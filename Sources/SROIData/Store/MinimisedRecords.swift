@@ -121,6 +121,7 @@ public struct MinimisedRecords: Sendable, Equatable {
             if let column = recorded.column { columns.insert(column.value) }
             for filter in recorded.filters { columns.insert(filter.column.value) }
             if let byYear = recorded.byYear { columns.insert(byYear.value) }
+            if let inPost = recorded.inPost { columns.formUnion([inPost.from.value, inPost.to.value]) }
             needed[recorded.dataset.value] = columns
         }
         scenario.recordedQuantities.forEach(note)

@@ -631,7 +631,8 @@ struct ScenarioBuilder {
     /// `records: {dataset, aggregate, column, where, by_year}`: a quantity read from recorded data.
     private func readRecords(_ node: Node, _ path: String) -> RecordedQuantity? {
         guard
-            let fields = reader.mapping(node, path, allowed: ["dataset", "aggregate", "column", "where", "by_year"])
+            let fields = reader.mapping(
+                node, path, allowed: ["dataset", "aggregate", "column", "where", "by_year", "in_post"])
         else { return nil }
         let dataset = located(fields.required("dataset"), fields.path("dataset"), reader.identifier)
         let aggregate = located(
@@ -659,10 +660,29 @@ struct ScenarioBuilder {
             }
         }
         let byYear = located(fields.optional("by_year"), fields.path("by_year"), reader.identifier)
+        var inPost: RecordedQuantity.InPost?
+        if let node = fields.optional("in_post"),
+            let spell = reader.mapping(node, fields.path("in_post"), allowed: ["from", "to"])
+        {
+            let from = located(
+                spell.required("from", allowed: "the date column a spell starts on"), spell.path("from"),
+                reader.identifier)
+            let to = located(
+                spell.required("to", allowed: "the date column a spell ends on, empty while it lasts"),
+                spell.path("to"), reader.identifier)
+            if let from, let to { inPost = RecordedQuantity.InPost(from: from, to: to, location: reader.location(node)) }
+            if byYear != nil {
+                reader.error(
+                    fields.keyLocation("in_post"), fields.path("in_post"),
+                    "give either by_year (records placed in the year of one date) or in_post (spells overlapping each year), not both")
+            }
+        }
         guard let dataset, let aggregate else { return nil }
-        return RecordedQuantity(
+        var recorded = RecordedQuantity(
             dataset: dataset, aggregate: aggregate, column: column, filters: filters, byYear: byYear,
             location: reader.location(node))
+        recorded.inPost = inPost
+        return recorded
     }
 
     /// `value` (equals), `{in: [..]}`, `{min, max}`, `{from, to}` (dates) or `{recorded: true|false}`.

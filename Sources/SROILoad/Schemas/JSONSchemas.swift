@@ -199,7 +199,9 @@ public enum JSONSchemas {
               "properties": {
                 "dataset": {"type": "string"}, "aggregate": {"enum": ["count", "count_distinct", "sum", "mean"]},
                 "column": {"type": "string"}, "where": {"type": "object", "additionalProperties": {"$ref": "#/$defs/condition"}},
-                "by_year": {"type": "string"}}
+                "by_year": {"type": "string"},
+                "in_post": {"type": "object", "additionalProperties": false, "required": ["from", "to"],
+                            "properties": {"from": {"type": "string"}, "to": {"type": "string"}}}}
             },
             "quantity": {
               "anyOf": [

@@ -42,7 +42,9 @@ public struct ReportInput: Sendable {
 
     /// A figure as people read it, with its value in the second currency when there is one.
     public func show(_ figure: Figure) -> String {
-        let shown = Display.figure(figure, currency: currency)
+        let shown =
+            figure.node == FigureID.paybackMonths
+            ? Display.payback(figure, scenario: scenario, currency: currency) : Display.figure(figure, currency: currency)
         guard let second = evaluation.results.secondCurrency, let converted = evaluation.results.converted[figure.node]
         else { return shown }
         return "\(shown) (\(Display.figure(converted, currency: second)))"
