@@ -266,7 +266,8 @@ public enum ReportDocuments {
                 }, base: base, title: "SROI ratio at each end of each range", id: "chart-tornado")
         }
         let tornado = input.sensitivityTable
-        return text + table(tornado.header, tornado.rows, numericFrom: 2)
+        // The last column is words, which wrap; figures in words need no right alignment.
+        return text + table(tornado.header, tornado.rows, numericFrom: nil)
     }
 
     /// The Monte Carlo histogram and summary.
