@@ -65,10 +65,23 @@ extension Display {
     /// An assumption as people call it: `Attribution: Hours worked by directly employed staff`,
     /// a named value by its label.
     public static func parameterName(_ parameter: UncertainParameter, in scenario: Scenario) -> String {
-        func outcome(_ id: String) -> String {
-            let outcome = scenario.outcomes.first { $0.declaredID == id }
-            return outcome.flatMap { $0.summary ?? $0.indicator } ?? id
-        }
+        parameterName(
+            parameter,
+            outcome: { id in
+                let outcome = scenario.outcomes.first { $0.declaredID == id }
+                return outcome.flatMap { $0.summary ?? $0.indicator } ?? id
+            },
+            value: { name in
+                // A scenario's replacement of a model entry keeps the entry's label.
+                scenario.values.first { $0.name == name }?.label
+                    ?? scenario.modelValues[name].flatMap { $0.label ?? $0.rationale } ?? name
+            })
+    }
+
+    /// An assumption's name from the names of its outcome and of its named value.
+    static func parameterName(
+        _ parameter: UncertainParameter, outcome: (String) -> String, value: (String) -> String
+    ) -> String {
         switch parameter.kind {
         case .quantity(let id): return "Quantity: \(outcome(id))"
         case .proxy(let id): return "Financial proxy: \(outcome(id))"
@@ -76,9 +89,7 @@ extension Display {
         case .dropOff(let id): return "Drop-off: \(outcome(id))"
         case .duration(let id): return "Duration: \(outcome(id))"
         case .discountRate: return "Discount rate"
-        case .value(let name):
-            // A scenario's replacement of a model entry keeps the entry's label.
-            return scenario.values.first { $0.name == name }?.label ?? scenario.modelValues[name].flatMap { $0.label ?? $0.rationale } ?? name
+        case .value(let name): return value(name)
         }
     }
 
@@ -133,12 +144,7 @@ extension Display {
     /// declared range.
     public static func switching(_ entry: SensitivityAnalysis.Entry, target: Double, unit: String? = nil) -> String {
         let parameter = entry.parameter
-        let isShare: Bool
-        switch parameter.kind {
-        case .deduction, .dropOff, .discountRate: isShare = true
-        default: isShare = false
-        }
-        func show(_ value: Double) -> String { amount(value, unit: unit, share: isShare) }
+        func show(_ value: Double) -> String { amount(value, unit: unit, share: parameter.isShare) }
         func change(_ value: Double) -> String {
             let base = parameter.base
             guard base != 0 else { return "from a base of 0" }

@@ -70,13 +70,8 @@ public enum UncertaintyDocuments {
         ]
         let rows = analysis.entries.map { entry -> [String] in
             let switching = entry.switchingValue
-            let isShare: Bool
-            switch entry.parameter.kind {
-            case .deduction, .dropOff, .discountRate: isShare = true
-            default: isShare = false
-            }
             let unit = Display.unit(of: entry.parameter, in: scenario)
-            func show(_ value: Double) -> String { Display.amount(value, unit: unit, share: isShare) }
+            func show(_ value: Double) -> String { Display.amount(value, unit: unit, share: entry.parameter.isShare) }
             let value =
                 switching.value.map(show) ?? switching.outsideRange.map { "outside: \(show($0))" } ?? "none"
             return [

@@ -27,7 +27,7 @@ struct Bundle: ParsableCommand {
 
     func validate() throws {
         guard output.out != nil else { throw ValidationError("name the bundle folder with --out DIR") }
-        guard scenario.settings.isEmpty else {
+        guard scenario.whatIf.settings.isEmpty else {
             throw ValidationError(
                 "a bundle holds the figures its own scenario file gives, so that 'sroi verify' can recompute them; write the what-if into a copy of the scenario instead of --set"
             )

@@ -28,12 +28,7 @@ struct Compare: ParsableCommand {
     )
     var data: String?
 
-    @Option(
-        name: .customLong("set"),
-        help: ArgumentHelp(
-            "A what-if applied to every option: set an assumption to a value, or change it by a signed percentage; repeatable.",
-            valueName: "NAME=VALUE"))
-    var settings: [String] = []
+    @OptionGroup var whatIf: WhatIfOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -45,7 +40,7 @@ struct Compare: ParsableCommand {
         var options: [ComparisonDocuments.Option] = []
         var provenance: [Provenance] = []
         for file in scenarios {
-            let loaded = try ScenarioArgument(scenario: file, data: data, settings: settings).load()
+            let loaded = try ScenarioArgument(scenario: file, data: data, whatIf: whatIf).load()
             options.append(
                 ComparisonDocuments.Option(file: file, scenario: loaded.scenario, evaluation: try loaded.evaluate()))
             provenance.append(loaded.provenance)

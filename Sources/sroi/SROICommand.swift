@@ -32,10 +32,10 @@ struct SROICommand: ParsableCommand {
 struct ScenarioArgument: ParsableArguments {
     init() {}
 
-    init(scenario: String, data: String?, settings: [String] = []) {
+    init(scenario: String, data: String?, whatIf: WhatIfOptions = WhatIfOptions()) {
         self.scenario = scenario
         self.data = data
-        self.settings = settings
+        self.whatIf = whatIf
     }
 
     @Argument(help: "The scenario file (YAML, schema sroi-scenario/1).")
@@ -46,12 +46,7 @@ struct ScenarioArgument: ParsableArguments {
         help: ArgumentHelp("The record store (SQLite) that quantities from records are read from.", valueName: "DB"))
     var data: String?
 
-    @Option(
-        name: .customLong("set"),
-        help: ArgumentHelp(
-            "A what-if: set an assumption (values.NAME or NAME, outcomes[ID].deadweight, conventions.discount_rate, …) to a value, or change it by a signed percentage; repeatable. Example: --set nhs-agency-rates/agency-nurse-hour=-20%",
-            valueName: "NAME=VALUE"))
-    var settings: [String] = []
+    @OptionGroup var whatIf: WhatIfOptions
 
     /// Loads and validates, reading recorded figures from `--data`, then applies the `--set`
     /// what-ifs; prints every diagnostic and exits 1 on errors.
@@ -59,7 +54,7 @@ struct ScenarioArgument: ParsableArguments {
         do {
             var loaded = try ScenarioWithRecords.load(scenario, data: data)
             var parsed: [ScenarioSetting] = []
-            for text in settings { parsed.append(try ScenarioSetting(parsing: text)) }
+            for text in whatIf.settings { parsed.append(try ScenarioSetting(parsing: text)) }
             loaded.scenario = try loaded.scenario.applying(parsed)
             return loaded
         } catch {
@@ -67,6 +62,18 @@ struct ScenarioArgument: ParsableArguments {
             throw ExitCode.failure
         }
     }
+}
+
+/// The `--set` what-ifs; shared by every command that evaluates a scenario.
+struct WhatIfOptions: ParsableArguments {
+    init() {}
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "A what-if: set an assumption (values.NAME or NAME, outcomes[ID].deadweight, conventions.discount_rate, …) to a value, or change it by a signed percentage; repeatable. Example: --set nhs-agency-rates/agency-nurse-hour=-20%",
+            valueName: "NAME=VALUE"))
+    var settings: [String] = []
 }
 
 /// Where files are written; shared by every command that writes any.

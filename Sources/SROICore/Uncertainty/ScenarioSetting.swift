@@ -116,13 +116,14 @@ extension Scenario {
             ])
         }
         let kind = try settableKind(setting.name, refuse: refuse)
-        let domain = UncertainParameter(kind: kind, base: 0, uncertainty: Uncertainty()).domain
+        let parameter = UncertainParameter(kind: kind, base: 0, uncertainty: Uncertainty())
+        let domain = parameter.domain
         let range = Self.describe(domain)
         func checked(_ value: Double) throws(ValidationFailure) -> Double {
             guard value.isFinite, domain.contains(value) else {
                 throw refuse("\(NumberFormat.shortest(value)) is outside what it may take", allowed: range)
             }
-            if kind.isDuration, value != value.rounded() {
+            if parameter.isWholeNumber, value != value.rounded() {
                 throw refuse("a duration is a whole number of years", allowed: "whole years, \(range)")
             }
             return value
@@ -225,16 +226,14 @@ extension Scenario {
                 let known = Array(Set(outcomes.map(\.declaredID))).sorted().joined(separator: ", ")
                 throw refuse("the scenario has no outcome '\(id)'", "one of its outcomes: \(known)")
             }
-            switch field {
-            case ".quantity": return .quantity(outcome: id)
-            case ".proxy": return .proxy(outcome: id)
-            case ".deadweight": return .deduction(outcome: id, .deadweight)
-            case ".displacement": return .deduction(outcome: id, .displacement)
-            case ".attribution": return .deduction(outcome: id, .attribution)
-            case ".drop_off": return .dropOff(outcome: id)
-            case ".duration": return .duration(outcome: id)
-            default: throw refuse("an outcome has no field '\(field.dropFirst())' to set", fields)
-            }
+            // An outcome's assumptions go by the names sensitivity analysis gives them.
+            let kinds: [UncertainParameter.Kind] =
+                [.quantity(outcome: id), .proxy(outcome: id)]
+                + DeductionKind.allCases.map { .deduction(outcome: id, $0) }
+                + [.dropOff(outcome: id), .duration(outcome: id)]
+            guard let kind = kinds.first(where: { UncertainParameter(kind: $0, base: 0, uncertainty: Uncertainty()).name == name })
+            else { throw refuse("an outcome has no field '\(field.dropFirst())' to set", fields) }
+            return kind
         }
         let valueName = name.hasPrefix("values.") ? String(name.dropFirst("values.".count)) : name
         if values.contains(where: { $0.name == valueName }) || modelValues[valueName] != nil {
@@ -256,11 +255,4 @@ extension Scenario {
 public struct CommandLineSetting: Sendable, Equatable {
     public var kind: UncertainParameter.Kind
     public var text: String
-}
-
-extension UncertainParameter.Kind {
-    var isDuration: Bool {
-        if case .duration = self { return true }
-        return false
-    }
 }

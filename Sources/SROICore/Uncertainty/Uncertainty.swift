@@ -93,6 +93,14 @@ public struct UncertainParameter: Sendable, Equatable {
         }
     }
 
+    /// Whether the assumption is a share (a deduction, drop-off or rate), shown as a percentage.
+    public var isShare: Bool {
+        switch kind {
+        case .deduction, .dropOff, .discountRate: return true
+        case .quantity, .proxy, .duration, .value: return false
+        }
+    }
+
     public var isWholeNumber: Bool {
         if case .duration = kind { return true }
         return false

@@ -269,16 +269,7 @@ public struct RecordResolver {
                 sql: "SELECT COUNT(*) AS matched, \(aggregate) AS value FROM \(compiler.table)\(whereClause)",
                 arguments: arguments)
         }
-        let rows: [Row]
-        do {
-            rows = try store.read { db in
-                try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments))
-            }
-        } catch {
-            diagnostics.append(
-                Diagnostic(code: .records, at: recorded.location, field: field, message: error.description))
-            return nil
-        }
+        guard let rows = fetch(query, recorded, field: field, diagnostics: &diagnostics) else { return nil }
         func origin(matched: Int, suffix: String = "") -> RecordsOrigin {
             RecordsOrigin(
                 declaration: recorded.summary + suffix, dataset: stored.definition.name, sql: query.sql,
@@ -328,29 +319,28 @@ public struct RecordResolver {
         aggregate: String, conditions: [String], arguments: [DatabaseValue], spell: (from: String, to: String),
         first: Int, diagnostics: inout [Diagnostic]
     ) -> [Reading]? {
-        let overlap = "\(spell.from) IS NOT NULL AND \(spell.from) <= ? AND (\(spell.to) IS NULL OR \(spell.to) >= ?)"
-        let sql =
-            "SELECT COUNT(*) AS matched, \(aggregate) AS value FROM \(table) WHERE "
-            + (conditions + [overlap]).joined(separator: " AND ")
+        // One scan for every year: the records joined to the years their spell overlaps.
+        let years = 1...scenario.analysisYears.value
+        let overlap =
+            "\(spell.from) IS NOT NULL AND \(spell.from) <= _year_end AND (\(spell.to) IS NULL OR \(spell.to) >= _year_start)"
+        let query = CompiledQuery(
+            sql:
+                "WITH _years(_analysis_year, _year_start, _year_end) AS (VALUES "
+                + years.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
+                + ") SELECT _analysis_year AS year, COUNT(*) AS matched, \(aggregate) AS value FROM _years JOIN \(table) ON "
+                + ([overlap] + conditions).joined(separator: " AND ") + " GROUP BY 1 ORDER BY 1",
+            arguments: years.flatMap { t in
+                let year = first + t - 1
+                return [
+                    t.databaseValue, Self.yearStart(year, scenario).databaseValue, Self.yearEnd(year, scenario).databaseValue,
+                ]
+            } + arguments)
+        guard let rows = fetch(query, recorded, field: field, diagnostics: &diagnostics) else { return nil }
         var readings: [Reading] = []
-        for t in 1...scenario.analysisYears.value {
-            let year = first + t - 1
-            let query = CompiledQuery(
-                sql: sql,
-                arguments: arguments + [Self.yearEnd(year, scenario).databaseValue, Self.yearStart(year, scenario).databaseValue])
-            let row: Row?
-            do {
-                row = try store.read { db in
-                    try Row.fetchOne(db, sql: query.sql, arguments: StatementArguments(query.arguments))
-                }
-            } catch {
-                diagnostics.append(
-                    Diagnostic(code: .records, at: recorded.location, field: field, message: error.description))
-                return nil
-            }
-            guard let row, let value = row["value"] as Double? else { continue }
+        for row in rows {
+            guard let value = row["value"] as Double? else { continue }
+            let t: Int = row["year"]
             let matched: Int = row["matched"]
-            guard matched > 0 else { continue }
             readings.append(
                 Reading(
                     analysisYear: t, value: value,
@@ -367,6 +357,21 @@ public struct RecordResolver {
             return nil
         }
         return readings
+    }
+
+    /// The rows of a compiled query; `nil` after a diagnostic when the store cannot answer it.
+    private func fetch(
+        _ query: CompiledQuery, _ recorded: RecordedQuantity, field: String, diagnostics: inout [Diagnostic]
+    ) -> [Row]? {
+        do {
+            return try store.read { db in
+                try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments))
+            }
+        } catch {
+            diagnostics.append(
+                Diagnostic(code: .records, at: recorded.location, field: field, message: error.description))
+            return nil
+        }
     }
 
     /// The first and last day of calendar or financial year `year` (`2024-25` runs from 1 April 2024).

@@ -29,15 +29,7 @@ extension ReportInput {
 
     /// An assumption as people call it: "Deadweight: People in work".
     public func parameterName(_ parameter: UncertainParameter) -> String {
-        switch parameter.kind {
-        case .quantity(let outcome): return "Quantity: \(outcomeName(id: outcome))"
-        case .proxy(let outcome): return "Financial proxy: \(outcomeName(id: outcome))"
-        case .deduction(let outcome, let kind): return "\(kind.title): \(outcomeName(id: outcome))"
-        case .dropOff(let outcome): return "Drop-off: \(outcomeName(id: outcome))"
-        case .duration(let outcome): return "Duration: \(outcomeName(id: outcome))"
-        case .discountRate: return "Discount rate"
-        case .value(let name): return valueName(name)
-        }
+        Display.parameterName(parameter, outcome: { outcomeName(id: $0) }, value: valueName)
     }
 
     /// Money briefly: `GBP 2.1m`, `GBP 350k`, `GBP 940`.
