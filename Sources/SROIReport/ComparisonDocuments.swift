@@ -87,7 +87,9 @@ public enum ComparisonDocuments {
     ) {
         let header = [""] + options.indices.map(letter) + comparisons.indices.map { "\(letter($0 + 1)) − A" }
         func money(_ value: FigureValue?) -> String { value.map { effect($0) } ?? "none declared" }
-        func row(_ label: String, _ figure: (Results) -> FigureValue?, _ increment: (ScenarioComparison) -> FigureValue?)
+        func row(
+            _ label: String, _ figure: (Results) -> FigureValue?, _ increment: (ScenarioComparison) -> FigureValue?
+        )
             -> [String]
         {
             [label] + options.map { money(figure($0.evaluation.results)) }
@@ -95,11 +97,14 @@ public enum ComparisonDocuments {
         }
         let rows = [
             row("Benefits (total present value)", { $0.totalPresentValue.value }, { $0.incremental.benefits }),
-            row("Inputs", { $0.totalInputs.value }, { $0.baseline.results.totalInputs.value.minus($0.other.results.totalInputs.value, reversed: true) }),
+            row(
+                "Inputs", { $0.totalInputs.value },
+                { $0.baseline.results.totalInputs.value.minus($0.other.results.totalInputs.value, reversed: true) }),
             row(
                 "The option's costs", { $0.businessCase?.costsPresentValue.value },
                 { comparison in
-                    guard let a = comparison.baseline.results.businessCase, let b = comparison.other.results.businessCase
+                    guard let a = comparison.baseline.results.businessCase,
+                        let b = comparison.other.results.businessCase
                     else { return nil }
                     return a.costsPresentValue.value.minus(b.costsPresentValue.value, reversed: true)
                 }),
@@ -214,7 +219,10 @@ public enum ComparisonDocuments {
         }
         let currency = options[0].evaluation.results.currency.code
         let business = businessCaseTable(options, comparisons: comparisons)
-        lines += ["", "Business case (\(currency), present value; the last column\(comparisons.count == 1 ? " is" : "s are") the difference from the baseline)"]
+        lines += [
+            "",
+            "Business case (\(currency), present value; the last column\(comparisons.count == 1 ? " is" : "s are") the difference from the baseline)",
+        ]
         lines += UncertaintyDocuments.table([business.header] + business.rows)
         lines += incrementalRatioLines(options, comparisons: comparisons).flatMap { Display.wrap($0) }
         if let cash = cashTable(options, comparisons: comparisons) {
@@ -302,7 +310,10 @@ public enum ComparisonDocuments {
                                 ResultsDocument.figure(results.discountedPaybackYears)
                             ),
                             ("cashable_savings", option.cashableSavings.map(ResultsDocument.figure)),
-                            ("business_case", results.businessCase.map { ResultsDocument.businessCase($0, scenario: option.scenario) }),
+                            (
+                                "business_case",
+                                results.businessCase.map { ResultsDocument.businessCase($0, scenario: option.scenario) }
+                            ),
                         ])
                     })
             ),

@@ -159,7 +159,8 @@ extension Display {
             guard let low = entry.ratioAtLow.number, let high = entry.ratioAtHigh.number, low != high else {
                 return "the ratio is \(target) at \(show(value))"
             }
-            return "the ratio falls below \(target) when it \(low < high ? "falls below" : "rises above") \(show(value))"
+            return
+                "the ratio falls below \(target) when it \(low < high ? "falls below" : "rises above") \(show(value))"
         }
         let range = "\(show(entry.low)) to \(show(entry.high))"
         let switching = entry.switchingValue
@@ -169,7 +170,9 @@ extension Display {
         if let value = switching.outsideRange {
             return "not within its range \(range): \(crossing(value)), \(change(value))"
         }
-        if let note = switching.note, note.contains("does not depend") { return "never: the ratio does not depend on it" }
+        if let note = switching.note, note.contains("does not depend") {
+            return "never: the ratio does not depend on it"
+        }
         return "not at any value it can take (range \(range))"
     }
 }
@@ -197,7 +200,10 @@ public enum Summary {
         ]
         lines += table(
             headline.map { label, figure in
-                (label, label == "Payback" ? Display.payback(figure, scenario: scenario, currency: currency) : show(figure))
+                (
+                    label,
+                    label == "Payback" ? Display.payback(figure, scenario: scenario, currency: currency) : show(figure)
+                )
             })
         let names = Dictionary(uniqueKeysWithValues: scenario.stakeholders.map { ($0.id, $0.name ?? $0.id) })
         lines.append("")

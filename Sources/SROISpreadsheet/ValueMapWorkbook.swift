@@ -274,7 +274,8 @@ public enum ValueMapWorkbook {
             // A drop-off listed by year sits on the second sheet under the year it leads into.
             var dropOffCells: [String]?
             if case .byYear(let shares)? = outcome.dropOff?.value {
-                let cells = sharesByYear(outcome, title: ValueMapLayout.dropOffKind, shares: shares, firstOutcomeYear: 2)
+                let cells = sharesByYear(
+                    outcome, title: ValueMapLayout.dropOffKind, shares: shares, firstOutcomeYear: 2)
                 dropOffCells = cells
                 set(Column.dropOff.column, cells.first.map { .formula($0) } ?? .text(""), .share)
             } else {

@@ -95,7 +95,8 @@ import Testing
         #expect(incremental.benefitCostRatio == .number((presentB - presentA) / ((inputB + costsB) - costsA)))
         #expect(
             incremental.netCashByYear.map(\.value) == [
-                .number((cashB[0] - (inputB + costB)) - (cashA[0] - 1000)), .number((cashB[1] - costB) - (cashA[1] - 1000)),
+                .number((cashB[0] - (inputB + costB)) - (cashA[0] - 1000)),
+                .number((cashB[1] - costB) - (cashA[1] - 1000)),
             ])
         // Cheaper and better: no ratio, and the reason.
         let reversed = try ScenarioComparison(baseline: b, other: a)
@@ -112,9 +113,10 @@ import Testing
         let node = try #require(evaluation.trace[FigureID.cash("saved") + ".after_attribution"])
         #expect(node.convention == cash.convention)
         // A cost whose formula is not money a year is refused with the unit it comes out in.
-        let hours = Self.option(quantity: 10, input: nil, cost: 0).replacingOccurrences(
-            of: "amount: 0, years", with: "amount: {formula: \"posts\"}, years"
-        ) + "values:\n  posts: {value: 3, unit: post}\n"
+        let hours =
+            Self.option(quantity: 10, input: nil, cost: 0).replacingOccurrences(
+                of: "amount: 0, years", with: "amount: {formula: \"posts\"}, years"
+            ) + "values:\n  posts: {value: 3, unit: post}\n"
         let failure = #expect(throws: ValidationFailure.self) { try Support.evaluate(hours) }
         #expect(failure?.errors.contains { $0.field == "business_case.costs[running].amount" } == true, "\(failure!)")
     }
@@ -139,7 +141,8 @@ import Testing
         let a = try #require(comparison.baseline.results.businessCase)
         let b = try #require(comparison.other.results.businessCase)
         #expect(a.years.map(\.spending.value) == Array(repeating: .number(agencyCover), count: 3))
-        #expect(b.years.map(\.spending.value) == [.number(60000 + agencyCover), .number(agencyCover), .number(agencyCover)])
+        #expect(
+            b.years.map(\.spending.value) == [.number(60000 + agencyCover), .number(agencyCover), .number(agencyCover)])
         #expect(b.years.map(\.cashReleasing.value) == Array(repeating: .number(released), count: 3))
         #expect(a.years.map(\.cashReleasing.value) == Array(repeating: .number(0), count: 3))
         // B − A: the saving released each year, less the support in the first.
@@ -171,8 +174,9 @@ import Testing
             #expect(result.stdout.contains(text), "\(text)")
         }
         #expect(!result.stdout.contains("Year 1 (2024)"))
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: out + "/comparison.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: out + "/comparison.json"))) as? [String: Any]
         let differences = try #require(json?["differences"] as? [[String: Any]])
         let incremental = try #require(differences.first?["incremental"] as? [String: Any])
         #expect(incremental["benefit_cost_ratio"] != nil && incremental["net_cash_by_year"] != nil)

@@ -292,7 +292,8 @@ private enum People {
         }
         #expect(
             origin.sql
-                == "SELECT COUNT(*) AS matched, exact_sum(\"hours\") AS value FROM \"records_people\" WHERE \"role\" = ?")
+                == "SELECT COUNT(*) AS matched, exact_sum(\"hours\") AS value FROM \"records_people\" WHERE \"role\" = ?"
+        )
         #expect(origin.parameters == ["'nurse'"])
         #expect(origin.rowsMatched == People.rows.filter { $0.role == "nurse" }.count)
         #expect(origin.declaration == "sum(hours) of people where role = 'nurse'")

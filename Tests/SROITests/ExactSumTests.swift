@@ -48,7 +48,8 @@ import Testing
         var lists: [[Double]] = []
         await propertyCheck(count: 200, input: Self.lists) { list in lists.append(list) }
         let input = lists.map { $0.map(NumberFormat.shortest).joined(separator: " ") }.joined(separator: "\n")
-        let script = "import math,sys\nfor line in sys.stdin.read().splitlines():\n"
+        let script =
+            "import math,sys\nfor line in sys.stdin.read().splitlines():\n"
             + "    print(repr(math.fsum(float(x) for x in line.split())))\n"
         let answers = try Self.run(python, ["-c", script], input: input).split(separator: "\n").map(String.init)
         try #require(answers.count == lists.count)
@@ -100,9 +101,10 @@ import Testing
 
     @Test func aSumOverRecordsIsExactlyRoundedInEveryRowOrder() throws {
         // Ten sessions of 0.1 hours and two of 1e16 and -1e16 cancelling: exactly 1 hour.
-        let rows = Array(repeating: "2020-03-01,0.1,2020", count: 10) + [
-            "2020-04-01,10000000000000000,2020", "2020-05-01,-10000000000000000,2020",
-        ]
+        let rows =
+            Array(repeating: "2020-03-01,0.1,2020", count: 10) + [
+                "2020-04-01,10000000000000000,2020", "2020-05-01,-10000000000000000,2020",
+            ]
         var generator = SplitMix(seed: 7)
         for order in [rows, rows.reversed(), rows.shuffled(using: &generator)] {
             let sum = try quantities(order, records: ["dataset: sessions", "aggregate: sum", "column: hours"])

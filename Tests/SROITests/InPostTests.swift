@@ -69,7 +69,9 @@ import Testing
             return
         }
         #expect(records.declaration.hasSuffix("in post during 2025-26"))
-        #expect(records.parameters.contains("'2026-03-31'") && records.parameters.contains("'2025-04-01'"), "\(records.parameters)")
+        #expect(
+            records.parameters.contains("'2026-03-31'") && records.parameters.contains("'2025-04-01'"),
+            "\(records.parameters)")
     }
 
     @Test func calendarYearsRunJanuaryToDecember() throws {

@@ -155,7 +155,10 @@ import Testing
         let pages = [
             ("report file", file),
             ("workspace", address),
-            ("workspace scenario", "\(base.hasSuffix("/") ? base : base + "/")scenario?file=hostile.yaml&token=\(token)"),
+            (
+                "workspace scenario",
+                "\(base.hasSuffix("/") ? base : base + "/")scenario?file=hostile.yaml&token=\(token)"
+            ),
         ]
         for (name, url) in pages {
             let dom = try Self.dump(browser, url)

@@ -130,7 +130,8 @@ import Testing
         ] where Double(testCase.edited[field]!) != nil {
             let number = testCase.edited[field]!
             let old = "\(key)\"\(number)\"" + (unit.map { ", unit: \($0)}" } ?? "}")
-            let new = key.replacingOccurrences(of: "formula: ", with: "value: ") + number
+            let new =
+                key.replacingOccurrences(of: "formula: ", with: "value: ") + number
                 + (unit.map { ", unit: \($0)}" } ?? ", currency: GBP}")
             text = text.replacingOccurrences(of: old, with: new)
         }
@@ -216,12 +217,17 @@ import Testing
             "nhs-agency-rates/agency-nurse-hour=+10%", "--out", out,
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("WHAT-IF: figures evaluated with --set posts=12, --set nhs-agency-rates/agency-nurse-hour=+10%"))
+        #expect(
+            result.stdout.contains(
+                "WHAT-IF: figures evaluated with --set posts=12, --set nhs-agency-rates/agency-nurse-hour=+10%"))
         let results = try String(contentsOfFile: out + "/results.json", encoding: .utf8)
         #expect(results.contains("\"set_on_command_line\""))
         let trace = try String(contentsOfFile: out + "/trace.json", encoding: .utf8)
         #expect(trace.contains("\"kind\": \"command_line\""))
-        let refused = try Support.sroi(["check", "Scenarios/use-it/trust-recruited-staff.yaml", "--set", "outcomes[agency-hours-avoided].deadweight=1.2"])
+        let refused = try Support.sroi([
+            "check", "Scenarios/use-it/trust-recruited-staff.yaml", "--set",
+            "outcomes[agency-hours-avoided].deadweight=1.2",
+        ])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("SROI-E027"), "\(refused.stderr)")
         let bundle = try Support.sroi([

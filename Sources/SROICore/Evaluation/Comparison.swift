@@ -88,7 +88,9 @@ public struct ScenarioComparison: Sendable {
                     guard let start = a.years.first(where: { $0.year == t })?.netCash.value,
                         let end = b.years.first(where: { $0.year == t })?.netCash.value
                     else {
-                        return (year: t, value: .undefined(reason: "year \(t) lies outside one option's analysis period"))
+                        return (
+                            year: t, value: .undefined(reason: "year \(t) lies outside one option's analysis period")
+                        )
                     }
                     return (year: t, value: start.minus(end, reversed: true))
                 }

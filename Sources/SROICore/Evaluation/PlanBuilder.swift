@@ -181,13 +181,15 @@ struct PlanBuilder {
                 cost.amount, id: "\(base).amount", symbol: "K_\(cost.id)", label: "Cost: \(title)", step: .input,
                 unit: money)
             if let bias = costOptimismBias() {
-                amount = raised(amount, by: bias, id: "\(base).with_optimism_bias", label: "Cost \(title) with optimism bias")
+                amount = raised(
+                    amount, by: bias, id: "\(base).with_optimism_bias", label: "Cost \(title) with optimism bias")
             }
             for t in cost.years.value {
                 costsInYear[t, default: []].append(amount)
                 costPresentValues.append(
                     computed(
-                        "\(base).present_value.year\(t)", "PV_K_\(t)", "Cost \(title) in analysis year \(t), discounted",
+                        "\(base).present_value.year\(t)", "PV_K_\(t)",
+                        "Cost \(title) in analysis year \(t), discounted",
                         step: .discounting, .product, [amount, factors[t]!], unit: money))
             }
             result.costs.append((id: cost.id, amount: amount))
@@ -199,13 +201,15 @@ struct PlanBuilder {
             FigureID.businessCase("whole_cost"), "K_all", "Whole cost: inputs and the option's costs",
             step: .totalInputs, .sum, [layout.totalInputs, result.costsPresentValue], unit: money)
         result.netPresentValue = computed(
-            FigureID.businessCase("net_present_value"), "NPV_bc", "Net present value of the option: benefits less whole cost",
+            FigureID.businessCase("net_present_value"), "NPV_bc",
+            "Net present value of the option: benefits less whole cost",
             step: .netPresentValue, .difference, [layout.totalPresentValue, result.wholeCost], unit: money)
         var releasingPresentValues: [Int] = []
         for t in 1...years {
             let spent = layout.inputs.filter { $0.year == t }.map(\.spent)
             let spending = computed(
-                FigureID.businessCase("spending.year\(t)"), "S_\(t)", "Spending in analysis year \(t): inputs and costs",
+                FigureID.businessCase("spending.year\(t)"), "S_\(t)",
+                "Spending in analysis year \(t): inputs and costs",
                 step: .totalInputs, .sum, spent + (costsInYear[t] ?? []), unit: money)
             func cash(_ type: ValueType) -> [Int] {
                 outcomes.filter { $0.layout.valueType == type }.compactMap { outcome in
@@ -229,7 +233,8 @@ struct PlanBuilder {
                     FigureID.businessCase("cash_releasing.present_value.year\(t)"), "PV_CR_\(t)",
                     "Cash-releasing savings in analysis year \(t), discounted", step: .discounting, .product,
                     [releasing, factors[t]!], unit: money))
-            result.years.append((year: t, spending: spending, releasing: releasing, nonReleasing: nonReleasing, net: net))
+            result.years.append(
+                (year: t, spending: spending, releasing: releasing, nonReleasing: nonReleasing, net: net))
         }
         result.cashReleasingPresentValue = computed(
             FigureID.businessCase("cash_releasing.present_value"), "PV_CR", "Present value of cash-releasing savings",
@@ -365,7 +370,8 @@ struct PlanBuilder {
         }
         if let bias = costOptimismBias() {
             counted = raised(
-                counted, by: bias, id: "\(base).with_optimism_bias", label: "Input \(input.id) with optimism bias on costs")
+                counted, by: bias, id: "\(base).with_optimism_bias",
+                label: "Input \(input.id) with optimism bias on costs")
         }
         let spent = counted
         if scenario.conventions.discountInputs.value, let factor = factors[input.year.value] {
@@ -496,7 +502,8 @@ struct PlanBuilder {
                 }
                 : [
                     recordImpact(
-                        outcome, analysisYear: nil, gross: gross, outcomeYear: 0, optimism: optimism, cash: businessCase)
+                        outcome, analysisYear: nil, gross: gross, outcomeYear: 0, optimism: optimism, cash: businessCase
+                    )
                 ]
             let values = recordYearValues(
                 outcome, impacts: impacts, first: impacts[0], dropOff: dropOff, duration: duration,
@@ -541,12 +548,15 @@ struct PlanBuilder {
                         ?? given(
                             first, "R_1",
                             "Share of \(name) still there in year 1 of the outcome", step: .dropOff, value: 1,
-                            unit: "share", origin: .methodDefault("nothing has dropped off in the outcome's first year"))
+                            unit: "share", origin: .methodDefault("nothing has dropped off in the outcome's first year")
+                        )
                     let retainedID = FigureID.outcome(outcome.id, .retained(outcomeYear: k + 1))
-                    retained = positions[retainedID] ?? computed(
-                        retainedID, "R_\(k + 1)",
-                        "Share of \(name) still there in year \(k + 1) of the outcome", step: .dropOff, .complement,
-                        [before, decline], unit: "share")
+                    retained =
+                        positions[retainedID]
+                        ?? computed(
+                            retainedID, "R_\(k + 1)",
+                            "Share of \(name) still there in year \(k + 1) of the outcome", step: .dropOff, .complement,
+                            [before, decline], unit: "share")
                     value = computed(
                         id, "V_\(t)", "\(what) in analysis year \(t) after the declines listed by year",
                         step: .dropOff, .product, [impacts[k], retained!], unit: money)
@@ -816,7 +826,8 @@ struct PlanBuilder {
                     FigureID.outcome(outcome.id, .dropOffFrom(outcomeYear: index + 1)), "DO_\(index + 1)",
                     "Drop-off for \(outcome.id) from year \(index + 1) to year \(index + 2) of the outcome",
                     step: .dropOff, value: share, unit: "share", origin: .written(dropOff.location),
-                    rationale: dropOff.rationale, source: dropOff.source, assumption: .dropOff(outcome: outcome.declaredID))
+                    rationale: dropOff.rationale, source: dropOff.source,
+                    assumption: .dropOff(outcome: outcome.declaredID))
             }
         }
     }

@@ -53,7 +53,8 @@ public struct BusinessCase: Sendable {
     public var cashConvention: String {
         let applied = cashDeductions.value.map(\.rawValue)
         let left = DeductionKind.allCases.filter { !cashDeductions.value.contains($0) }.map(\.rawValue)
-        var text = "cash-releasing savings after \(applied.isEmpty ? "no deduction" : applied.joined(separator: " and "))"
+        var text =
+            "cash-releasing savings after \(applied.isEmpty ? "no deduction" : applied.joined(separator: " and "))"
         if !left.isEmpty { text += ", not \(left.joined(separator: " or "))" }
         if left == ["attribution"] { text += ", which shares the credit, not the cash" }
         return text

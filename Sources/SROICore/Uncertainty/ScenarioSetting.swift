@@ -231,7 +231,10 @@ extension Scenario {
                 [.quantity(outcome: id), .proxy(outcome: id)]
                 + DeductionKind.allCases.map { .deduction(outcome: id, $0) }
                 + [.dropOff(outcome: id), .duration(outcome: id)]
-            guard let kind = kinds.first(where: { UncertainParameter(kind: $0, base: 0, uncertainty: Uncertainty()).name == name })
+            guard
+                let kind = kinds.first(where: {
+                    UncertainParameter(kind: $0, base: 0, uncertainty: Uncertainty()).name == name
+                })
             else { throw refuse("an outcome has no field '\(field.dropFirst())' to set", fields) }
             return kind
         }

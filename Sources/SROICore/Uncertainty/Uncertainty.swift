@@ -150,7 +150,8 @@ extension Scenario {
                         UncertainParameter(kind: .deduction(outcome: id, kind), base: share, uncertainty: uncertainty))
                 }
             }
-            if let dropOff = outcome.dropOff, let uncertainty = dropOff.uncertainty, let share = dropOff.value.constant {
+            if let dropOff = outcome.dropOff, let uncertainty = dropOff.uncertainty, let share = dropOff.value.constant
+            {
                 append(UncertainParameter(kind: .dropOff(outcome: id), base: share, uncertainty: uncertainty))
             }
             if let uncertainty = outcome.durationUncertainty {

@@ -412,7 +412,8 @@ public struct ScenarioValidator: Sendable {
     ) {
         checkShares(
             dropOff, field: field, entries: duration - 1, into: &report,
-            rule: "a drop-off list gives one decline per year after the first: entry j is the decline from year j of the outcome to year j + 1",
+            rule:
+                "a drop-off list gives one decline per year after the first: entry j is the decline from year j of the outcome to year j + 1",
             counted: "duration − 1")
     }
 

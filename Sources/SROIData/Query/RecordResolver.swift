@@ -300,7 +300,8 @@ public struct RecordResolver {
             readings.append(
                 Reading(
                     analysisYear: calendarYear - first + 1, value: value,
-                    origin: origin(matched: matched, suffix: " — records of \(scenario.yearLabel(calendarYear - first + 1))")))
+                    origin: origin(
+                        matched: matched, suffix: " — records of \(scenario.yearLabel(calendarYear - first + 1))")))
         }
         if readings.isEmpty {
             diagnostics.append(
@@ -332,7 +333,8 @@ public struct RecordResolver {
             arguments: years.flatMap { t in
                 let year = first + t - 1
                 return [
-                    t.databaseValue, Self.yearStart(year, scenario).databaseValue, Self.yearEnd(year, scenario).databaseValue,
+                    t.databaseValue, Self.yearStart(year, scenario).databaseValue,
+                    Self.yearEnd(year, scenario).databaseValue,
                 ]
             } + arguments)
         guard let rows = fetch(query, recorded, field: field, diagnostics: &diagnostics) else { return nil }

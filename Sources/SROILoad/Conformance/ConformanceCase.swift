@@ -250,7 +250,8 @@ public struct ConformanceCaseReader: Sendable {
             location: priceYear?.location ?? proxyNode.map { reader.location($0) })
         return Outcome(
             id: id, stakeholder: stakeholder, quantity: quantity, proxy: proxy, deadweight: deduction("deadweight"),
-            displacement: deduction("displacement"), attribution: deduction("attribution"), dropOff: deduction("drop_off"),
+            displacement: deduction("displacement"), attribution: deduction("attribution"),
+            dropOff: deduction("drop_off"),
             duration: duration, startYear: start, valueType: valueType, confidence: confidence,
             location: reader.location(node))
     }

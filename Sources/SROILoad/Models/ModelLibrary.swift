@@ -50,7 +50,9 @@ struct ModelFileReader {
         guard
             let fields = reader.mapping(
                 root, "",
-                allowed: ["schema", "id", "title", "kind", "description", "source", "licence", "price_index", "entries"])
+                allowed: [
+                    "schema", "id", "title", "kind", "description", "source", "licence", "price_index", "entries",
+                ])
         else { return }
         guard let schemaNode = fields.required("schema", allowed: modelSchema),
             let schema = reader.string(schemaNode, "schema")

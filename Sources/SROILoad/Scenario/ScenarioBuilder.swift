@@ -334,7 +334,8 @@ struct ScenarioBuilder {
                     "model '\(model)' prices its entries in series '\(declared.reference)', which no model under uses: declares",
                     found: declared.reference,
                     allowed: library.priceIndices.keys.sorted().joined(separator: ", ").isEmpty
-                        ? "add the price index's model to uses:" : library.priceIndices.keys.sorted().joined(separator: ", "))
+                        ? "add the price index's model to uses:"
+                        : library.priceIndices.keys.sorted().joined(separator: ", "))
                 continue
             }
             for key in library.proxies.keys where key.hasPrefix("\(model)/") {
@@ -444,7 +445,8 @@ struct ScenarioBuilder {
             readCost(node, path, years: years?.value)
         }
         var deductions = Located(BusinessCase.defaultCashDeductions)
-        if let node = fields.optional("cash_deductions"), let items = reader.sequence(node, "business_case.cash_deductions")
+        if let node = fields.optional("cash_deductions"),
+            let items = reader.sequence(node, "business_case.cash_deductions")
         {
             var kinds: [DeductionKind] = []
             for (index, item) in items.enumerated() {
@@ -670,11 +672,14 @@ struct ScenarioBuilder {
             let to = located(
                 spell.required("to", allowed: "the date column a spell ends on, empty while it lasts"),
                 spell.path("to"), reader.identifier)
-            if let from, let to { inPost = RecordedQuantity.InPost(from: from, to: to, location: reader.location(node)) }
+            if let from, let to {
+                inPost = RecordedQuantity.InPost(from: from, to: to, location: reader.location(node))
+            }
             if byYear != nil {
                 reader.error(
                     fields.keyLocation("in_post"), fields.path("in_post"),
-                    "give either by_year (records placed in the year of one date) or in_post (spells overlapping each year), not both")
+                    "give either by_year (records placed in the year of one date) or in_post (spells overlapping each year), not both"
+                )
             }
         }
         guard let dataset, let aggregate else { return nil }

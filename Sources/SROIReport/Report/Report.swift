@@ -44,7 +44,8 @@ public struct ReportInput: Sendable {
     public func show(_ figure: Figure) -> String {
         let shown =
             figure.node == FigureID.paybackMonths
-            ? Display.payback(figure, scenario: scenario, currency: currency) : Display.figure(figure, currency: currency)
+            ? Display.payback(figure, scenario: scenario, currency: currency)
+            : Display.figure(figure, currency: currency)
         guard let second = evaluation.results.secondCurrency, let converted = evaluation.results.converted[figure.node]
         else { return shown }
         return "\(shown) (\(Display.figure(converted, currency: second)))"
