@@ -121,6 +121,18 @@ import Testing
         #expect(failure?.errors.contains { $0.field == "business_case.costs[running].amount" } == true, "\(failure!)")
     }
 
+    /// Found by the YAML fuzzer: costs declared over a period of 0 years are refused with the
+    /// period's error, never a crash on an empty range of years.
+    @Test func costsOverAPeriodOfNoYearsAreRefused() throws {
+        for years in ["0", "-3", "100000000"] {
+            let text = Self.option(quantity: 10, input: nil, cost: 5)
+                .replacingOccurrences(of: "{years: 2,", with: "{years: \(years),")
+                .replacingOccurrences(of: ", years: [1, 2]}", with: "}")
+            let failure = #expect(throws: ValidationFailure.self) { try Support.load(text) }
+            #expect(failure?.errors.contains { $0.field.hasPrefix("analysis_period") } == true, "\(years)")
+        }
+    }
+
     /// The trust's two options start from the same agency cover, so recruiting adds its saving
     /// less its support: the incremental figures are the declared costs and savings, by hand.
     @Test func theTrustsIncrementalSavingIsItsDeclaredCostsAndSavings() throws {

@@ -209,7 +209,7 @@ public struct ScenarioValidator: Sendable {
                 checkReference(stakeholder, field: "\(path).stakeholder", known: stakeholderIDs, into: &report)
             }
             report.stated(cost.amount, "\(path).amount", minimum: 0, allowed: "an amount ≥ 0 a year")
-            if cost.years.value.contains(where: { !(1...scenario.analysisYears.value).contains($0) }) {
+            if cost.years.value.contains(where: { $0 < 1 || $0 > scenario.analysisYears.value }) {
                 report.error(
                     code: .outOfRange, cost.years.location, "\(path).years", "lists a year outside the analysis period",
                     allowed: "1 to \(scenario.analysisYears.value)")

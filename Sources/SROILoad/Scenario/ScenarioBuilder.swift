@@ -481,7 +481,7 @@ struct ScenarioBuilder {
                 for (index, item) in items.enumerated() {
                     guard let year = reader.integer(item, "\(path).years[\(index)]", allowed: "an analysis year ≥ 1")
                     else { continue }
-                    if let years, !(1...years).contains(year) {
+                    if let years, year < 1 || year > years {
                         reader.error(
                             code: .outOfRange, reader.location(item), "\(path).years[\(index)]",
                             "is not a year of the analysis period", found: String(year), allowed: "1 to \(years)")
@@ -496,7 +496,8 @@ struct ScenarioBuilder {
                 spent = Located(list.sorted(), at: reader.location(node))
             }
         } else if let years {
-            spent = Located(Array(1...years))
+            // A period the validator refuses (0 years, or past the bound) spends in no year.
+            spent = Located(years >= 1 && years <= Scenario.maximumAnalysisYears ? Array(1...years) : [])
         }
         guard let amount, let spent else { return nil }
         return BusinessCase.Cost(
