@@ -65,7 +65,13 @@ let package = Package(
             ]
         ),
         // Audit bundles: writing them, checked ustar archives, and verification from the bundle alone.
-        .target(name: "SROIAudit", dependencies: ["SROICore", "SROILoad", "SROIData", "SROIReport"]),
+        .target(
+            name: "SROIAudit",
+            dependencies: [
+                "SROICore", "SROILoad", "SROIData", "SROIReport", "SROISpreadsheet",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The local web workspace: pages over a folder of scenarios and a record store, what-if
         // through the one calculation, guarded by a token, Host and Origin checks.
         .target(
@@ -91,6 +97,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

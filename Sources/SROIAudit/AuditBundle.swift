@@ -3,6 +3,7 @@ import SROICore
 import SROIData
 import SROILoad
 import SROIReport
+import SROISpreadsheet
 
 /// The audit bundle: everything a funder needs to check the figures without trusting us.
 ///
@@ -30,14 +31,77 @@ public enum AuditBundle {
 
     static func sha256(_ data: Data) -> String { FileDigest.sha256(data) }
 
+    /// The file beside the manifest that holds its signature, when the bundle is signed.
+    public static let signatureName = "signature.json"
+    public static let signatureFormat = "sroi-signature/1"
+
+    /// What the manifest says about where a bundle came from, beside its files.
+    struct Origin {
+        /// When it was written: `SOURCE_DATE_EPOCH` when set, so a rebuild can be byte for byte.
+        var created: Date
+        var signer: PublicSigningKey?
+        /// The files imported into the grantee's store, as its catalogue records them.
+        var sources: [ImportRecord]
+        /// The grantee's whole store: its file name, SHA-256 and fingerprint.
+        var store: (name: String, sha256: String, fingerprint: String)?
+        /// The draws and seed of the simulation, when the bundle holds one.
+        var simulation: (draws: Int, seed: UInt64)?
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
     /// The manifest, with its own hash over the text in which that hash is 64 zeros.
-    static func manifest(entries: [Entry], scenario: String, data: String?) -> String {
+    static func manifest(entries: [Entry], scenario: String, data: String?, origin: Origin) -> String {
         func render(_ selfHash: String) -> String {
             JSON.members([
                 ("format", .string(format)),
-                ("engine", .object([("name", .string(Engine.name)), ("version", .string(Engine.version))])),
+                (
+                    "engine",
+                    .object([
+                        ("name", .string(Engine.name)), ("version", .string(Engine.version)),
+                        ("build", .string(Engine.build)),
+                    ])
+                ),
+                ("created", .string(timestamp(origin.created))),
+                (
+                    "signer",
+                    origin.signer.map {
+                        .object([("name", .string($0.name)), ("key_fingerprint", .string($0.fingerprint))])
+                    } ?? .null
+                ),
                 ("scenario", .string(scenario)),
                 ("data", data.map(JSON.string) ?? .null),
+                (
+                    "grantee_store",
+                    origin.store.map {
+                        .object([
+                            ("file_name", .string($0.name)), ("sha256", .string($0.sha256)),
+                            ("fingerprint", .string($0.fingerprint)),
+                        ])
+                    } ?? .null
+                ),
+                (
+                    "source_files",
+                    .array(
+                        origin.sources.map {
+                            .object([
+                                ("dataset", .string($0.dataset)), ("file_name", .string($0.fileName)),
+                                ("sha256", .string($0.sha256)), ("rows", .number(Double($0.rows))),
+                                ("imported_at", .string($0.importedAt)),
+                            ])
+                        })
+                ),
+                (
+                    "simulation",
+                    origin.simulation.map {
+                        .object([("draws", .number(Double($0.draws))), ("seed", .string(String($0.seed)))])
+                    } ?? .null
+                ),
                 (
                     "files",
                     .array(
@@ -53,14 +117,40 @@ public enum AuditBundle {
         return render(sha256(Data(render(blankHash).utf8)))
     }
 
-    /// The outputs recomputed from the inputs inside `root`: results, trace and report files.
-    static func outputs(root: String, scenario: String, data: String?) throws(ValidationFailure) -> [(
-        name: String, contents: Data
-    )] {
+    /// The signature file of a manifest's exact bytes.
+    static func signature(of manifest: Data, by key: SigningKey) throws -> String {
+        JSON.members([
+            ("format", .string(signatureFormat)), ("algorithm", .string("Ed25519")),
+            ("signer", .string(key.name)), ("public_key", .string(key.publicKey.encoded)),
+            ("key_fingerprint", .string(key.publicKey.fingerprint)), ("signs", .string(manifestName)),
+            ("signature", .string(try key.sign(manifest).base64EncodedString())),
+        ]).rendered()
+    }
+
+    /// Files a bundle holds that are written from its outputs but not recomputed by `verify`:
+    /// their hashes are checked like every file's.
+    static let renderingRole = "rendering"
+
+    /// The outputs recomputed from the inputs inside `root`: results, trace, report files, the
+    /// value map workbook, sensitivity and the simulation when the bundle has one.
+    static func outputs(
+        root: String, scenario: String, data: String?, simulation: (draws: Int, seed: UInt64)?
+    ) throws(ValidationFailure) -> [(name: String, contents: Data)] {
         let loaded = try ScenarioWithRecords.load(scenario, data: data, root: root)
         let evaluation = try Evaluator().evaluate(loaded.scenario)
         let provenance = Provenance(loaded)
-        let input = try ReportInput.prepare(loaded.scenario, evaluation: evaluation, provenance: provenance)
+        let input = try ReportInput.prepare(
+            loaded.scenario, evaluation: evaluation, provenance: provenance, draws: simulation?.draws,
+            seed: simulation?.seed ?? 42)
+        let workbook: Data
+        do {
+            workbook = try WorkbookWriter.data(ValueMapWorkbook.make(input))
+        } catch {
+            throw ValidationFailure([
+                Diagnostic(
+                    code: .file, at: nil, field: "value-map.xlsx", message: "the workbook cannot be written: \(error)")
+            ])
+        }
         var files: [(name: String, contents: Data)] = [
             (
                 "results/results.json",
@@ -72,6 +162,7 @@ public enum AuditBundle {
             ("results/report.html", Data(ReportDocuments.html(input).utf8)),
             ("results/report.md", Data(ReportDocuments.markdown(input).utf8)),
             ("results/impact-map.csv", Data(ReportDocuments.impactMapCSV(input).utf8)),
+            ("results/value-map.xlsx", workbook),
         ]
         if let sensitivity = input.sensitivity {
             files.append(
@@ -79,6 +170,15 @@ public enum AuditBundle {
                     "results/sensitivity.json",
                     Data(
                         UncertaintyDocuments.sensitivity(sensitivity, scenario: loaded.scenario, provenance: provenance)
+                            .renderedBytes())
+                ))
+        }
+        if let simulation = input.simulation {
+            files.append(
+                (
+                    "results/simulation.json",
+                    Data(
+                        UncertaintyDocuments.simulation(simulation, scenario: loaded.scenario, provenance: provenance)
                             .renderedBytes())
                 ))
         }
@@ -97,9 +197,33 @@ public enum AuditBundle {
     /// Writes the bundle of an evaluated scenario as the folder `out` and the archive `out.tar`,
     /// whole or not at all. `out` must not exist, or be an empty folder; `out.tar` must not exist.
     /// Returns the number of files in the bundle.
-    public static func write(_ loaded: LoadedScenario, data: String?, to out: String, records: Records = .minimised)
+    /// How a bundle is written beyond its scenario and data.
+    public struct Options: Sendable {
+        public var records: Records = .minimised
+        /// Signs the manifest when given.
+        public var signer: SigningKey?
+        /// The simulation's draws, for a scenario whose assumptions declare distributions.
+        public var draws = 20_000
+        public var seed: UInt64 = 42
+        /// Prints the report to PDF with Chromium, when one is installed.
+        public var pdf = true
+        /// When the bundle was written; `SOURCE_DATE_EPOCH`, when set, fixes it.
+        public var created = Options.now()
+
+        public init() {}
+
+        static func now() -> Date {
+            if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init) {
+                return Date(timeIntervalSince1970: TimeInterval(epoch))
+            }
+            return Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        }
+    }
+
+    public static func write(_ loaded: LoadedScenario, data: String?, to out: String, options: Options = Options())
         throws -> Int
     {
+        let records = options.records
         for file in loaded.files where file.path.hasPrefix("/") || file.path.hasPrefix("..") {
             throw WriteError(
                 path: file.path,
@@ -146,7 +270,15 @@ public enum AuditBundle {
             try put("inputs/" + file.path, InputFiles.read(file.path), role: file.role.rawValue)
         }
         var dataPath: String?
+        var origin = Origin(created: options.created, signer: options.signer?.publicKey, sources: [])
         if let data {
+            let store = try RecordStore.openForReading(path: data)
+            let datasets = try store.datasets()
+            origin.sources = datasets.flatMap(\.imports).filter { !$0.fileName.hasPrefix(MinimisedRecords.importNote) }
+            origin.store = (
+                (data as NSString).lastPathComponent, try FileDigest.sha256(fileAt: data),
+                RecordStore.fingerprint(of: datasets)
+            )
             dataPath = "data/" + (data as NSString).lastPathComponent
             switch records {
             case .full:
@@ -162,16 +294,31 @@ public enum AuditBundle {
             }
         }
         let scenarioPath = "inputs/" + loaded.files[0].path
-        for file in try outputs(root: staging, scenario: scenarioPath, data: dataPath) {
+        if loaded.scenario.uncertainParameters.contains(where: { $0.uncertainty.distribution != nil }) {
+            origin.simulation = (options.draws, options.seed)
+        }
+        for file in try outputs(root: staging, scenario: scenarioPath, data: dataPath, simulation: origin.simulation) {
             try put(file.name, file.contents, role: "output")
         }
-        try put(
-            manifestName, Data(manifest(entries: entries, scenario: scenarioPath, data: dataPath).utf8),
-            role: "manifest")
+        if options.pdf, PDFPrinter.browser() != nil {
+            let pdf = "results/report.pdf"
+            let target = (staging as NSString).appendingPathComponent(pdf)
+            try PDFPrinter.print(html: (staging as NSString).appendingPathComponent("results/report.html"), to: target)
+            entries.append(
+                Entry(path: pdf, role: renderingRole, sha256: try FileDigest.sha256(fileAt: target)))
+        }
+        let manifestText = Data(manifest(entries: entries, scenario: scenarioPath, data: dataPath, origin: origin).utf8)
+        try put(manifestName, manifestText, role: "manifest")
+        var members = entries.map(\.path)
+        if let signer = options.signer {
+            let signature = Data(try signature(of: manifestText, by: signer).utf8)
+            try createFile((staging as NSString).appendingPathComponent(signatureName), signature)
+            members.append(signatureName)
+        }
         let archive = try TarArchive.write(
-            entries.map(\.path).sorted().map {
+            members.sorted().map {
                 ($0, try Data(contentsOf: URL(fileURLWithPath: (staging as NSString).appendingPathComponent($0))))
-            })
+            }, modified: Int(options.created.timeIntervalSince1970))
         do {
             try createFile(stagedArchive, archive)
         } catch let error as WriteError {
@@ -187,7 +334,7 @@ public enum AuditBundle {
             if rename(out, staging) == 0 { moved = false }
             throw WriteError(path: archivePath, reason: reason)
         }
-        return entries.count
+        return members.count
     }
 }
 

@@ -32,7 +32,8 @@ public enum TarArchive {
     /// The longest member name, in bytes.
     public static let maximumNameLength = 255
 
-    public static func write(_ files: [(path: String, data: Data)]) throws(WriteError) -> Data {
+    /// The archive of `files` in path order, each member dated `modified` (seconds since 1970).
+    public static func write(_ files: [(path: String, data: Data)], modified: Int = 0) throws(WriteError) -> Data {
         var archive = Data()
         for file in files.sorted(by: { $0.path < $1.path }) {
             var header = [UInt8](repeating: 0, count: 512)
@@ -59,7 +60,7 @@ public enum TarArchive {
             put("0000000", at: 108, length: 8)
             put("0000000", at: 116, length: 8)
             put(octal(file.data.count, length: 12), at: 124, length: 12)
-            put("00000000000", at: 136, length: 12)
+            put(octal(max(0, modified), length: 12), at: 136, length: 12)
             put("        ", at: 148, length: 8)
             put("0", at: 156, length: 1)
             put("ustar", at: 257, length: 6)

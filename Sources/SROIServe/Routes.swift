@@ -114,7 +114,9 @@ enum Downloads {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let out = directory.appendingPathComponent(base).path
             do {
-                _ = try AuditBundle.write(loaded.scenario, data: data, to: out)
+                var options = AuditBundle.Options()
+                options.pdf = false
+                _ = try AuditBundle.write(loaded.scenario, data: data, to: out, options: options)
             } catch {
                 return Pages.refusal(.internalServerError, "The bundle was not written: \(error)")
             }

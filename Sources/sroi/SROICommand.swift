@@ -22,7 +22,7 @@ struct SROICommand: ParsableCommand {
         version: Engine.version,
         subcommands: [
             Check.self, Run.self, Explain.self, Sensitivity.self, Simulate.self, Report.self, Compare.self, Bundle.self,
-            Verify.self, Conformance.self, DataCommand.self, ImportCommand.self, Init.self, Schema.self, Serve.self,
+            Verify.self, Key.self, Conformance.self, DataCommand.self, ImportCommand.self, Init.self, Schema.self, Serve.self,
             Bench.self,
         ]
     )

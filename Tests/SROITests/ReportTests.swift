@@ -147,7 +147,7 @@ import Testing
         let data = try Support.sampleStore()
         let parent = try Support.temporaryDirectory()
         let out = (parent as NSString).appendingPathComponent("bundle")
-        let result = try Support.sroi(["bundle", Support.exampleScenario, "--data", data, "--out", out])
+        let result = try Support.sroi(["bundle", Support.exampleScenario, "--data", data, "--out", out, "--no-pdf"])
         #expect(result.status == 0, "\(result.stderr)")
         return (out, out + ".tar")
     }

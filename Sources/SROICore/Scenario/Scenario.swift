@@ -105,8 +105,62 @@ public struct ReportSettings: Sendable {
     public var chapters: [Chapter] = []
     /// A second currency the report shows money in, at a declared conversion.
     public var secondCurrency: Located<Currency>?
+    /// Who among the stakeholders was engaged, how many, how and when: the record the
+    /// principle "Involve stakeholders" is judged on.
+    public var engagement: [Engagement] = []
+    /// What was judged material, outcome by outcome, and why.
+    public var materiality: [MaterialityDecision] = []
+    /// An independent check of the analysis, when there was one.
+    public var assurance: Assurance?
 
     public init() {}
+}
+
+/// Stakeholders of one group engaged in the analysis.
+public struct Engagement: Sendable {
+    /// The stakeholder's id.
+    public var stakeholder: Located<String>
+    /// How many people took part.
+    public var people: Int
+    /// How they were engaged: "semi-structured interviews", "a survey".
+    public var method: String
+    /// When, as written: a date or a period.
+    public var when: String
+
+    public init(stakeholder: Located<String>, people: Int, method: String, when: String) {
+        self.stakeholder = stakeholder
+        self.people = people
+        self.method = method
+        self.when = when
+    }
+}
+
+/// A decision on whether an outcome is material: included outcomes are valued in `outcomes`,
+/// excluded ones are named with the reason they were left out.
+public struct MaterialityDecision: Sendable {
+    /// The outcome's id when included; its name when excluded.
+    public var outcome: Located<String>
+    public var included: Bool
+    public var reason: String
+
+    public init(outcome: Located<String>, included: Bool, reason: String) {
+        self.outcome = outcome
+        self.included = included
+        self.reason = reason
+    }
+}
+
+/// Who checked the analysis independently, when, and what they concluded.
+public struct Assurance: Sendable {
+    public var by: String
+    public var date: String
+    public var statement: String
+
+    public init(by: String, date: String, statement: String) {
+        self.by = by
+        self.date = date
+        self.statement = statement
+    }
 }
 
 /// One chapter of a report, in Markdown.

@@ -29,6 +29,7 @@ public struct ScenarioValidator: Sendable {
         checkInputs(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkBusinessCase(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkOutcomes(scenario, stakeholderIDs: stakeholderIDs, into: &report)
+        checkDeclaredClaims(scenario, stakeholderIDs: stakeholderIDs, into: &report)
         checkValuePriceYears(scenario, into: &report)
         checkRecords(scenario, into: &report)
         checkUncertainty(scenario, into: &report)
@@ -156,6 +157,31 @@ public struct ScenarioValidator: Sendable {
             code: .unknownReference, stakeholder.location, field, "refers to a stakeholder that is not declared",
             found: stakeholder.value,
             allowed: known.isEmpty ? "an id declared under stakeholders" : known.sorted().joined(separator: ", "))
+    }
+
+    /// The engagement record names declared stakeholders; an included outcome is one that is
+    /// valued, an excluded one is not.
+    private func checkDeclaredClaims(_ scenario: Scenario, stakeholderIDs: Set<String>, into report: inout Report) {
+        for (index, engagement) in scenario.report.engagement.enumerated() {
+            checkReference(
+                engagement.stakeholder, field: "report.engagement[\(index)].stakeholder", known: stakeholderIDs,
+                into: &report)
+        }
+        let outcomeIDs = Set(scenario.outcomes.flatMap { [$0.id, $0.declaredID] })
+        for (index, decision) in scenario.report.materiality.enumerated() {
+            let field = "report.materiality[\(index)].outcome"
+            if decision.included, !outcomeIDs.contains(decision.outcome.value) {
+                report.error(
+                    code: .unknownReference, decision.outcome.location, field,
+                    "an included outcome is one of the scenario's outcomes", found: decision.outcome.value,
+                    allowed: scenario.outcomes.map(\.declaredID).joined(separator: ", "))
+            } else if !decision.included, outcomeIDs.contains(decision.outcome.value) {
+                report.error(
+                    code: .invalid, decision.outcome.location, field,
+                    "is excluded here but valued under outcomes; an outcome left out is not valued",
+                    found: decision.outcome.value, allowed: "the name of an outcome not in outcomes")
+            }
+        }
     }
 
     private func checkInputs(_ scenario: Scenario, stakeholderIDs: Set<String>, into report: inout Report) {

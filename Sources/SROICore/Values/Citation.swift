@@ -22,6 +22,12 @@ public struct Citation: Hashable, Sendable {
         self.licence = licence
     }
 
+    /// Text left from the starter project ("Replace with the study your value comes from"):
+    /// it cites nothing, so it never counts as a source.
+    public var isPlaceholder: Bool {
+        publication.trimmingPrefix(while: \.isWhitespace).lowercased().hasPrefix("replace with")
+    }
+
     /// One line for people: "Publication, locator (publisher) <url>".
     public var summary: String {
         var text = publication

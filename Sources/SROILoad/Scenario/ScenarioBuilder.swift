@@ -185,8 +185,59 @@ struct ScenarioBuilder {
     /// `report:`: author, date, a second currency, and chapters as Markdown (inline, or `{file}`).
     private func readReportSettings(_ node: Node) -> ReportSettings {
         var settings = ReportSettings()
-        guard let fields = reader.mapping(node, "report", allowed: ["author", "date", "currency", "chapters"]) else {
+        guard
+            let fields = reader.mapping(
+                node, "report",
+                allowed: ["author", "date", "currency", "chapters", "engagement", "materiality", "assurance"])
+        else {
             return settings
+        }
+        settings.engagement = readList(fields.optional("engagement"), "report.engagement") { node, path in
+            guard let entry = reader.mapping(node, path, allowed: ["stakeholder", "people", "method", "when"]),
+                let stakeholderNode = entry.required("stakeholder"),
+                let stakeholder = reader.identifier(stakeholderNode, entry.path("stakeholder")),
+                let peopleNode = entry.required("people"),
+                let people = reader.integer(
+                    peopleNode, entry.path("people"), allowed: "how many people took part, a whole number from 1"),
+                let method = entry.required("method").flatMap({ reader.string($0, entry.path("method")) }),
+                let when = entry.required("when").flatMap({ reader.string($0, entry.path("when")) })
+            else { return nil }
+            guard people >= 1 else {
+                reader.error(
+                    code: .outOfRange, reader.location(peopleNode), entry.path("people"),
+                    "an engagement involves at least one person", found: String(people),
+                    allowed: "a whole number from 1")
+                return nil
+            }
+            return Engagement(
+                stakeholder: Located(stakeholder, at: reader.location(stakeholderNode)), people: people,
+                method: method, when: when)
+        }
+        settings.materiality = readList(fields.optional("materiality"), "report.materiality") { node, path in
+            guard let entry = reader.mapping(node, path, allowed: ["outcome", "decision", "reason"]),
+                let outcomeNode = entry.required("outcome"),
+                let outcome = reader.string(outcomeNode, entry.path("outcome")),
+                let decisionNode = entry.required("decision"),
+                let decision = reader.string(decisionNode, entry.path("decision")),
+                let reason = entry.required("reason").flatMap({ reader.string($0, entry.path("reason")) })
+            else { return nil }
+            guard decision == "included" || decision == "excluded" else {
+                reader.error(
+                    code: .outOfRange, reader.location(decisionNode), entry.path("decision"),
+                    "is not a materiality decision", found: decision, allowed: "included or excluded")
+                return nil
+            }
+            return MaterialityDecision(
+                outcome: Located(outcome, at: reader.location(outcomeNode)), included: decision == "included",
+                reason: reason)
+        }
+        if let node = fields.optional("assurance"),
+            let entry = reader.mapping(node, "report.assurance", allowed: ["by", "date", "statement"]),
+            let by = entry.required("by").flatMap({ reader.string($0, entry.path("by")) }),
+            let date = entry.required("date").flatMap({ reader.string($0, entry.path("date")) }),
+            let statement = entry.required("statement").flatMap({ reader.string($0, entry.path("statement")) })
+        {
+            settings.assurance = Assurance(by: by, date: date, statement: statement)
         }
         settings.author = fields.string("author")
         settings.date = fields.string("date")

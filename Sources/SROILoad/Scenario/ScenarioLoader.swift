@@ -214,4 +214,26 @@ public enum FileDigest {
     public static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
+
+    /// The SHA-256 of a regular file, read a megabyte at a time however large it is.
+    public static func sha256(fileAt path: String) throws(InputFiles.ReadError) -> String {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+            let handle = FileHandle(forReadingAtPath: path)
+        else { throw InputFiles.ReadError(path: path, reason: "is not a regular file that can be read") }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                throw InputFiles.ReadError(path: path, reason: "could not be read to its end: \(error)")
+            }
+            // Foundation gives nil or no bytes at the end, depending on the platform.
+            guard let chunk, !chunk.isEmpty else { break }
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
 }

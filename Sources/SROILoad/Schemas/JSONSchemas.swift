@@ -95,7 +95,20 @@ public enum JSONSchemas {
                   "properties": {
                     "scope": {"$ref": "#/$defs/chapter"}, "stakeholders": {"$ref": "#/$defs/chapter"},
                     "materiality": {"$ref": "#/$defs/chapter"}, "evidence": {"$ref": "#/$defs/chapter"},
-                    "limitations": {"$ref": "#/$defs/chapter"}}}
+                    "limitations": {"$ref": "#/$defs/chapter"}}},
+                "engagement": {
+                  "type": "array",
+                  "items": {"type": "object", "additionalProperties": false, "required": ["stakeholder", "people", "method", "when"],
+                            "properties": {"stakeholder": {"type": "string"}, "people": {"type": "integer", "minimum": 1},
+                                           "method": {"type": "string"}, "when": {"type": "string"}}}},
+                "materiality": {
+                  "type": "array",
+                  "items": {"type": "object", "additionalProperties": false, "required": ["outcome", "decision", "reason"],
+                            "properties": {"outcome": {"type": "string"}, "decision": {"enum": ["included", "excluded"]},
+                                           "reason": {"type": "string"}}}},
+                "assurance": {
+                  "type": "object", "additionalProperties": false, "required": ["by", "date", "statement"],
+                  "properties": {"by": {"type": "string"}, "date": {"type": "string"}, "statement": {"type": "string"}}}
               }
             },
             "uses": {

@@ -9,7 +9,7 @@ extension DocumentReader {
     /// `inherited` fills in what the entry leaves out (a model's own citation).
     func citation(_ node: Node, _ path: String, inherited: Citation? = nil) -> Citation? {
         if case .scalar = node {
-            return string(node, path).map { Citation(publication: $0) }
+            return string(node, path).flatMap { citedPublication($0, at: location(node), path) }.map { Citation(publication: $0) }
         }
         guard let fields = mapping(node, path, allowed: Self.citationKeys) else { return nil }
         let publication = fields.string("publication") ?? inherited?.publication
@@ -19,10 +19,30 @@ extension DocumentReader {
                 allowed: "the title of the publication cited")
             return nil
         }
+        guard let publication = citedPublication(publication, at: fields.location, fields.path("publication"))
+        else { return nil }
         return Citation(
             publication: publication, locator: fields.string("locator") ?? inherited?.locator,
             publisher: fields.string("publisher") ?? inherited?.publisher, url: fields.string("url") ?? inherited?.url,
             licence: fields.string("licence") ?? inherited?.licence)
+    }
+
+    /// A publication's title: blank text cites nothing and is refused; text left from the
+    /// starter project is flagged, and never counts as a citation (`Citation.isPlaceholder`).
+    func citedPublication(_ text: String, at place: SourceLocation, _ path: String) -> String? {
+        guard !text.allSatisfy({ $0.isWhitespace }) else {
+            error(
+                code: .missing, place, path, "a source must name the publication it cites; blank text cites nothing",
+                found: "\"\(text)\"", allowed: "the title of the publication cited")
+            return nil
+        }
+        if Citation(publication: text).isPlaceholder {
+            warning(
+                place, path,
+                "still holds the starter's placeholder; name the study the figure comes from (it does not count as a citation until then)"
+            )
+        }
+        return text
     }
 
     static let uncertaintyKeys = ["range", "distribution", "sd"]

@@ -186,10 +186,10 @@ public enum ReportDocuments {
         }
 
         body += section("principles", "The SROI Guide's principles") {
-            "<p>What this scenario file evidences for each of the seven principles of the SROI Guide (Social Value UK's assurance standard checks them).</p>"
+            "<p>What this scenario file declares for each of the seven principles of the SROI Guide (Social Value UK's assurance standard checks them): yes only where a declared record supports it.</p>"
                 + table(
-                    ["Principle", "Evidenced", "By"],
-                    input.principles.map { [$0.principle, $0.evidenced ? "yes" : "not in this file", $0.by] },
+                    ["Principle", "Declared", "On what"],
+                    input.principles.map { [$0.principle, $0.status.rawValue, $0.by] },
                     numericFrom: nil, id: "principles")
         }
 
@@ -546,8 +546,8 @@ public enum ReportDocuments {
         lines +=
             ["## The SROI Guide's principles", ""]
             + markdownTable(
-                ["Principle", "Evidenced", "By"],
-                input.principles.map { [$0.principle, $0.evidenced ? "yes" : "not in this file", $0.by] }) + [""]
+                ["Principle", "Declared", "On what"],
+                input.principles.map { [$0.principle, $0.status.rawValue, $0.by] }) + [""]
         lines +=
             ["## Declared conventions", ""]
             + markdownTable(["Convention", "As declared"], input.conventions.map { [$0.0, $0.1] }) + [""]

@@ -72,59 +72,102 @@ extension ReportInput {
     /// The scenario file and its hash, as the provenance records it.
     public var scenarioFile: Provenance.File? { provenance.files.first { $0.role == "scenario" } }
 
-    /// The SROI Guide's seven principles, and what in the scenario evidences each.
-    public var principles: [(principle: String, evidenced: Bool, by: String)] {
-        let chapters = Set(scenario.report.chapters.map(\.kind))
+    /// The SROI Guide's seven principles, each judged on what the scenario declares: "yes" only
+    /// where a declaration supports it, with the reason either way. A chapter's prose is read by
+    /// people; it is never taken as a record.
+    public var principles: [(principle: String, status: PrincipleStatus, by: String)] {
         let outcomes = scenario.outcomes
         let withIndicator = outcomes.filter { $0.indicator != nil }.count
         let evidencedQuantities = outcomes.filter { outcome in
-            outcome.quantity.recorded != nil || outcome.quantity.rationale != nil || outcome.quantity.source != nil
+            outcome.quantity.recorded != nil || outcome.quantity.rationale != nil
+                || outcome.quantity.source.map { !$0.isPlaceholder } == true
         }.count
         let citedProxies = outcomes.filter { outcome in
-            outcome.proxy.amount.source != nil || outcome.proxy.price?.model?.citation != nil
+            outcome.proxy.amount.source.map { !$0.isPlaceholder } == true
+                || outcome.proxy.price?.model?.citation.map { !$0.isPlaceholder } == true
                 || outcome.proxy.amount.isFormula
         }.count
-        let deducted = outcomes.filter { outcome in
-            outcome.deadweight != nil && outcome.attribution != nil
-        }.count
+        let deducted = outcomes.filter { $0.deadweight != nil && $0.attribution != nil }.count
         let n = outcomes.count
+        func judged(_ holds: Bool) -> PrincipleStatus { holds ? .yes : .no }
         return [
-            (
-                "1. Involve stakeholders", chapters.contains(.stakeholders),
-                chapters.contains(.stakeholders)
-                    ? "the chapter on stakeholders and how they were engaged"
-                    : "no chapter on how stakeholders were engaged (report.chapters.stakeholders)"
-            ),
-            (
-                "2. Understand what changes", withIndicator == n && evidencedQuantities == n,
+            involvement, (
+                "2. Understand what changes", judged(withIndicator == n && evidencedQuantities == n),
                 "\(withIndicator) of \(n) outcomes have an indicator; \(evidencedQuantities) of \(n) quantities are recorded or explained"
             ),
             (
-                "3. Value the things that matter", citedProxies == n,
+                "3. Value the things that matter", judged(citedProxies == n),
                 "\(citedProxies) of \(n) financial proxies cite a source or are computed from cited values"
             ),
+            materiality,
             (
-                "4. Only include what is material", chapters.contains(.materiality),
-                chapters.contains(.materiality)
-                    ? "the chapter on materiality" : "no chapter on what was left out (report.chapters.materiality)"
-            ),
-            (
-                "5. Do not over-claim", deducted == n,
+                "5. Do not over-claim", judged(deducted == n),
                 "\(deducted) of \(n) outcomes declare deadweight and attribution"
                     + (sensitivity != nil ? "; sensitivity analysis over the declared ranges" : "")
             ),
             (
-                "6. Be transparent", true,
+                "6. Be transparent", .yes,
                 "every figure is traced to its formula, assumptions and sources; conventions declared; input files hashed"
             ),
-            (
-                "7. Verify the result", chapters.contains(.evidence),
-                (chapters.contains(.evidence)
-                    ? "the chapter on evidence and verification; "
-                    : "no chapter on verification (report.chapters.evidence); ")
-                    + "an audit bundle (sroi bundle) lets a reader recompute every figure"
-            ),
+            assurance,
         ]
+    }
+
+    /// Engaged: every stakeholder with an outcome has an engagement record.
+    private var involvement: (principle: String, status: PrincipleStatus, by: String) {
+        let principle = "1. Involve stakeholders"
+        let records = scenario.report.engagement
+        guard !records.isEmpty else {
+            return (principle, .no, "no engagement with stakeholders is recorded (report.engagement)")
+        }
+        let valued = scenario.outcomes.map(\.stakeholder.value)
+        var seen: Set<String> = []
+        let concerned = valued.filter { seen.insert($0).inserted }
+        let engaged = Set(records.map(\.stakeholder.value))
+        let missing = concerned.filter { !engaged.contains($0) }
+        let people = records.reduce(0) { $0 + $1.people }
+        let said =
+            "\(people) \(people == 1 ? "person" : "people") engaged: "
+            + records.map { "\(stakeholderName($0.stakeholder.value)), \($0.people) by \($0.method), \($0.when)" }
+            .joined(separator: "; ")
+        guard missing.isEmpty else {
+            return (
+                principle, .no,
+                said + "; not recorded for " + missing.map(stakeholderName).joined(separator: ", ")
+            )
+        }
+        return (principle, .yes, said)
+    }
+
+    /// Material: every valued outcome has a decision with its reason.
+    private var materiality: (principle: String, status: PrincipleStatus, by: String) {
+        let principle = "4. Only include what is material"
+        let decisions = scenario.report.materiality
+        guard !decisions.isEmpty else {
+            return (principle, .notRecorded, "no materiality decisions are recorded (report.materiality)")
+        }
+        let decided = Set(decisions.filter(\.included).map(\.outcome.value))
+        // One decision covers an outcome's cohorts, which share its declared id.
+        var seen: Set<String> = []
+        let declared = scenario.outcomes.filter { seen.insert($0.declaredID).inserted }
+        let undecided = declared.filter { !decided.contains($0.declaredID) && !decided.contains($0.id) }
+        let excluded = decisions.filter { !$0.included }.count
+        let said =
+            "\(declared.count - undecided.count) of \(declared.count) outcomes included with a reason; \(excluded) left out with a reason"
+        guard undecided.isEmpty else {
+            return (principle, .no, said + "; no decision for " + undecided.map(outcomeName).joined(separator: ", "))
+        }
+        return (principle, .yes, said)
+    }
+
+    /// Verified in the SROI sense: an independent check declared; recomputation is not one.
+    private var assurance: (principle: String, status: PrincipleStatus, by: String) {
+        let principle = "7. Verify the result"
+        let recomputation = "sroi verify checks the arithmetic of an audit bundle, which is not assurance"
+        guard let assurance = scenario.report.assurance else {
+            return (principle, .notRecorded, "no independent assurance is recorded (report.assurance); " + recomputation)
+        }
+        return (principle, .yes, "assured by \(assurance.by), \(assurance.date); " + recomputation)
     }
 
     /// Cashable savings by organisation and year, beside the other kinds of value: what an NHS
@@ -186,4 +229,11 @@ public struct YearlyTotals: Sendable {
             return members.isEmpty ? nil : (stakeholder, members)
         }
     }
+}
+
+/// What a scenario's declarations say about one of the SROI Guide's principles.
+public enum PrincipleStatus: String, Sendable {
+    case yes
+    case no
+    case notRecorded = "not recorded"
 }
