@@ -294,7 +294,11 @@ public enum AuditBundle {
             }
         }
         let scenarioPath = "inputs/" + loaded.files[0].path
-        if loaded.scenario.uncertainParameters.contains(where: { $0.uncertainty.distribution != nil }) {
+        // A simulation of the ratio, where assumptions declare distributions and the ratio is
+        // defined (an option costed only as a business case has no inputs to divide by).
+        if loaded.scenario.uncertainParameters.contains(where: { $0.uncertainty.distribution != nil }),
+            try Evaluator().evaluate(loaded.scenario).results.sroiRatio.value.number != nil
+        {
             origin.simulation = (options.draws, options.seed)
         }
         for file in try outputs(root: staging, scenario: scenarioPath, data: dataPath, simulation: origin.simulation) {

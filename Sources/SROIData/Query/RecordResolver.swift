@@ -214,12 +214,10 @@ public struct RecordResolver {
                         message: "must be a date column",
                         found: "\(column.name) (\(column.type))"))
             } else if let first = scenario.firstCalendarYear {
-                let last = first + scenario.analysisYears.value - 1
                 yearColumn = "\"\(column.name)\""
-                conditions.append("\(yearColumn!) >= ? AND \(yearColumn!) <= ?")
-                arguments += [
-                    Self.yearStart(first, scenario).databaseValue, Self.yearEnd(last, scenario).databaseValue,
-                ]
+                let (window, values) = RowSelection.byYearWindow(yearColumn!, scenario: scenario, first: first)
+                conditions.append(window)
+                arguments += values
             } else {
                 compiler.diagnostics.append(
                     Diagnostic(
