@@ -117,6 +117,57 @@ public enum AuditBundle {
         return render(sha256(Data(render(blankHash).utf8)))
     }
 
+    /// What a funder reads first: what each file is, what was minimised, and what the bundle
+    /// does and does not show.
+    static func readme(
+        _ loaded: LoadedScenario, origin: Origin, records: Records?, minimised: MinimisedRecords?
+    ) -> String {
+        var lines = [
+            "# Audit bundle: \(loaded.scenario.title)", "",
+            "Written \(timestamp(origin.created)) by \(Engine.name) \(Engine.version) (\(Engine.build)).",
+            origin.signer.map {
+                "Signed by \(UserText.clip($0.name)), key fingerprint \($0.fingerprint): check it with `sroi verify --trust` and the public key you were sent."
+            } ?? "Unsigned: nothing in the bundle shows who wrote it.", "",
+            "## Files", "",
+            "- `manifest.json`: every file with its SHA-256, when and by which engine the bundle was written, the files imported into the grantee's record store and that store's hash; `signature.json`, when present, signs it.",
+            "- `inputs/`: the scenario, its chapters and the value models it cites.",
+            "- `data/`: the recorded data the quantities are read from.",
+            "- `results/`: results.json and trace.json (every figure, its formula, inputs, sources and queries), the report (HTML, Markdown and, where printed, PDF), the impact map, the value map workbook, and the sensitivity and simulation results.",
+            "",
+            "`sroi verify` checks every file against the manifest and recomputes every figure from these files alone. That checks the arithmetic; it is not assurance of the analysis, which the report's principles table states separately.",
+            "",
+            "## Recorded data", "",
+        ]
+        switch records {
+        case nil:
+            lines.append("The scenario reads no recorded data.")
+        case .full:
+            lines.append(
+                "The record store is included whole, personal identifiers and all: this bundle is for use inside the organisation, not for sending out."
+            )
+        case .minimised:
+            lines.append(
+                "The record store is a minimised copy: only the rows the scenario's quantities select, only the columns they and the integrity rules read, dates only as fine as the queries use them, personal identifiers replaced by keyed pseudonyms whose key was not kept, and rows sorted by their values and renumbered so that no original line number or order survives. Integrity findings are given as counts."
+            )
+            lines.append("")
+            for (dataset, columns) in (minimised?.columns ?? [:]).sorted(by: { $0.key < $1.key }) {
+                var line = "- \(dataset): \(columns.joined(separator: ", "))"
+                if let hidden = minimised?.pseudonymised[dataset], !hidden.isEmpty {
+                    line += "; pseudonymised: \(hidden.joined(separator: ", "))"
+                }
+                if let years = minimised?.yearOnlyDates[dataset], !years.isEmpty {
+                    line += "; to the start of the year: \(years.joined(separator: ", "))"
+                }
+                lines.append(line)
+            }
+            lines += [
+                "",
+                "Pseudonymised records are still personal data under the UK GDPR and the EU GDPR: keep this bundle as securely as the grantee's own records, use it only to check the figures, and delete it when that is done.",
+            ]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// The signature file of a manifest's exact bytes.
     static func signature(of manifest: Data, by key: SigningKey) throws -> String {
         JSON.members([
@@ -270,6 +321,7 @@ public enum AuditBundle {
             try put("inputs/" + file.path, InputFiles.read(file.path), role: file.role.rawValue)
         }
         var dataPath: String?
+        var minimised: MinimisedRecords?
         var origin = Origin(created: options.created, signer: options.signer?.publicKey, sources: [])
         if let data {
             let store = try RecordStore.openForReading(path: data)
@@ -287,7 +339,7 @@ public enum AuditBundle {
                 let target = (staging as NSString).appendingPathComponent(dataPath!)
                 try manager.createDirectory(
                     atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                _ = try MinimisedRecords.write(
+                minimised = try MinimisedRecords.write(
                     from: RecordStore.openForReading(path: data), reading: loaded.scenario, to: target)
                 let bytes = try InputFiles.read(target, limit: InputFiles.recordStoreLimit)
                 entries.append(Entry(path: dataPath!, role: "recorded_data", sha256: sha256(bytes)))
@@ -311,6 +363,10 @@ public enum AuditBundle {
             entries.append(
                 Entry(path: pdf, role: renderingRole, sha256: try FileDigest.sha256(fileAt: target)))
         }
+        try put(
+            "README.md",
+            Data(readme(loaded, origin: origin, records: data == nil ? nil : records, minimised: minimised).utf8),
+            role: "readme")
         let manifestText = Data(manifest(entries: entries, scenario: scenarioPath, data: dataPath, origin: origin).utf8)
         try put(manifestName, manifestText, role: "manifest")
         var members = entries.map(\.path)

@@ -100,15 +100,29 @@ public enum ResultsDocument {
                 "integrity",
                 scenario.integrityRules.isEmpty
                     ? nil
-                    : .array(
-                        scenario.integrityFindings.map { finding in
-                            .members(
-                                [
-                                    ("rule", .string(finding.rule)), ("severity", .string(finding.severity.rawValue)),
-                                    ("dataset", .string(finding.dataset)), ("key", .string(finding.key)),
-                                    ("detail", .string(finding.detail)),
-                                ] + location(finding.location))
-                        })
+                    : scenario.recordSource?.minimised.isEmpty == false
+                        // A minimised copy's findings are counted: a bundle names no record.
+                        ? .array(
+                            IntegrityFinding.counted(scenario.integrityFindings).map { group in
+                                .members(
+                                    [
+                                        ("rule", .string(group.finding.rule)),
+                                        ("severity", .string(group.finding.severity.rawValue)),
+                                        ("dataset", .string(group.finding.dataset)),
+                                        ("summary", .string(group.finding.summary)),
+                                        ("records", .number(Double(group.records))),
+                                    ] + location(group.finding.location))
+                            })
+                        : .array(
+                            scenario.integrityFindings.map { finding in
+                                .members(
+                                    [
+                                        ("rule", .string(finding.rule)),
+                                        ("severity", .string(finding.severity.rawValue)),
+                                        ("dataset", .string(finding.dataset)), ("key", .string(finding.key)),
+                                        ("detail", .string(finding.detail)), ("summary", .string(finding.summary)),
+                                    ] + location(finding.location))
+                            })
             ),
             ("warnings", .array(evaluation.warnings.map { .string($0.description) })),
         ])

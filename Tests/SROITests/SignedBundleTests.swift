@@ -165,3 +165,21 @@ import Testing
         #expect(throws: SigningKey.KeyError.self) { try SigningKey.read(path) }
     }
 }
+
+extension SignedBundleTests {
+    @Test func theBundlesReadmeSaysWhatWasMinimisedAndThatItIsStillPersonalData() throws {
+        let (_, bundle) = try signedBundle()
+        let readme = try String(contentsOfFile: bundle + "/README.md", encoding: .utf8)
+        #expect(readme.contains("Signed by USE-IT! evaluation team"))
+        #expect(readme.contains("- participants: participant_id, profession, refugee, nhs_start_on"))
+        #expect(readme.contains("to the start of the year: nhs_start_on"))
+        #expect(readme.contains("Pseudonymised records are still personal data"))
+        // The report counts integrity findings and names no record.
+        let report = try String(contentsOfFile: bundle + "/results/report.md", encoding: .utf8)
+        #expect(report.contains("left out of outcome agency-cover-replaced by its query"))
+        #expect(!report.contains("participant_id = "))
+        let results = try String(contentsOfFile: bundle + "/results/results.json", encoding: .utf8)
+        #expect(!results.contains("participant_id = "))
+        #expect(!results.contains("\"key\": "))
+    }
+}

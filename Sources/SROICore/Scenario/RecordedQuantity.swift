@@ -198,18 +198,39 @@ public struct IntegrityFinding: Sendable, Equatable {
     public var dataset: String
     public var key: String
     public var detail: String
+    /// What was found, in words that name no record: findings of one rule with the same
+    /// summary are reported as one count, so a report lists no identifier.
+    public var summary: String
     public var location: SourceLocation?
 
     public init(
         rule: String, severity: Diagnostic.Severity, dataset: String, key: String, detail: String,
-        location: SourceLocation?
+        summary: String? = nil, location: SourceLocation?
     ) {
         self.rule = rule
         self.severity = severity
         self.dataset = dataset
         self.key = key
         self.detail = detail
+        self.summary = summary ?? detail
         self.location = location
+    }
+
+    /// Findings counted by rule, severity, dataset and summary, in the order first found.
+    public static func counted(_ findings: [IntegrityFinding]) -> [(finding: IntegrityFinding, records: Int)] {
+        var order: [String] = []
+        var groups: [String: (IntegrityFinding, Int)] = [:]
+        for finding in findings {
+            let key = [finding.rule, finding.severity.rawValue, finding.dataset, finding.summary].joined(
+                separator: "\u{1F}")
+            if let group = groups[key] {
+                groups[key] = (group.0, group.1 + 1)
+            } else {
+                order.append(key)
+                groups[key] = (finding, 1)
+            }
+        }
+        return order.map { (groups[$0]!.0, groups[$0]!.1) }
     }
 
     public var diagnostic: Diagnostic {

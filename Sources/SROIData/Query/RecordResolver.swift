@@ -67,10 +67,8 @@ public struct RecordResolver {
             }
         }
         resolved.integrityFindings = checkRules(scenario, datasets: datasets, diagnostics: &diagnostics)
-        let read = Set(scenario.recordedQuantities.map(\.dataset.value))
         resolved.recordSource = RecordSource(
-            database: databaseName, fingerprint: fingerprint,
-            dateRange: dateRange(of: read.compactMap { datasets[$0]?.definition }))
+            database: databaseName, fingerprint: fingerprint, dateRange: dateRange(of: scenario, datasets: datasets))
         resolved.recordSource?.minimised = datasets.values.sorted { $0.definition.name < $1.definition.name }
             .flatMap { dataset in
                 dataset.imports.map(\.fileName).filter { $0.hasPrefix(MinimisedRecords.importNote) }.map {
@@ -81,15 +79,19 @@ public struct RecordResolver {
         return resolved
     }
 
-    /// The earliest and latest value of every date column of the datasets read: one query a dataset.
-    private func dateRange(of definitions: [DatasetDefinition]) -> (from: String, to: String)? {
+    /// The earliest and latest date of the records used: the date columns the quantities read,
+    /// over the rows they select. One query a dataset.
+    private func dateRange(of scenario: Scenario, datasets: [String: StoredDataset]) -> (from: String, to: String)? {
         var bounds: [String] = []
-        for definition in definitions {
-            let columns = definition.columns.filter { $0.type == .date }.map { "\"\($0.name)\"" }
-            guard !columns.isEmpty else { continue }
+        let selections = RowSelection.of(scenario, definitions: datasets.mapValues(\.definition))
+        for (name, selection) in selections.sorted(by: { $0.key < $1.key }) where !selection.datesRead.isEmpty {
+            let columns = selection.datesRead.sorted().map { "\"\($0)\"" }
             let select = columns.map { "min(\($0)), max(\($0))" }.joined(separator: ", ")
+            let condition = selection.condition.map { " WHERE \($0)" } ?? ""
             let row = try? store.read { db in
-                try Row.fetchOne(db, sql: "SELECT \(select) FROM \"\(RecordStore.table(definition.name))\"")
+                try Row.fetchOne(
+                    db, sql: "SELECT \(select) FROM \"\(RecordStore.table(name))\"\(condition)",
+                    arguments: StatementArguments(selection.arguments))
             }
             if let row = row ?? nil {
                 bounds += (0..<row.count).compactMap { row[$0] as String? }
@@ -439,11 +441,11 @@ public struct RecordResolver {
     {
         var findings: [IntegrityFinding] = []
         for rule in scenario.integrityRules {
-            func finding(_ dataset: String, _ key: String, _ detail: String) {
+            func finding(_ dataset: String, _ key: String, _ detail: String, summary: String) {
                 findings.append(
                     IntegrityFinding(
                         rule: rule.name, severity: rule.severity, dataset: dataset, key: key, detail: detail,
-                        location: rule.location))
+                        summary: summary, location: rule.location))
             }
             do {
                 switch rule.kind {
@@ -465,7 +467,8 @@ public struct RecordResolver {
                     for row in rows {
                         finding(
                             matched.definition.name, "\(key) = \(row["key"] as String? ?? "(none)")",
-                            "counted \(row["n"] as Int) times under outcome \(outcome) (lines \(row["lines"] as String))"
+                            "counted \(row["n"] as Int) times under outcome \(outcome) (lines \(row["lines"] as String))",
+                            summary: "\(key) counted more than once under outcome \(outcome)"
                         )
                     }
                 case .withinWindow(let outcome, let dateColumn, let from, let to):
@@ -488,19 +491,42 @@ public struct RecordResolver {
                         ? "'line ' || _line"
                         : matched.definition.key.map { "'\($0) = ' || \"\($0)\"" }.joined(separator: " || ', ' || ")
                     let conditions = matched.conditions + ["(\(column) IS NULL OR \(column) < ? OR \(column) > ?)"]
+                    // Whether the quantity counts the row: its filters, and its analysis-period window.
+                    var counted = (sql: "1", arguments: [DatabaseValue]())
+                    let recorded = scenario.outcomes.first { $0.id == outcome }?.quantity.recorded
+                    if let first = scenario.firstCalendarYear, let recorded {
+                        if let byYear = recorded.byYear {
+                            counted = RowSelection.byYearWindow("\"\(byYear.value)\"", scenario: scenario, first: first)
+                        } else if let inPost = recorded.inPost {
+                            counted = RowSelection.inPostWindow(
+                                from: "\"\(inPost.from.value)\"", to: "\"\(inPost.to.value)\"", scenario: scenario,
+                                first: first)
+                        }
+                    }
                     let rows = try store.read { db in
                         try Row.fetchAll(
                             db,
                             sql:
-                                "SELECT \(label) AS key, \(column) AS day, _line AS line FROM \(matched.table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY _line LIMIT 100",
+                                "SELECT \(label) AS key, \(column) AS day, _line AS line, COALESCE(\(counted.sql), 0) AS counted FROM \(matched.table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY _line LIMIT 100",
                             arguments: StatementArguments(
-                                matched.arguments + [window.from.databaseValue, window.to.databaseValue]))
+                                counted.arguments + matched.arguments
+                                    + [window.from.databaseValue, window.to.databaseValue]))
                     }
                     for row in rows {
                         let day = row["day"] as String?
+                        let isCounted = (row["counted"] as Int? ?? 0) != 0
                         finding(
                             matched.definition.name, row["key"] as String,
-                            "\(dateColumn) \(day ?? "is not recorded")\(day == nil ? "" : " is outside \(window.from) to \(window.to)") (line \(row["line"] as Int)), counted under outcome \(outcome)"
+                            "\(dateColumn) \(day ?? "is not recorded")\(day == nil ? "" : " is outside \(window.from) to \(window.to)") (line \(row["line"] as Int)), "
+                                + (isCounted
+                                    ? "counted under outcome \(outcome)"
+                                    : "left out of outcome \(outcome): its query does not select the row"),
+                            summary: (day == nil
+                                ? "\(dateColumn) not recorded"
+                                : "\(dateColumn) outside \(window.from) to \(window.to)")
+                                + (isCounted
+                                    ? ", counted under outcome \(outcome)"
+                                    : ", left out of outcome \(outcome) by its query")
                         )
                     }
                 case .mutuallyExclusive(let outcomes, let key):
@@ -525,7 +551,8 @@ public struct RecordResolver {
                     for (value, under) in owners.sorted(by: { $0.key < $1.key }) where under.count > 1 {
                         finding(
                             dataset, "\(key) = \(value)",
-                            "counted under \(under.joined(separator: " and ")), which exclude each other")
+                            "counted under \(under.joined(separator: " and ")), which exclude each other",
+                            summary: "\(key) counted under \(under.joined(separator: " and ")), which exclude each other")
                     }
                 }
             } catch {
@@ -541,7 +568,7 @@ public struct RecordResolver {
         if let from, let to { return (from, to) }
         guard let first = scenario.firstCalendarYear else { return nil }
         let last = first + scenario.analysisYears.value - 1
-        return (from ?? String(format: "%04d-01-01", first), to ?? String(format: "%04d-12-31", last))
+        return (from ?? Self.yearStart(first, scenario), to ?? Self.yearEnd(last, scenario))
     }
 }
 

@@ -165,11 +165,16 @@ public enum ReportDocuments {
                         + source.minimised.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
                 }
                 if !scenario.integrityFindings.isEmpty {
-                    text += table(
-                        ["Rule", "Severity", "Dataset", "Key", "Finding"],
-                        scenario.integrityFindings.map {
-                            [$0.rule, $0.severity.rawValue, $0.dataset, $0.key, $0.detail]
-                        }, numericFrom: nil)
+                    text +=
+                        "<p>What the integrity rules found, counted by rule: the records themselves are named only in results.json.</p>"
+                        + table(
+                            ["Rule", "Severity", "Dataset", "Finding", "Records"],
+                            IntegrityFinding.counted(scenario.integrityFindings).map {
+                                [
+                                    $0.finding.rule, $0.finding.severity.rawValue, $0.finding.dataset,
+                                    $0.finding.summary, Display.fixed(Double($0.records), decimals: 0),
+                                ]
+                            }, numericFrom: 4)
                 } else if !scenario.integrityRules.isEmpty {
                     text += "<p>Every integrity rule held.</p>"
                 }
@@ -558,10 +563,17 @@ public enum ReportDocuments {
             ]
             if !scenario.integrityFindings.isEmpty {
                 lines +=
-                    markdownTable(
-                        ["Rule", "Severity", "Dataset", "Key", "Finding"],
-                        scenario.integrityFindings.map {
-                            [$0.rule, $0.severity.rawValue, $0.dataset, $0.key, $0.detail]
+                    [
+                        "What the integrity rules found, counted by rule: the records themselves are named only in results.json.",
+                        "",
+                    ]
+                    + markdownTable(
+                        ["Rule", "Severity", "Dataset", "Finding", "Records"],
+                        IntegrityFinding.counted(scenario.integrityFindings).map {
+                            [
+                                $0.finding.rule, $0.finding.severity.rawValue, $0.finding.dataset, $0.finding.summary,
+                                Display.fixed(Double($0.records), decimals: 0),
+                            ]
                         }) + [""]
             }
         }
