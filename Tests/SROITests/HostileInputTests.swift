@@ -494,7 +494,7 @@ import Testing
         #expect(
             try Self.sqlite(
                 store,
-                "DELETE FROM grdb_migrations WHERE identifier LIKE 'v2:%'; DROP TRIGGER records_shifts_no_update; DROP TRIGGER records_shifts_no_delete; DROP TRIGGER records_participants_no_update; DROP TRIGGER records_participants_no_delete; DROP TRIGGER records_entrepreneurs_no_update; DROP TRIGGER records_entrepreneurs_no_delete; DROP TRIGGER records_researchers_no_update; DROP TRIGGER records_researchers_no_delete;"
+                "DELETE FROM grdb_migrations WHERE identifier LIKE 'v2:%' OR identifier LIKE 'v4:%'; DROP TABLE store_seal; DROP TRIGGER records_shifts_no_update; DROP TRIGGER records_shifts_no_delete; DROP TRIGGER records_participants_no_update; DROP TRIGGER records_participants_no_delete; DROP TRIGGER records_entrepreneurs_no_update; DROP TRIGGER records_entrepreneurs_no_delete; DROP TRIGGER records_researchers_no_update; DROP TRIGGER records_researchers_no_delete;"
             ) == 0)
         var result = try Support.sroi(["data", "status", store])
         #expect(result.status == 1)

@@ -174,12 +174,50 @@ extension SignedBundleTests {
         #expect(readme.contains("- participants: participant_id, profession, refugee, nhs_start_on"))
         #expect(readme.contains("to the start of the year: nhs_start_on"))
         #expect(readme.contains("Pseudonymised records are still personal data"))
-        // The report counts integrity findings and names no record.
+        // Reports count integrity findings and name no record; the grantee's own report too.
         let report = try String(contentsOfFile: bundle + "/results/report.md", encoding: .utf8)
-        #expect(report.contains("left out of outcome agency-cover-replaced by its query"))
         #expect(!report.contains("participant_id = "))
+        let own = try Support.temporaryDirectory()
+        #expect(
+            try Support.sroi(["report", Support.exampleScenario, "--data", try Support.sampleStore(), "--out", own])
+                .status == 0)
+        let ownReport = try String(contentsOfFile: own + "/report.md", encoding: .utf8)
+        let counted = try #require(
+            ownReport.split(separator: "\n").first { $0.contains("left out of outcome agency-cover-replaced by its query") })
+        #expect(counted.hasSuffix("| 99 |"), "\(counted)")
+        #expect(!ownReport.contains("participant_id = "))
+        #expect(ownReport.contains("dated 2020-06-01 to 2023-12-01") || ownReport.contains("2023-12"))
         let results = try String(contentsOfFile: bundle + "/results/results.json", encoding: .utf8)
         #expect(!results.contains("participant_id = "))
         #expect(!results.contains("\"key\": "))
+    }
+}
+
+import GRDB
+
+extension SignedBundleTests {
+    /// The edit a grantee could make by hand: lift the protection, multiply the hours, put the
+    /// protection back. The store is then refused, rather than read under its old fingerprint.
+    @Test func rowsEditedBehindTheStoresBackAreRefused() throws {
+        let data = try Support.sampleStore()
+        let before = try Support.sroi(["run", Support.exampleScenario, "--data", data])
+        #expect(before.status == 0)
+        let queue = try DatabaseQueue(path: data)
+        try queue.write { db in
+            let triggers = try Row.fetchAll(
+                db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'records_shifts'")
+            #expect(triggers.count == 2)
+            for trigger in triggers { try db.execute(sql: "DROP TRIGGER \"\(trigger["name"] as String)\"") }
+            try db.execute(sql: "UPDATE records_shifts SET hours = hours * 10")
+            for trigger in triggers { try db.execute(sql: trigger["sql"] as String) }
+        }
+        try queue.close()
+        let after = try Support.sroi(["run", Support.exampleScenario, "--data", data])
+        #expect(after.status != 0, "\(after.stdout)")
+        #expect(after.stderr.contains("changed outside sroi"), "\(after.stderr)")
+        #expect(!after.stdout.contains("Total present value"))
+        // Nor can an import launder it.
+        let again = try Support.sroi(["data", "import", data, "Scenarios/use-it/data/shifts.csv", "--replace"])
+        #expect(again.status != 0)
     }
 }

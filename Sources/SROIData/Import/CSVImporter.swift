@@ -121,7 +121,9 @@ public struct CSVImporter {
                             imported.append(result)
                         }
                     }
-                    return problems.isEmpty ? .commit : .rollback
+                    guard problems.isEmpty else { return .rollback }
+                    try RecordStore.seal(db)
+                    return .commit
                 }
             }
         } catch {

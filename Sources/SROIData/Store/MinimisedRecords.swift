@@ -125,6 +125,7 @@ public struct MinimisedRecords: Sendable, Equatable {
                         sql: "UPDATE dataset_import SET sha256 = ?, rows = ? WHERE id = ?",
                         arguments: [digest, rows, importID])
                 }
+                try RecordStore.seal(db)
                 return .commit
             }
         } catch {

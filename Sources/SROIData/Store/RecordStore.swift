@@ -99,8 +99,12 @@ public final class RecordStore: @unchecked Sendable {
             var configuration = Self.configuration()
             configuration.foreignKeysEnabled = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.read { db in try checkOwnership(db, path: path) }
+            try queue.read { db in
+                try checkOwnership(db, path: path)
+                try checkSeal(db, path: path)
+            }
             try migrator.migrate(queue)
+            try queue.write { db in try seal(db) }
             let store = RecordStore(path: path, queue: queue)
             store.createdNow = !existed
             return store
@@ -127,6 +131,33 @@ public final class RecordStore: @unchecked Sendable {
             throw RecordStoreError.notARecordStore(path: path)
         }
         if !tables.isEmpty, try migrator.hasBeenSuperseded(db) { throw RecordStoreError.newerSchema(path: path) }
+    }
+
+    /// Refuses a store whose schema changed since sroi last sealed it.
+    private static func checkSeal(_ db: Database, path: String) throws {
+        if try db.tableExists("store_seal") {
+            let sealed = try Int64.fetchOne(db, sql: "SELECT schema_version FROM store_seal WHERE id = 1")
+            let current = try Int64.fetchOne(db, sql: "PRAGMA schema_version")
+            guard sealed == current else {
+                throw RecordStoreError.tampered(
+                    path: path,
+                    reason:
+                        "its structure was changed outside sroi after its last import (a protection trigger dropped and re-created, a table altered), so its rows may have been edited; import the source files into a new store"
+                )
+            }
+        }
+    }
+
+    /// Records the schema as sroi leaves it, at the end of each of its write transactions.
+    ///
+    /// SQLite counts every change to a file's schema in its header (`PRAGMA schema_version`); rows
+    /// of a dataset can be edited only by first dropping the triggers that protect them, which
+    /// counts. A store whose count differs from the one sealed was changed outside sroi and is
+    /// refused, for reading and for writing, so that its fingerprint cannot describe other rows.
+    static func seal(_ db: Database) throws {
+        guard try db.tableExists("store_seal") else { return }
+        let current = try Int64.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "UPDATE store_seal SET schema_version = ? WHERE id = 1", arguments: [current])
     }
 
     /// Opens an existing store read-only. A store left with an unfinished import is first rolled
@@ -188,6 +219,7 @@ public final class RecordStore: @unchecked Sendable {
                     }
                 }
             }
+            try checkSeal(db, path: path)
         }
         return RecordStore(path: path, queue: queue)
     }
@@ -248,6 +280,16 @@ public final class RecordStore: @unchecked Sendable {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v4: a seal of the schema sroi left") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE store_seal (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        schema_version INTEGER NOT NULL
+                    ) STRICT;
+                    INSERT INTO store_seal (id, schema_version) VALUES (1, 0);
+                    """)
+        }
         return migrator
     }()
 
@@ -276,6 +318,7 @@ public final class RecordStore: @unchecked Sendable {
                 try Self.retireRows(of: name, action: "removed", db: db)
                 try db.execute(sql: "DROP TABLE \"\(Self.table(name))\"")
                 try db.execute(sql: "DELETE FROM dataset WHERE name = ?", arguments: [name])
+                try Self.seal(db)
                 return .commit
             }
         } catch {
