@@ -24,6 +24,8 @@ public enum ValueMapWorkbook {
         let input: ReportInput
         var sheet = Sheet(name: ValueMapLayout.sheetName)
         var deductionsSheet: Sheet?
+        /// Counted inputs waiting for the row of the discount factors: cell, amount, year.
+        var discountedInputs: [(cell: CellAddress, amount: CellAddress, year: CellAddress)] = []
         var row = 1
         var scenario: Scenario { input.scenario }
         var trace: Trace { input.evaluation.trace }
@@ -55,6 +57,13 @@ public enum ValueMapWorkbook {
             let totalInputs = inputs()
             row += 1
             let factorRow = discounting()
+            // Discounted inputs point at the factors, whose row is known only now.
+            for pending in discountedInputs {
+                let factors =
+                    "\(address(factorRow, ValueMapLayout.yearColumn(1)).absolute):\(address(factorRow, ValueMapLayout.yearColumn(years)).absolute)"
+                sheet[pending.cell.row, pending.cell.column] = Cell(
+                    .formula("\(pending.amount)*INDEX(\(factors),1,\(pending.year))"), style: .money)
+            }
             row += 1
             let presentValues = outcomes(factorRow: factorRow)
             row += 1
@@ -90,8 +99,6 @@ public enum ValueMapWorkbook {
             for column in Column.allCases { set(column.column, .text(column.rawValue), .columnHeading) }
             row += 1
             let first = row
-            // The discount factors sit below; their row is known once the inputs are laid out.
-            let factorRow = first + scenario.inputs.count + 4
             for (input, result) in zip(scenario.inputs, input.evaluation.results.inputs) {
                 set(
                     Column.stakeholder.column,
@@ -107,11 +114,8 @@ public enum ValueMapWorkbook {
                 }
                 let amountCell = address(row, Column.amount.column)
                 if scenario.conventions.discountInputs.value {
-                    let factors =
-                        "\(address(factorRow, ValueMapLayout.yearColumn(1)).absolute):\(address(factorRow, ValueMapLayout.yearColumn(years)).absolute)"
-                    set(
-                        Column.counted.column,
-                        .formula("\(amountCell)*INDEX(\(factors),1,\(address(row, Column.year.column)))"), .money)
+                    discountedInputs.append(
+                        (address(row, Column.counted.column), amountCell, address(row, Column.year.column)))
                 } else {
                     set(Column.counted.column, .formula("\(amountCell)"), .money)
                 }
@@ -412,10 +416,12 @@ public enum ValueMapWorkbook {
             row += 2
             guard let pvRange else { return }
             let first = presentValues.first, last = presentValues.last
+            // The sum of the outcomes whose cell equals this row's label, exactly: SUMIF would
+            // read a label starting with = < > as a comparison and * ? ~ as wildcards.
             func sumIf(_ criterionColumn: ValueMapLayout.OutcomeColumn, _ value: String) -> String {
                 let range =
                     "\(address(first, criterionColumn.column).absolute):\(address(last, criterionColumn.column).absolute)"
-                return "SUMIF(\(range),\"\(value.replacingOccurrences(of: "\"", with: "\"\""))\",\(pvRange))"
+                return "SUMPRODUCT(EXACT(\(range),\(address(row, 1)))*1,\(pvRange))"
             }
             set(1, .text(ValueMapLayout.byValueTypeLabel), .heading)
             row += 1

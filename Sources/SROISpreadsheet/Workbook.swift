@@ -17,6 +17,10 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
     public var row: Int
     public var column: Int
 
+    /// The largest row and column a sheet of Excel or LibreOffice holds.
+    public static let maximumRow = 1_048_576
+    public static let maximumColumn = 16_384
+
     public init(row: Int, column: Int) {
         self.row = row
         self.column = column
@@ -31,11 +35,11 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
             switch character {
             case UInt8(ascii: "A")...UInt8(ascii: "Z") where !seenDigit:
                 letters = letters * 26 + Int(character - UInt8(ascii: "A")) + 1
-                guard letters <= 16_384 else { return nil }
+                guard letters <= Self.maximumColumn else { return nil }
             case UInt8(ascii: "0")...UInt8(ascii: "9") where letters > 0:
                 seenDigit = true
                 digits = digits * 10 + Int(character - UInt8(ascii: "0"))
-                guard digits <= 1_048_576 else { return nil }
+                guard digits <= Self.maximumRow else { return nil }
             default: return nil
             }
         }

@@ -96,6 +96,11 @@ public enum WorkbookReader {
             if bytes.range(of: Data("<!DOCTYPE".utf8)) != nil || bytes.range(of: Data("<!ENTITY".utf8)) != nil {
                 throw fail("\(path) declares a document type, which a workbook never does")
             }
+            // The XML decoder builds its tree by recursion: a part nested thousands deep would
+            // exhaust the stack, where a workbook's parts nest fewer than ten.
+            if let depth = Self.nestingDepth(bytes, limit: maximumNesting) {
+                throw fail("\(path) nests elements more than \(depth) deep, which no workbook does")
+            }
             return bytes
         }
         func decode<T: Decodable>(_ type: T.Type, _ path: String) throws(WorkbookReadError) -> T? {
@@ -130,12 +135,19 @@ public enum WorkbookReader {
             var nextRow = 1
             for row in part.sheetData.row ?? [] {
                 let rowNumber = row.r ?? nextRow
+                guard (1...CellAddress.maximumRow).contains(rowNumber) else {
+                    throw fail(
+                        "sheet '\(entry.name)' has a row numbered \(rowNumber), outside 1 to \(CellAddress.maximumRow)")
+                }
                 nextRow = rowNumber + 1
                 var nextColumn = 1
                 for cell in row.c ?? [] {
                     count += 1
                     guard count <= maximumCells else {
                         throw fail("sheet '\(entry.name)' has more than \(maximumCells) cells")
+                    }
+                    guard nextColumn <= CellAddress.maximumColumn else {
+                        throw fail("sheet '\(entry.name)' row \(rowNumber) has more than \(CellAddress.maximumColumn) columns")
                     }
                     let address = cell.r.flatMap(CellAddress.init) ?? CellAddress(row: rowNumber, column: nextColumn)
                     nextColumn = address.column + 1
@@ -147,6 +159,70 @@ public enum WorkbookReader {
             sheets.append(sheet)
         }
         return Workbook(sheets: sheets)
+    }
+
+    /// The deepest a part may nest its elements.
+    static let maximumNesting = 100
+
+    /// `limit` when the elements of `xml` nest deeper than it, else `nil`: a scan of the bytes
+    /// that skips comments, CDATA, processing instructions and quoted attribute values.
+    public static func nestingDepth(_ xml: Data, limit: Int) -> Int? {
+        xml.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int? in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            let count = bytes.count
+            var depth = 0
+            var index = 0
+            func skip(past terminator: [UInt8], from start: Int) -> Int {
+                var position = start
+                while position + terminator.count <= count {
+                    if bytes[position] == terminator[0],
+                        (0..<terminator.count).allSatisfy({ bytes[position + $0] == terminator[$0] })
+                    {
+                        return position + terminator.count
+                    }
+                    position += 1
+                }
+                return count
+            }
+            while index < count {
+                guard bytes[index] == UInt8(ascii: "<"), index + 1 < count else {
+                    index += 1
+                    continue
+                }
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "?") {
+                    index = skip(past: Array("?>".utf8), from: index + 2)
+                } else if next == UInt8(ascii: "!") {
+                    let isCDATA = index + 9 <= count && Array(bytes[(index + 2)..<(index + 9)]) == Array("[CDATA[".utf8)
+                    index = skip(past: Array((isCDATA ? "]]>" : "-->").utf8), from: index + 2)
+                } else if next == UInt8(ascii: "/") {
+                    depth -= 1
+                    index = skip(past: [UInt8(ascii: ">")], from: index + 2)
+                } else {
+                    // An opening tag: to its end, past quoted attribute values; `/>` closes it too.
+                    var position = index + 1
+                    var quote: UInt8?
+                    while position < count {
+                        let byte = bytes[position]
+                        if let open = quote {
+                            if byte == open { quote = nil }
+                        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                            quote = byte
+                        } else if byte == UInt8(ascii: ">") {
+                            break
+                        }
+                        position += 1
+                    }
+                    let selfClosing = position > 0 && position < count && bytes[position - 1] == UInt8(ascii: "/")
+                    if !selfClosing {
+                        depth += 1
+                        if depth > limit { return limit }
+                    }
+                    index = position + 1
+                }
+            }
+            return nil
+        }
     }
 
     private static func cellValue(

@@ -217,6 +217,80 @@ struct RecalculatedValueMap {
         }
     }
 
+    /// Every discounting convention, with inputs discounted or not, over two years of inputs and
+    /// deductions and drop-off that change by year: the branches no bundled scenario takes.
+    @Test(.enabled(if: LibreOffice.available, "LibreOffice is not installed"))
+    func everyDiscountingBranchRecalculatesToTheEnginesFigures() throws {
+        let out = try Support.temporaryDirectory()
+        var inputs: [ReportInput] = []
+        var files: [String] = []
+        for from in ["year1", "year0", "mid_year"] {
+            for discountInputs in [false, true] {
+                let yaml = Support.scenario(
+                    discount: "discount_rate: 0.035\n  discount_inputs: \(discountInputs)", discountFrom: from,
+                    inputs: ["- {id: grant, amount: 10000, year: 1}", "- {id: second, amount: 4000, year: 3}"],
+                    outcome: [
+                        "quantity: 10", "proxy: {value: 1000, currency: GBP, source: Test figures}", "duration: 4",
+                        "value_type: social", "deadweight: [0.1, 0.2, 0.3, 0.4]", "attribution: 0.25",
+                        "drop_off: [0.5, 0, 0.2]",
+                    ])
+                let loaded = try Support.load(yaml)
+                let evaluation = try Evaluator().evaluate(loaded.scenario)
+                let input = ReportInput(
+                    scenario: loaded.scenario, evaluation: evaluation, provenance: Provenance(loaded))
+                let file = "\(out)/\(from)-\(discountInputs).xlsx"
+                try WorkbookWriter.data(ValueMapWorkbook.make(input)).write(to: URL(fileURLWithPath: file))
+                inputs.append(input)
+                files.append(file)
+            }
+        }
+        // Stakeholder names a SUMIF criterion would misread: an operator, wildcards, a tilde.
+        let names = ["=Trust", "<10 people*", "~tilde?", "participants"]
+        let hostile = """
+            schema: sroi-scenario/1
+            title: Names a criterion would misread
+            analysis_period: {years: 3}
+            report_currency: GBP
+            conventions: {discount_from: year1, discount_rate: 0.035}
+            stakeholders:
+              - {id: participants, name: "\(names[0])"}
+              - {id: s1, name: "\(names[1])"}
+              - {id: s2, name: "\(names[2])"}
+            inputs:
+              - {id: grant, amount: 10000}
+            outcomes:
+              - {id: jobs, stakeholder: participants, quantity: 10, duration: 3, value_type: social, proxy: {value: 1000, currency: GBP, source: Test figures}}
+              - {id: more, stakeholder: s1, quantity: 4, duration: 2, value_type: social, proxy: {value: 700, currency: GBP, source: Test figures}}
+              - {id: other, stakeholder: s2, quantity: 3, duration: 1, value_type: social, proxy: {value: 500, currency: GBP, source: Test figures}}
+
+            """
+        let hostileLoaded = try Support.load(hostile)
+        let hostileInput = ReportInput(
+            scenario: hostileLoaded.scenario, evaluation: try Evaluator().evaluate(hostileLoaded.scenario),
+            provenance: Provenance(hostileLoaded))
+        let hostileFile = "\(out)/names.xlsx"
+        try WorkbookWriter.data(ValueMapWorkbook.make(hostileInput)).write(to: URL(fileURLWithPath: hostileFile))
+        let maps = try LibreOffice.recalculatedValueMaps(files + [hostileFile]).map(RecalculatedValueMap.init)
+        let hostileMap = try #require(maps.last)
+        for (index, stakeholder) in ["participants", "s1", "s2"].enumerated() {
+            let expected = hostileInput.evaluation.results.outcomes.filter { $0.stakeholder == stakeholder }
+                .compactMap(\.presentValue.value.number).reduce(0, +)
+            Self.close(hostileMap.total(names[index]), expected, "present value of \(names[index])")
+        }
+        for (input, (map, file)) in zip(inputs, zip(maps, files)) {
+            let results = input.evaluation.results
+            let name = (file as NSString).lastPathComponent
+            Self.close(map.total(ValueMapLayout.totalInputsLabel), results.totalInputs.value.number, "\(name): inputs")
+            Self.close(
+                map.total(ValueMapLayout.totalPresentValueLabel), results.totalPresentValue.value.number,
+                "\(name): total present value")
+            Self.close(map.total(ValueMapLayout.ratioLabel), results.sroiRatio.value.number, "\(name): ratio")
+        }
+        // Discounted inputs count for less than their amounts: the branch was taken.
+        let discounted = try #require(inputs[1].evaluation.results.totalInputs.value.number)
+        #expect(discounted < 14_000)
+    }
+
     @Test(.enabled(if: LibreOffice.available, "LibreOffice is not installed"))
     func changingADeadweightCellMovesTheRatioToWhatRunGives() throws {
         let (input, workbookMade) = try Self.socialEnterpriseValueMap()
@@ -373,6 +447,32 @@ struct RecalculatedValueMap {
         } catch {
             #expect(error.reason.contains("document type"))
         }
+    }
+
+    /// Found by a round of hostile files: a part nested 50,000 deep overflowed the decoder's
+    /// stack, and a row numbered Int.max trapped on the next row's number.
+    @Test func deepNestingAndRowNumbersBeyondASheetAreRefusedNotCrashed() throws {
+        let bytes = try WorkbookWriter.data(Workbook(sheets: [Sheet(name: "Value map")]))
+        let sheetPath = "xl/worksheets/sheet1.xml"
+        let deep =
+            "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+            + String(repeating: "<row>", count: 50_000) + String(repeating: "</row>", count: 50_000)
+            + "</sheetData></worksheet>"
+        let wide =
+            "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"\(Int.max)\"><c><v>1</v></c></row><row><c><v>2</v></c></row></sheetData></worksheet>"
+        for (xml, reason) in [(deep, "nests elements more than 100 deep"), (wide, "outside 1 to 1048576")] {
+            let archive = try ZIPPart.replacing(sheetPath, with: Data(xml.utf8), in: bytes)
+            do {
+                _ = try WorkbookReader.read(archive, file: "x.xlsx")
+                Issue.record("a hostile sheet was read")
+            } catch {
+                #expect(error.reason.contains(reason), "\(error.reason)")
+            }
+        }
+        // A workbook as sroi writes it nests far less, comments and quoted '>' included.
+        let ordinary = Data("<a x=\"1>2\"><!-- <b><b><b> --><b/><c><![CDATA[<d><d>]]></c></a>".utf8)
+        #expect(WorkbookReader.nestingDepth(ordinary, limit: 2) == nil)
+        #expect(WorkbookReader.nestingDepth(Data("<a><b><c></c></b></a>".utf8), limit: 2) == 2)
     }
 
     @Test func theWorkbookIsTheSameBytesForTheSameScenario() throws {
