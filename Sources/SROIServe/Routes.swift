@@ -14,7 +14,7 @@ enum Routes {
     /// The most a request body may hold: a CSV import.
     static let maximumUpload = 64 << 20
 
-    static func register(on router: Router<BasicRequestContext>, workspace: ServedWorkspace) {
+    static func register(on router: Router<ServeContext>, workspace: ServedWorkspace) {
         router.get("/") { _, _ in
             try await Pages.html(Pages.workspace(workspace))
         }

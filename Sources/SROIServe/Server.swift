@@ -45,11 +45,13 @@ public enum Server {
     public static func run(_ settings: ServeSettings, started: @escaping @Sendable (String) -> Void) async throws {
         let workspace = ServedWorkspace(settings: settings)
         let bound = BoundPort()
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: ServeContext.self)
         router.add(middleware: Guard(settings: settings, bound: bound))
         Routes.register(on: router, workspace: workspace)
         let app = Application(
             router: router,
+            // A client that keeps a connection open and sends nothing is dropped after a minute.
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port

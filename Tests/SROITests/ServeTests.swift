@@ -125,6 +125,50 @@ import Testing
         #expect(write["status"] as? Int == 403)
     }
 
+    /// Every answer carries the headers, refusals and "not found" too; a refused request's body
+    /// is not read to its end; a client that says nothing is dropped.
+    @Test func everyAnswerCarriesTheHeadersAndARefusedBodyIsNotRead() throws {
+        let server = try Running(allowEdits: false)
+        let seen = try Self.python(
+            """
+            import http.client, json, socket, sys, time
+            port, token = int(sys.argv[1]), sys.argv[2]
+            def headers(path, extra={}):
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c.request("GET", path, headers=extra)
+                r = c.getresponse()
+                return {"status": r.status, "csp": r.getheader("Content-Security-Policy") is not None,
+                        "frame": r.getheader("X-Frame-Options"), "referrer": r.getheader("Referrer-Policy"),
+                        "sniff": r.getheader("X-Content-Type-Options")}
+            seen = {"unauthorised": headers("/"), "missing": headers("/no-such-page?token=" + token),
+                    "forbidden": headers("/?token=" + token, {"Origin": "http://attacker.example"})}
+            # 256 MiB announced without the token: the server answers 401 and stops reading.
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(f"POST /api/import?name=x.csv HTTP/1.1\\r\\nHost: 127.0.0.1:{port}\\r\\nContent-Length: {256 << 20}\\r\\n\\r\\n".encode())
+            sent, chunk, started = 0, b"x" * (1 << 20), time.time()
+            try:
+                while sent < (256 << 20) and time.time() - started < 20:
+                    s.sendall(chunk)
+                    sent += len(chunk)
+            except OSError:
+                pass
+            seen["sent before the server stopped reading"] = sent
+            s.close()
+            print(json.dumps(seen))
+            """, [String(server.port), server.token])
+        for probe in ["unauthorised", "missing", "forbidden"] {
+            let answer = try #require(seen[probe] as? [String: Any], "\(probe)")
+            #expect(answer["csp"] as? Bool == true, "\(probe): \(answer)")
+            #expect(answer["frame"] as? String == "DENY", "\(probe)")
+            #expect(answer["referrer"] as? String == "no-referrer", "\(probe)")
+            #expect(answer["sniff"] as? String == "nosniff", "\(probe)")
+        }
+        #expect((seen["unauthorised"] as? [String: Any])?["status"] as? Int == 401)
+        #expect((seen["missing"] as? [String: Any])?["status"] as? Int == 404)
+        let sent = try #require(seen["sent before the server stopped reading"] as? Int)
+        #expect(sent < 256 << 20, "the server read all \(sent) bytes of a refused body")
+    }
+
     static let simulations = """
         import http.client, json, sys, time, threading
         port, token, file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
