@@ -22,6 +22,19 @@ struct Schema: ParsableCommand {
     }
 
     func run() throws {
+        let out = output.out!
+        // An earlier sroi's schema is replaced; a file of the same name that is anyone else's is not.
+        for file in JSONSchemas.files {
+            let path = (out as NSString).appendingPathComponent(file.name)
+            guard let existing = try? InputFiles.read(path, limit: 1 << 20) else { continue }
+            let id = "\"$id\": \"https://sroi.example/schemas/\(file.name)\""
+            guard String(decoding: existing, as: UTF8.self).contains(id) else {
+                Terminal.error(
+                    "error: \(path): exists and is not a schema sroi wrote; it is not replaced (move it, or choose another --out)"
+                )
+                throw ExitCode.failure
+            }
+        }
         try output.write(JSONSchemas.files.map { (name: $0.name, contents: $0.text + "\n") })
     }
 }

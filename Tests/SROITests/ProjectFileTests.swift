@@ -58,6 +58,22 @@ import Testing
         return all.filter { $0.hasSuffix(suffix) }.sorted().map { "\(root)/\($0)" }
     }
 
+    @Test func schemaReplacesItsOwnFilesAndNoOneElses() throws {
+        let folder = try Support.temporaryDirectory()
+        #expect(try Support.sroi(["schema", "--out", folder]).status == 0)
+        // Its own earlier output is written again.
+        #expect(try Support.sroi(["schema", "--out", folder]).status == 0)
+        // A user's file of the same name is left as it is, and nothing else is written.
+        let mine = folder + "/model.schema.json"
+        try "{\"title\": \"my own schema\"}".write(toFile: mine, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: folder + "/scenario.schema.json")
+        let refused = try Support.sroi(["schema", "--out", folder])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("model.schema.json: exists and is not a schema sroi wrote"))
+        #expect(try String(contentsOfFile: mine, encoding: .utf8) == "{\"title\": \"my own schema\"}")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/scenario.schema.json"))
+    }
+
     @Test(.enabled(if: ProjectFileTests.validatorAvailable, "jsonschema is not installed"))
     func everyBundledFileValidatesAndATypoDoesNot() throws {
         let schemas = try Support.temporaryDirectory()

@@ -475,6 +475,27 @@ struct RecalculatedValueMap {
         #expect(WorkbookReader.nestingDepth(Data("<a><b><c></c></b></a>".utf8), limit: 2) == 2)
     }
 
+    /// Two separate runs of the executable, each with its own hash seed: a dictionary's order
+    /// that leaked into an output would show here, where one process cannot show it.
+    @Test func twoProcessesWriteTheSameBytes() throws {
+        let data = try Support.sampleStore()
+        var outputs: [[String: Data]] = []
+        for _ in 0..<2 {
+            let out = try Support.temporaryDirectory()
+            let made = try Support.sroi(["report", Support.exampleScenario, "--data", data, "--draws", "500", "--out", out])
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(try Support.sroi(["run", Support.exampleScenario, "--data", data, "--out", out]).status == 0)
+            var files: [String: Data] = [:]
+            for name in ["value-map.xlsx", "report.html", "report.md", "impact-map.csv", "results.json", "trace.json"] {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+            }
+            outputs.append(files)
+        }
+        for (name, bytes) in outputs[0] {
+            #expect(outputs[1][name] == bytes, "\(name) differs between two runs")
+        }
+    }
+
     @Test func theWorkbookIsTheSameBytesForTheSameScenario() throws {
         let data = try Support.sampleStore()
         let path = Support.packageRoot.appendingPathComponent(Support.exampleScenario).path
