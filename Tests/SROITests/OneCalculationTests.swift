@@ -30,6 +30,33 @@ import Testing
         }
     }
 
+    /// The simulation evaluates 16 draws side by side: each lane gives the ratio that one draw
+    /// alone gives through the plan, and that `run` gives of the scenario set to that draw's values.
+    @Test func everyLaneOfTheSimulationIsRunOfItsDraw() async {
+        let simulated = Counter()
+        await propertyCheck(count: 60, input: Self.scenarios, Gen.int(in: 0...1_000_000)) { scenario, seed in
+            // 37 draws: two full batches of 16 and a part batch of 5.
+            guard
+                let simulation = try? Simulation.run(
+                    scenario, draws: 37, seed: UInt64(seed), threads: 2, keepingDraws: true)
+            else { return }
+            let ratios = try #require(simulation.ratioDraws)
+            simulated.add()
+            let drawn = scenario.uncertainParameters.filter { $0.uncertainty.distribution != nil }
+            var workspace = Workspace(try EvaluationPlan(scenario, varying: drawn))
+            for draw in [0, 1, 15, 16, 31, 32, 36] {
+                let values = Simulation.drawnValues(scenario, seed: UInt64(seed), draw: draw)
+                let alone = workspace.headline(setting: values.map { ($0.parameter.kind, $0.value) })
+                #expect(same(alone.sroiRatio, .number(ratios[draw])), "draw \(draw): one lane")
+                var edited = scenario
+                for (parameter, value) in values { edited = edited.setting(parameter.kind, to: value) }
+                let run = try Evaluator().evaluate(edited).results
+                #expect(same(run.sroiRatio.value, .number(ratios[draw])), "draw \(draw): run of the edited scenario")
+            }
+        }
+        #expect(simulated.value >= 30, "only \(simulated.value) of 60 generated scenarios could be simulated")
+    }
+
     @Test func everySensitivityEndIsRunOfTheEditedScenario() async {
         await propertyCheck(count: 150, input: Self.scenarios) { scenario in
             let analysis = try SensitivityAnalysis.run(scenario)
@@ -408,4 +435,12 @@ enum GeneratedScenario {
             return "outcomes[\(id)].quantity"
         }
     }
+}
+
+/// A count shared by a property check's runs.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -101,12 +101,14 @@ public struct Simulation: Sendable {
     public var probabilityAboveTarget: Double
     public var targetRatio: Double
     public var histogram: Histogram
+    /// Each draw's ratio, in draw order, when the run was asked to keep them.
+    public var ratioDraws: [Double]?
 
     /// Runs `draws` draws on `threads` threads. The numbers depend only on the scenario, the seed
     /// and the number of draws: each draw has its own generator, and summaries are taken over
     /// the draws in draw order.
     public static func run(
-        _ scenario: Scenario, draws: Int, seed: UInt64, threads: Int, bins: Int = 40,
+        _ scenario: Scenario, draws: Int, seed: UInt64, threads: Int, bins: Int = 40, keepingDraws: Bool = false,
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws(ValidationFailure) -> Simulation {
         let parameters = scenario.uncertainParameters.filter { $0.uncertainty.distribution != nil }
@@ -270,7 +272,22 @@ public struct Simulation: Sendable {
         return Simulation(
             seed: seed, draws: draws, parameters: parameters, ratio: summaries.ratio!,
             npv: summaries.npv!, probabilityAboveTarget: Double(above) / Double(draws), targetRatio: target,
-            histogram: histogram(ratios, bins: bins))
+            histogram: histogram(ratios, bins: bins), ratioDraws: keepingDraws ? ratios : nil)
+    }
+
+    /// The value each drawn assumption takes in draw `draw` of `seed`, one draw alone: what the
+    /// side-by-side lanes of ``run(_:draws:seed:threads:bins:keepingDraws:progress:)`` must give.
+    public static func drawnValues(_ scenario: Scenario, seed: UInt64, draw: Int) -> [(
+        parameter: UncertainParameter, value: Double
+    )] {
+        var generator = [DrawGenerator(seed: seed, draw: UInt64(draw))]
+        var value = 0.0
+        return generator.withUnsafeMutableBufferPointer { lane in
+            scenario.uncertainParameters.filter { $0.uncertainty.distribution != nil }.map { parameter in
+                DrawSpec(parameter, first: 0, count: 0).sample(lane, width: 1, into: &value)
+                return (parameter, value)
+            }
+        }
     }
 
     /// The most draws one simulation takes: each draw keeps two numbers in memory.
