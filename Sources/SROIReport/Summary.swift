@@ -64,11 +64,14 @@ extension Display {
 
     /// An assumption as people call it: `Attribution: Hours worked by directly employed staff`,
     /// a named value by its label.
-    public static func parameterName(_ parameter: UncertainParameter, in scenario: Scenario) -> String {
-        parameterName(
+    public static func parameterName(
+        _ parameter: UncertainParameter, in scenario: Scenario, outcomes: OutcomeIndex? = nil
+    ) -> String {
+        let index = outcomes ?? OutcomeIndex(scenario)
+        return parameterName(
             parameter,
             outcome: { id in
-                let outcome = scenario.outcomes.first { $0.declaredID == id }
+                let outcome = index.outcome(declared: id, in: scenario)
                 return outcome.flatMap { $0.summary ?? $0.indicator } ?? id
             },
             value: { name in
@@ -94,14 +97,18 @@ extension Display {
     }
 
     /// The unit a named value or proxy is stated in, for switching values in words.
-    public static func unit(of parameter: UncertainParameter, in scenario: Scenario) -> String? {
+    public static func unit(
+        of parameter: UncertainParameter, in scenario: Scenario, outcomes: OutcomeIndex? = nil
+    ) -> String? {
         switch parameter.kind {
         case .value(let name):
             return (scenario.values.first { $0.name == name } ?? scenario.modelValues[name])?.unit?.description
         case .proxy(let id):
-            guard let price = scenario.outcomes.first(where: { $0.declaredID == id })?.proxy.price else { return nil }
+            let index = outcomes ?? OutcomeIndex(scenario)
+            guard let price = index.outcome(declared: id, in: scenario)?.proxy.price else { return nil }
             return price.per.map { "\(price.currency.code)/\($0)" } ?? price.currency.code
-        case .quantity(let id): return scenario.outcomes.first { $0.declaredID == id }?.quantityUnit?.value
+        case .quantity(let id):
+            return (outcomes ?? OutcomeIndex(scenario)).outcome(declared: id, in: scenario)?.quantityUnit?.value
         case .duration: return "year"
         default: return nil
         }
@@ -259,5 +266,21 @@ public enum Summary {
             indent + label + String(repeating: " ", count: width - label.count + 2)
                 + String(repeating: " ", count: valueWidth - value.count) + value
         }
+    }
+}
+
+/// Where the first outcome of each declared id sits in a scenario: names and units of thousands
+/// of assumptions are looked up without a scan of every outcome for each.
+public struct OutcomeIndex: Sendable {
+    var positions: [String: Int] = [:]
+
+    public init(_ scenario: Scenario) {
+        for (position, outcome) in scenario.outcomes.enumerated() where positions[outcome.declaredID] == nil {
+            positions[outcome.declaredID] = position
+        }
+    }
+
+    public func outcome(declared id: String, in scenario: Scenario) -> Outcome? {
+        positions[id].map { scenario.outcomes[$0] }
     }
 }

@@ -64,18 +64,19 @@ public enum UncertaintyDocuments {
         func ratio(_ value: FigureValue) -> String {
             value.number.map { Display.fixed($0) } ?? "undefined"
         }
+        let index = OutcomeIndex(scenario)
         var lines = [
             "One at a time: the SROI ratio at each end of each range, widest swing first (base \(ratio(analysis.baseRatio)))",
             "",
         ]
         let rows = analysis.entries.map { entry -> [String] in
             let switching = entry.switchingValue
-            let unit = Display.unit(of: entry.parameter, in: scenario)
+            let unit = Display.unit(of: entry.parameter, in: scenario, outcomes: index)
             func show(_ value: Double) -> String { Display.amount(value, unit: unit, share: entry.parameter.isShare) }
             let value =
                 switching.value.map(show) ?? switching.outsideRange.map { "outside: \(show($0))" } ?? "none"
             return [
-                Display.parameterName(entry.parameter, in: scenario), "\(show(entry.low)) to \(show(entry.high))",
+                Display.parameterName(entry.parameter, in: scenario, outcomes: index), "\(show(entry.low)) to \(show(entry.high))",
                 ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), entry.swing.map { Display.fixed($0) } ?? "undefined",
                 value,
             ]
@@ -89,9 +90,9 @@ public enum UncertaintyDocuments {
         if !analysis.entries.isEmpty {
             lines += ["", "Where the ratio reaches \(NumberFormat.shortest(analysis.targetRatio)) : 1"]
             lines += analysis.entries.map {
-                "  \(Display.parameterName($0.parameter, in: scenario)): "
+                "  \(Display.parameterName($0.parameter, in: scenario, outcomes: index)): "
                     + Display.switching(
-                        $0, target: analysis.targetRatio, unit: Display.unit(of: $0.parameter, in: scenario))
+                        $0, target: analysis.targetRatio, unit: Display.unit(of: $0.parameter, in: scenario, outcomes: index))
             }
         }
         return lines.joined(separator: "\n") + "\n"

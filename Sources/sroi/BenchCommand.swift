@@ -235,12 +235,12 @@ extension Bench {
 extension Bench {
     struct Scale: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time and memory of run and sensitivity on a generated scenario of many outcomes and years.",
+            abstract: "Time and memory of run, sensitivity and report on a generated scenario of many outcomes and years.",
             discussion: """
                 Generates a scenario of OUTCOMES outcomes over YEARS years, each with ranges on its quantity,
                 proxy, deadweight, attribution and drop-off, then times 'sroi run --out' (the full trace) and
-                'sroi sensitivity --out' (both ends and the switching value of every range) as child
-                processes, with their peak memory.
+                'sroi sensitivity --out' (both ends and the switching value of every range) and 'sroi report
+                --out' (every page, the workbook) as child processes, with their peak memory.
                 Example:
                   sroi bench scale --outcomes 1000 --years 50
                 """)
@@ -267,7 +267,7 @@ extension Bench {
                 toFile: scenario, atomically: true, encoding: .utf8)
             Terminal.write("\(outcomes) outcomes × \(years) years, 5 ranged assumptions each (\(scenario))\n")
             var seconds: [String: Double] = [:]
-            for command in ["run", "sensitivity"] {
+            for command in ["run", "sensitivity", "report"] {
                 let out = (directory as NSString).appendingPathComponent(command)
                 try? FileManager.default.removeItem(atPath: out)
                 let measured = try Measured.run(sroi, [command, scenario, "--out", out])
@@ -280,7 +280,8 @@ extension Bench {
             }
             Terminal.write(
                 String(
-                    format: "  sensitivity takes %.2f times as long as run\n", seconds["sensitivity"]! / seconds["run"]!
+                    format: "  sensitivity takes %.2f times as long as run, report %.2f times\n",
+                    seconds["sensitivity"]! / seconds["run"]!, seconds["report"]! / seconds["run"]!
                 ))
         }
 

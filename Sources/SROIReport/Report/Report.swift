@@ -3,7 +3,9 @@ import SROICore
 
 /// What a report shows: the evaluation, and sensitivity and simulation results when they exist.
 public struct ReportInput: Sendable {
-    public var scenario: Scenario
+    public var scenario: Scenario { didSet { names = NameIndex(scenario) } }
+    /// People's names of outcomes and stakeholders by id, looked up once per name printed.
+    private(set) var names: NameIndex
     public var evaluation: Evaluation
     public var provenance: Provenance
     public var sensitivity: SensitivityAnalysis?
@@ -14,6 +16,7 @@ public struct ReportInput: Sendable {
         simulation: Simulation? = nil
     ) {
         self.scenario = scenario
+        self.names = NameIndex(scenario)
         self.evaluation = evaluation
         self.provenance = provenance
         self.sensitivity = sensitivity
@@ -53,7 +56,7 @@ public struct ReportInput: Sendable {
 
     /// The stakeholder's name, or its id when it has none.
     public func stakeholderName(_ id: String) -> String {
-        scenario.stakeholders.first { $0.id == id }.map { $0.name ?? $0.id } ?? id
+        names.stakeholders[id] ?? id
     }
 
     /// The headline figures, in the order of the terminal summary.
@@ -81,7 +84,7 @@ public struct ReportInput: Sendable {
                     entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
                     entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
                     Display.switching(
-                        entry, target: sensitivity.targetRatio, unit: Display.unit(of: entry.parameter, in: scenario)),
+                        entry, target: sensitivity.targetRatio, unit: Display.unit(of: entry.parameter, in: scenario, outcomes: names.positions)),
                 ]
             }
         )
@@ -256,5 +259,26 @@ public struct ReportInput: Sendable {
         }
         rows.append(("report_currency", currency.code))
         return rows
+    }
+}
+
+/// Names by id, built once per scenario: a report prints thousands of names, and finding each
+/// by a scan of every outcome made a report of 5,000 outcomes quadratic.
+struct NameIndex: Sendable {
+    var outcomes: [String: String] = [:]
+    var stakeholders: [String: String] = [:]
+    var positions: OutcomeIndex
+
+    init(_ scenario: Scenario) {
+        positions = OutcomeIndex(scenario)
+        for outcome in scenario.outcomes {
+            let name = outcome.summary ?? outcome.indicator ?? outcome.declaredID
+            // The first outcome of an id names it, as a scan in file order would.
+            if outcomes[outcome.id] == nil { outcomes[outcome.id] = name }
+            if outcomes[outcome.declaredID] == nil { outcomes[outcome.declaredID] = name }
+        }
+        for stakeholder in scenario.stakeholders where stakeholders[stakeholder.id] == nil {
+            stakeholders[stakeholder.id] = stakeholder.name ?? stakeholder.id
+        }
     }
 }

@@ -14,9 +14,7 @@ extension ReportInput {
 
     /// The outcome of an id as written in the scenario.
     func outcomeName(id: String) -> String {
-        scenario.outcomes.first { $0.id == id || $0.declaredID == id }.map { outcome in
-            outcome.summary ?? outcome.indicator ?? outcome.declaredID
-        } ?? id
+        names.outcomes[id] ?? id
     }
 
     /// A named value as people call it: its label, the model's label of the entry it replaces,
