@@ -458,7 +458,9 @@ import Testing
         let directory = try Support.temporaryDirectory()
         for scenario in [Support.exampleScenario, "Scenarios/use-it/programme.yaml"] {
             let out = directory + "/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent
-            let made = try Support.sroi(["bundle", scenario, "--data", data, "--out", out])
+            // Without the PDF, whose font tables hold hex that reads like an enterprise's reference;
+            // it is a printing of report.html, which is searched.
+            let made = try Support.sroi(["bundle", scenario, "--data", data, "--out", out, "--no-pdf"])
             #expect(made.status == 0, "\(made.stderr)")
             // Every byte of the archive, and of every file of the folder, searched for every identifier.
             var blobs = [try Data(contentsOf: URL(fileURLWithPath: out + ".tar"))]
