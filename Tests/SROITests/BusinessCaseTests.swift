@@ -196,3 +196,25 @@ import Testing
         #expect(result.stdout.split(separator: "\n").filter { $0.count > 200 }.isEmpty)
     }
 }
+
+extension BusinessCaseTests {
+    /// The Markdown report carries the business case and cashable sections the HTML report has,
+    /// with the same figures: both are rendered from one view of them.
+    @Test func theMarkdownReportCarriesTheBusinessCaseAndCashableSections() throws {
+        let out = try Support.temporaryDirectory()
+        let made = try Support.sroi(["report", "Scenarios/use-it/trust-recruited-staff.yaml", "--out", out])
+        #expect(made.status == 0, "\(made.stderr)")
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        for heading in ["The option as a business case", "Cashable savings by organisation and year"] {
+            #expect(markdown.contains("## \(heading)"), "\(heading)")
+            #expect(html.contains(heading), "\(heading)")
+        }
+        let net = try #require(
+            markdown.split(separator: "\n").first { $0.hasPrefix("| Net present value | GBP") }.map {
+                String($0.split(separator: "|")[1].trimmingCharacters(in: .whitespaces))
+            })
+        #expect(html.contains(net))
+        #expect(markdown.contains("| Cash | 2024-25 | 2025-26 | 2026-27 |"))
+    }
+}

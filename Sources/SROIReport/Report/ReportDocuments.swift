@@ -104,26 +104,12 @@ public enum ReportDocuments {
             }
         }
 
-        if let businessCase = results.businessCase {
+        if let view = input.businessCaseView {
             body += section("business-case", "The option as a business case") {
-                "<p>Present values in \(input.currency.code): the option's benefits, its inputs and the costs it declares to run, and its net. Then its cash by year, undiscounted\(scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""): \(HTML.escape(businessCase.convention)).</p>"
+                "<p>\(HTML.escape(view.intro))</p>"
+                    + table(["Figure", "Present value"], view.summary, numericFrom: 1)
                     + table(
-                        ["Figure", "Present value"],
-                        [
-                            ["Benefits (total present value)", input.show(results.totalPresentValue)],
-                            ["Inputs", input.show(results.totalInputs)],
-                            ["The option's costs", input.show(businessCase.costsPresentValue)],
-                            ["Whole cost", input.show(businessCase.wholeCost)],
-                            ["Net present value", input.show(businessCase.netPresentValue)],
-                        ], numericFrom: 1)
-                    + table(
-                        ["Cash"] + businessCase.years.map { scenario.yearLabel($0.year) },
-                        [
-                            ["Spending"] + businessCase.years.map { input.show($0.spending) },
-                            ["Cash-releasing savings"] + businessCase.years.map { input.show($0.cashReleasing) },
-                            ["Non-cash-releasing savings"] + businessCase.years.map { input.show($0.nonCashReleasing) },
-                            ["Net cash"] + businessCase.years.map { input.show($0.netCash) },
-                        ], numericFrom: 1, id: "business-case-cash", className: "wide-table")
+                        view.cashHeader, view.cash, numericFrom: 1, id: "business-case-cash", className: "wide-table")
             }
         }
 
@@ -538,6 +524,23 @@ public enum ReportDocuments {
                         input.show(entry.figure),
                     ]
                 }) + [""]
+        if let view = input.cashableView {
+            lines +=
+                [
+                    "## Cashable savings by organisation and year", "",
+                    "Each year's value, undiscounted, in \(input.currency.code); the last column is the present value.",
+                    "",
+                ]
+                + markdownTable(
+                    ["Kind of value"] + view.years.map { scenario.yearLabel($0) } + ["Present value"],
+                    view.rows.map { [$0.name] + $0.totals.cells }) + [""]
+        }
+        if let view = input.businessCaseView {
+            lines +=
+                ["## The option as a business case", "", view.intro, ""]
+                + markdownTable(["Figure", "Present value"], view.summary) + [""]
+                + markdownTable(view.cashHeader, view.cash) + [""]
+        }
         lines +=
             ["## Impact map", ""]
             + markdownTable(

@@ -168,6 +168,31 @@ extension ReportInput {
         return (principle, .yes, "assured by \(assurance.by), \(assurance.date); " + recomputation)
     }
 
+    /// The option's business case as the report shows it, in HTML and Markdown alike: its
+    /// present values, then its cash by year.
+    public var businessCaseView: (intro: String, summary: [[String]], cashHeader: [String], cash: [[String]])? {
+        let results = evaluation.results
+        guard let businessCase = results.businessCase else { return nil }
+        let prices = scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""
+        return (
+            "Present values in \(currency.code): the option's benefits, its inputs and the costs it declares to run, and its net. Then its cash by year, undiscounted\(prices): \(businessCase.convention).",
+            [
+                ["Benefits (total present value)", show(results.totalPresentValue)],
+                ["Inputs", show(results.totalInputs)],
+                ["The option's costs", show(businessCase.costsPresentValue)],
+                ["Whole cost", show(businessCase.wholeCost)],
+                ["Net present value", show(businessCase.netPresentValue)],
+            ],
+            ["Cash"] + businessCase.years.map { scenario.yearLabel($0.year) },
+            [
+                ["Spending"] + businessCase.years.map { show($0.spending) },
+                ["Cash-releasing savings"] + businessCase.years.map { show($0.cashReleasing) },
+                ["Non-cash-releasing savings"] + businessCase.years.map { show($0.nonCashReleasing) },
+                ["Net cash"] + businessCase.years.map { show($0.netCash) },
+            ]
+        )
+    }
+
     /// Cashable savings by organisation and year, beside the other kinds of value: what an NHS
     /// finance team plans with. Values are each year's, undiscounted; the last column is the
     /// present value.
