@@ -308,3 +308,24 @@ let malformedScenarios: [MalformedScenario] = [
         #expect(evaluation.results.sroiRatio.value.number != nil)
     }
 }
+
+/// The slips a spreadsheet user makes first, answered with how to write the figure.
+@Suite struct NewcomerHintTests {
+    @Test(arguments: [("attribution: 20", "write 20% as 0.2"), ("attribution: \"20%\"", "write 20% as 0.2"),
+        ("deadweight: 35%", "write 35% as 0.35")])
+    func aPercentageWrittenAsOneGetsHowToWriteIt(_ line: String, _ hint: String) throws {
+        let yaml = Support.scenario(outcome: Support.outcomeLines + [line])
+        let failure = #expect(throws: ValidationFailure.self) { try Support.load(yaml) }
+        let text = failure?.description ?? ""
+        #expect(text.contains(hint), "\(text)")
+        #expect(text.contains("scenario.yaml:"), "\(text)")
+    }
+
+    @Test func aDeductionOfOneIsWarnedAbout() throws {
+        let loaded = try Support.load(Support.scenario(outcome: Support.outcomeLines + ["displacement: 1"]))
+        let warning = try #require(loaded.warnings.first { $0.field.hasSuffix(".displacement") })
+        #expect(warning.message.contains("removes the whole of the outcome's value"))
+        let evaluation = try Evaluator().evaluate(loaded.scenario)
+        #expect(evaluation.results.totalPresentValue.value == .number(0))
+    }
+}

@@ -258,6 +258,12 @@ public struct ScenarioValidator: Sendable {
                 guard let deduction = outcome.deduction(kind) else { continue }
                 checkDeduction(
                     deduction, field: "\(path).\(kind.rawValue)", duration: outcome.duration.value, into: &report)
+                if deduction.value.shares.contains(1) {
+                    report.warning(
+                        deduction.location, "\(path).\(kind.rawValue)",
+                        "a \(kind.title.lowercased()) of 1 (100%) removes the whole of the outcome's value\(deduction.value.isByYear ? " in that year" : ""); if that is meant, leaving the outcome out says so more plainly"
+                    )
+                }
             }
             if let dropOff = outcome.dropOff {
                 checkDropOff(dropOff, field: "\(path).drop_off", duration: outcome.duration.value, into: &report)
@@ -455,7 +461,12 @@ public struct ScenarioValidator: Sendable {
         }
         for (index, share) in shares.value.shares.enumerated() {
             let name = shares.value.isByYear ? "\(field)[\(index)]" : field
-            report.range(share, shares.location, name, minimum: 0, maximum: 1, allowed: Self.share)
+            // A share written as a percentage (20 for 20%) is the commonest slip: say how to write it.
+            let hint =
+                share > 1 && share <= 100
+                ? "; a percentage is written as a share: write \(NumberFormat.shortest(share))% as \(NumberFormat.shortest(share / 100))"
+                : ""
+            report.range(share, shares.location, name, minimum: 0, maximum: 1, allowed: Self.share + hint)
         }
     }
 

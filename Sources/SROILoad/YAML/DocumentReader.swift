@@ -213,6 +213,17 @@ final class DocumentReader {
         }
         guard scalar.style == .plain, Self.isDecimal(text), let value = Double(text), value.isFinite else {
             let shape = scalar.style == .plain ? text : "\"\(text)\" (quoted text)"
+            // "20%" is how a spreadsheet user writes a share: say how it is written here.
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasSuffix("%"), let percent = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)),
+                percent.isFinite
+            {
+                error(
+                    code: .wrongType, location(node), path,
+                    "a percentage is written as a number: write \(trimmed) as \(NumberFormat.shortest(percent / 100))",
+                    found: shape, allowed: allowed)
+                return nil
+            }
             error(code: .wrongType, location(node), path, "must be a number", found: shape, allowed: allowed)
             return nil
         }
