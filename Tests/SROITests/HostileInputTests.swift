@@ -172,7 +172,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [
             "-c",
-            "trap '' XFSZ; ulimit -f 150; exec \"$0\" bundle Scenarios/use-it/trust-recruited-staff.yaml --out \"$1\"",
+            "trap '' XFSZ; ulimit -f 150; exec \"$0\" bundle Scenarios/use-it/trust-recruited-staff.yaml --out \"$1\" --no-pdf",
             Support.binary, out,
         ]
         process.currentDirectoryURL = Support.packageRoot

@@ -463,7 +463,7 @@ public struct ScenarioValidator: Sendable {
             let name = shares.value.isByYear ? "\(field)[\(index)]" : field
             // A share written as a percentage (20 for 20%) is the commonest slip: say how to write it.
             let hint =
-                share > 1 && share <= 100
+                share > 1 && share <= 100 && share == share.rounded()
                 ? "; a percentage is written as a share: write \(NumberFormat.shortest(share))% as \(NumberFormat.shortest(share / 100))"
                 : ""
             report.range(share, shares.location, name, minimum: 0, maximum: 1, allowed: Self.share + hint)
