@@ -440,3 +440,31 @@ private enum People {
         #expect(run.stdout.contains("Recorded data: \(data) (fingerprint \(fingerprint.prefix(16))…)"))
     }
 }
+
+extension ImportTests {
+    /// Two imports into one store at once: the second waits for the first instead of being
+    /// refused as "database is locked", and both land whole.
+    @Test func twoImportsAtOnceBothLand() throws {
+        let directory = try Support.temporaryDirectory()
+        let store = directory + "/shared.sqlite"
+        #expect(try Support.sroi(["data", "import", store, "Scenarios/use-it/data/researchers.csv"]).status == 0)
+        var processes: [Process] = []
+        for file in ["Scenarios/use-it/data/shifts.csv", "Scenarios/use-it/data/participants.csv"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Support.binary)
+            process.arguments = ["data", "import", store, file]
+            process.currentDirectoryURL = Support.packageRoot
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            processes.append(process)
+        }
+        for process in processes {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let status = try Support.sroi(["data", "status", store])
+        #expect(status.status == 0)
+        for dataset in ["researchers", "shifts", "participants"] { #expect(status.stdout.contains(dataset)) }
+    }
+}

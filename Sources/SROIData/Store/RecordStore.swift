@@ -77,6 +77,8 @@ public final class RecordStore: @unchecked Sendable {
     /// Every connection's settings: the exactly rounded aggregates that quantities read with.
     static func configuration() -> Configuration {
         var configuration = Configuration()
+        // A second import while one runs waits its turn, rather than being refused as "locked".
+        configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             db.add(function: ExactAggregate.sum)
             db.add(function: ExactAggregate.mean)
