@@ -88,3 +88,27 @@ import Testing
         #expect(table["3. Value the things that matter"]?.by.hasPrefix("0 of 1") == true)
     }
 }
+
+extension DeclaredClaimsTests {
+    /// A count of people below the threshold is flagged where the report shows it; counts at or
+    /// above it, and quantities that are not counts of records, are not.
+    @Test func smallCountsOfPeopleAreFlaggedInTheReport() throws {
+        let out = try Support.temporaryDirectory()
+        let made = try Support.sroi([
+            "report", Support.exampleScenario, "--data", try Support.sampleStore(), "--out", out,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        let rows = markdown.split(separator: "\n").filter { $0.contains("by year of starting (from ") }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let quantity = try #require(cells.first { $0.hasSuffix(" doctor") || $0.contains(" doctor (") })
+            let count = try #require(Int(quantity.prefix { $0.isNumber }))
+            #expect(quantity.contains("fewer than 5") == (count < 5), "\(quantity)")
+        }
+        #expect(!markdown.contains("hour (fewer than"))
+        let refused = Support.scenario(top: ["report: {small_numbers: 0}"])
+        #expect(throws: ValidationFailure.self) { try Support.load(refused) }
+    }
+}

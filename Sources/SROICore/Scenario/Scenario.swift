@@ -112,6 +112,9 @@ public struct ReportSettings: Sendable {
     public var materiality: [MaterialityDecision] = []
     /// An independent check of the analysis, when there was one.
     public var assurance: Assurance?
+    /// Counts of records (people, as a rule) below this are flagged wherever the report shows
+    /// them: a count so small can identify the people behind it.
+    public var smallNumberThreshold = 5
 
     public init() {}
 }

@@ -188,9 +188,23 @@ struct ScenarioBuilder {
         guard
             let fields = reader.mapping(
                 node, "report",
-                allowed: ["author", "date", "currency", "chapters", "engagement", "materiality", "assurance"])
+                allowed: [
+                    "author", "date", "currency", "chapters", "engagement", "materiality", "assurance", "small_numbers",
+                ])
         else {
             return settings
+        }
+        if let node = fields.optional("small_numbers"),
+            let threshold = reader.integer(
+                node, "report.small_numbers", allowed: "the smallest count of people shown without a flag, from 1")
+        {
+            if threshold >= 1 {
+                settings.smallNumberThreshold = threshold
+            } else {
+                reader.error(
+                    code: .outOfRange, reader.location(node), "report.small_numbers", "is out of range",
+                    found: String(threshold), allowed: "a whole number from 1")
+            }
         }
         settings.engagement = readList(fields.optional("engagement"), "report.engagement") { node, path in
             guard let entry = reader.mapping(node, path, allowed: ["stakeholder", "people", "method", "when"]),

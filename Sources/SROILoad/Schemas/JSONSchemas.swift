@@ -106,6 +106,7 @@ public enum JSONSchemas {
                   "items": {"type": "object", "additionalProperties": false, "required": ["outcome", "decision", "reason"],
                             "properties": {"outcome": {"type": "string"}, "decision": {"enum": ["included", "excluded"]},
                                            "reason": {"type": "string"}}}},
+                "small_numbers": {"type": "integer", "minimum": 1, "description": "Counts of people below this are flagged in the report (default 5)."},
                 "assurance": {
                   "type": "object", "additionalProperties": false, "required": ["by", "date", "statement"],
                   "properties": {"by": {"type": "string"}, "date": {"type": "string"}, "statement": {"type": "string"}}}

@@ -131,7 +131,8 @@ public struct ReportInput: Sendable {
                 cells: [
                     stakeholderName(outcome.stakeholder.value), outcomeName(outcome), outcome.indicator ?? "",
                     derivation(outcome.quantity, node: trace[FigureID.outcome(outcome.id, .quantity)]),
-                    quantity.map { quantityText($0) } ?? "", String(outcome.duration.value), proxyName, proxyValue,
+                    quantity.map { quantityText($0) + smallNumberFlag(outcome, $0) } ?? "", String(outcome.duration.value),
+                    proxyName, proxyValue,
                     source, percent(.deadweight), percent(.displacement), percent(.attribution), dropOff,
                     plain(result.impactYear1.value), plain(result.presentValue.value),
                 ])
@@ -144,6 +145,16 @@ public struct ReportInput: Sendable {
         case .number(let number): return Display.fixed(number)
         case .undefined(let reason): return "undefined (\(reason))"
         }
+    }
+
+    /// A flag on a count of records below the scenario's threshold: so few people can be told apart.
+    func smallNumberFlag(_ outcome: Outcome, _ node: TraceNode) -> String {
+        guard let recorded = outcome.quantity.recorded,
+            recorded.aggregate.value == .count || recorded.aggregate.value == .countDistinct,
+            let value = node.value.number, value >= 1, value < Double(scenario.report.smallNumberThreshold)
+        else { return "" }
+        return
+            " (fewer than \(scenario.report.smallNumberThreshold): a count this small can identify the people behind it)"
     }
 
     func quantityText(_ node: TraceNode) -> String {
