@@ -180,6 +180,16 @@ public struct ValueMapImport {
                 let first = number(address, ValueMapLayout.Setting.firstYear.rawValue, whole: true)
             {
                 period += ", first_year: \(Int(first))"
+                if let type = setting(.yearType) {
+                    switch type.0 {
+                    case "financial": period += ", year_type: financial"
+                    case "calendar": break
+                    default:
+                        problem(
+                            type.1, ValueMapLayout.Setting.yearType.rawValue, "is not a kind of year",
+                            found: "'\(type.0)'", allowed: "calendar or financial")
+                    }
+                }
             }
             emit(period + "}", from: yearsAddress)
             let currency = setting(.currency)

@@ -17,6 +17,8 @@ public enum ValueMapLayout {
         case currency = "Currency"
         case analysisYears = "Analysis years"
         case firstYear = "First calendar year"
+        /// `calendar`, or `financial` for years running April to March (labelled 2024-25).
+        case yearType = "Years"
         case priceBaseYear = "Price base year"
         case discountFrom = "Discount from"
         case discountInputs = "Discount inputs"
@@ -31,6 +33,7 @@ public enum ValueMapLayout {
     /// Row labels of the discounting block.
     public static let analysisYearLabel = "Analysis year"
     public static let calendarYearLabel = "Calendar year"
+    public static let financialYearLabel = "Financial year"
     public static let rateLabel = "Discount rate (step into the year)"
     public static let yearEndFactorLabel = "Factor at the end of the year"
     public static let factorLabel = "Discount factor"

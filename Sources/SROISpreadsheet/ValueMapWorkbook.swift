@@ -79,6 +79,7 @@ public enum ValueMapWorkbook {
                 (.currency, .text(currency)),
                 (.analysisYears, .number(Double(years))),
                 (.firstYear, scenario.firstCalendarYear.map { .number(Double($0)) }),
+                (.yearType, scenario.firstCalendarYear.map { _ in .text(scenario.financialYears ? "financial" : "calendar") }),
                 (.priceBaseYear, scenario.priceBaseYear.map { .text($0.value.label) }),
                 (.discountFrom, .text(scenario.conventions.discountFrom.value.rawValue)),
                 (.discountInputs, .text(scenario.conventions.discountInputs.value ? "yes" : "no")),
@@ -169,8 +170,13 @@ public enum ValueMapWorkbook {
             for t in 1...years { set(ValueMapLayout.yearColumn(t), .number(Double(t)), .year) }
             row += 1
             if let first = scenario.firstCalendarYear {
-                set(1, .text(ValueMapLayout.calendarYearLabel), .heading)
-                for t in 1...years { set(ValueMapLayout.yearColumn(t), .number(Double(first + t - 1)), .year) }
+                if scenario.financialYears {
+                    set(1, .text(ValueMapLayout.financialYearLabel), .heading)
+                    for t in 1...years { set(ValueMapLayout.yearColumn(t), .text(scenario.yearLabel(t)), .year) }
+                } else {
+                    set(1, .text(ValueMapLayout.calendarYearLabel), .heading)
+                    for t in 1...years { set(ValueMapLayout.yearColumn(t), .number(Double(first + t - 1)), .year) }
+                }
                 row += 1
             }
             let convention = scenario.conventions.discountFrom.value

@@ -345,6 +345,11 @@ struct RecalculatedValueMap {
         }
         let again = try Evaluator().evaluate(loaded.scenario).results
         let original = input.evaluation.results
+        // Financial years survive the round trip, and with them every year's label.
+        #expect(loaded.scenario.financialYears == input.scenario.financialYears, "\(name): the kind of year")
+        #expect(
+            (1...input.scenario.analysisYears.value).map(loaded.scenario.yearLabel)
+                == (1...input.scenario.analysisYears.value).map(input.scenario.yearLabel), "\(name): year labels")
         func bits(_ figure: Figure) -> String {
             switch figure.value {
             case .number(let value): return String(value.bitPattern, radix: 16)
