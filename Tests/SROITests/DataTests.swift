@@ -468,3 +468,19 @@ extension ImportTests {
         for dataset in ["researchers", "shifts", "participants"] { #expect(status.stdout.contains(dataset)) }
     }
 }
+
+extension ImportTests {
+    /// A date that cannot be gets the reason, not only the format expected.
+    @Test(arguments: [
+        ("2025-02-31", "February 2025 has 28 days, not 31"), ("2024-02-30", "February 2024 has 29 days, not 30"),
+        ("2025-13-01", "month 13 does not exist"), ("1 March 2025", "is not a date written YYYY-MM-DD"),
+    ])
+    func anImpossibleDateSaysWhy(_ date: String, _ reason: String) throws {
+        let text = "person,role,started,hours,shifts\nB1,nurse,\(date),1,1\n"
+        let (directory, file) = try People.write(text)
+        let result = try Support.sroi(["data", "import", directory + "/store.sqlite", file])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(reason), "\(result.stderr)")
+        #expect(result.stderr.contains("people.csv:2:"), "\(result.stderr)")
+    }
+}

@@ -458,7 +458,7 @@ public struct CSVImporter {
             sqlite3_bind_double(handle, slot, value)
         case .date:
             guard let iso = FieldParsing.isoDate(bytes, format: format.dateFormat) else {
-                return "is not a date written \(format.dateFormat.rawValue)"
+                return FieldParsing.dateProblem(String(decoding: bytes, as: UTF8.self), format: format.dateFormat)
             }
             iso.withUnsafeBufferPointer(bindBytes)
         case .enumeration:

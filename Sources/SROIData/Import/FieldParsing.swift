@@ -118,6 +118,46 @@ enum FieldParsing {
         return text.withUnsafeBufferPointer { isDate($0) } ? text : nil
     }
 
+    /// Why a value is not a date of `format`, in words that say what to do: a day the month
+    /// does not have, a month beyond 12 that looks like the other order, or the shape expected.
+    static func dateProblem(_ text: String, format: DatasetDefinition.DateFormat) -> String {
+        let expected = "is not a date written \(format.rawValue)"
+        let (parts, mark) = format == .iso ? (["Y", "M", "D"] as [Character], UInt8(ascii: "-")) : format.order
+        let pieces = text.split(separator: Character(UnicodeScalar(mark)), omittingEmptySubsequences: false)
+        guard pieces.count == 3, pieces.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+            return expected
+        }
+        var year = 0, month = 0, day = 0
+        for (part, piece) in zip(parts, pieces) {
+            let value = Int(piece) ?? 0
+            switch part {
+            case "Y": year = value
+            case "M": month = value
+            default: day = value
+            }
+        }
+        if month > 12 {
+            // Day and month swapped is the one slip a spreadsheet's locale makes.
+            let swapped: DatasetDefinition.DateFormat? =
+                format == .dayMonthYearSlash ? .monthDayYearSlash : format == .monthDayYearSlash ? .dayMonthYearSlash : nil
+            guard let swapped, day <= 12 else { return expected + "; month \(month) does not exist" }
+            return expected
+                + "; month \(month) does not exist, so it looks written \(swapped.rawValue): set date_format in the dataset definition to match the file"
+        }
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        if (1...12).contains(month), day >= 1 {
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            if day > days {
+                return "is not a date: \(names[month - 1]) \(year) has \(days) days, not \(day)"
+            }
+        }
+        return expected
+    }
+
     /// A decimal written with a decimal comma (`-12,5`), correctly rounded to binary64.
     static func decimalWithComma(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard !bytes.contains(UInt8(ascii: ".")) else { return nil }
