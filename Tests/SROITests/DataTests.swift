@@ -98,7 +98,7 @@ private enum People {
         ("not a decimal", "A9,nurse,2020-01-01,lots,1\n", 8, 21, "is not a decimal number"),
         ("not a whole number", "A9,nurse,2020-01-01,1,2.5\n", 8, 23, "is not a whole number"),
         ("unknown enumeration value", "A9,surgeon,2020-01-01,1,1\n", 8, 4, "is not one of the values"),
-        ("impossible date", "A9,nurse,2021-02-29,1,1\n", 8, 10, "is not a date written YYYY-MM-DD"),
+        ("impossible date", "A9,nurse,2021-02-29,1,1\n", 8, 10, "February 2021 has 28 days, not 29"),
         ("date in another format", "A9,nurse,01/02/2021,1,1\n", 8, 10, "is not a date written YYYY-MM-DD"),
         ("empty required field", "A9,,2020-01-01,1,1\n", 8, 4, "requires a value"),
         ("duplicate key", "A1,nurse,2020-01-01,1,1\n", 8, 1, "duplicate key (person = A1), already at"),
