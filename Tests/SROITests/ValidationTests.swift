@@ -329,3 +329,21 @@ let malformedScenarios: [MalformedScenario] = [
         #expect(evaluation.results.totalPresentValue.value == .number(0))
     }
 }
+
+extension NewcomerHintTests {
+    @Test func aFinancialYearAsFirstYearSaysHowToDeclareIt() throws {
+        let yaml = Support.scenario().replacingOccurrences(
+            of: "analysis_period: {years: 5}", with: "analysis_period: {years: 5, first_year: 2024-25}")
+        let failure = #expect(throws: ValidationFailure.self) { try Support.load(yaml) }
+        #expect(failure?.description.contains("first_year: 2024 with year_type: financial") == true)
+    }
+
+    @Test(arguments: ["02/12/2026", "2026-02-30", "yesterday"])
+    func aReportDateNotWrittenYYYYMMDDIsRefused(_ date: String) throws {
+        let failure = #expect(throws: ValidationFailure.self) {
+            try Support.load(Support.scenario(top: ["report: {date: \"\(date)\"}"]))
+        }
+        #expect(failure?.description.contains("report.date: is not a date written YYYY-MM-DD") == true)
+        #expect(try Support.load(Support.scenario(top: ["report: {date: \"2026-12-02\"}"])).scenario.report.date == "2026-12-02")
+    }
+}

@@ -36,5 +36,8 @@ public struct PriceYear: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String { label }
 
+    /// Whether it is a financial year, `2023-24`.
+    public var isFinancial: Bool { label.contains("-") }
+
     public static func < (lhs: PriceYear, rhs: PriceYear) -> Bool { lhs.label < rhs.label }
 }

@@ -76,7 +76,18 @@ struct ScenarioBuilder {
                 Located($0, at: reader.location(node))
             }
         }
-        let firstYear = period?.optional("first_year").flatMap { reader.integer($0, "analysis_period.first_year") }
+        let firstYear = period?.optional("first_year").flatMap { node -> Int? in
+            // A financial year written as a label (2024-25) is how the NHS writes it: say how it is declared.
+            if case .scalar(let scalar) = node, PriceYear(scalar.string)?.isFinancial == true {
+                reader.error(
+                    code: .wrongType, reader.location(node), "analysis_period.first_year",
+                    "a first year is the calendar year it starts in; financial years are declared with year_type",
+                    found: scalar.string,
+                    allowed: "first_year: \(scalar.string.prefix(4)) with year_type: financial (labelled \(scalar.string))")
+                return nil
+            }
+            return reader.integer(node, "analysis_period.first_year")
+        }
         let currency = fields.required("report_currency", allowed: "an ISO 4217 code such as GBP").flatMap { node in
             reader.currency(node, "report_currency").map { Located($0, at: reader.location(node)) }
         }
@@ -255,6 +266,13 @@ struct ScenarioBuilder {
         }
         settings.author = fields.string("author")
         settings.date = fields.string("date")
+        if let date = settings.date, let node = fields.optional("date"),
+            !CalendarDate.isValid(date)
+        {
+            reader.error(
+                code: .wrongType, reader.location(node), "report.date", "is not a date written YYYY-MM-DD",
+                found: date, allowed: "a date such as 2026-11-25, so that no reader takes 02/12 for 12 February")
+        }
         settings.secondCurrency = fields.optional("currency").flatMap { node in
             reader.currency(node, "report.currency").map { Located($0, at: reader.location(node)) }
         }
