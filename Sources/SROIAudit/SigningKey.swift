@@ -42,7 +42,9 @@ public struct SigningKey: Sendable {
     public func write(into folder: String) throws(KeyError) -> (privateKey: String, publicKey: String) {
         var status = stat()
         if lstat(folder, &status) != 0 {
-            guard mkdir(folder, 0o700) == 0 else { throw KeyError(path: folder, reason: String(cString: strerror(errno))) }
+            guard mkdir(folder, 0o700) == 0 else {
+                throw KeyError(path: folder, reason: String(cString: strerror(errno)))
+            }
         } else if status.st_mode & S_IFMT != S_IFDIR {
             throw KeyError(path: folder, reason: "is not a folder")
         }
@@ -153,7 +155,8 @@ public struct PublicSigningKey: Sendable, Equatable {
 
     /// A key from its base64 form, as a signature carries it.
     init?(name: String, encoded: String) {
-        guard let raw = Data(base64Encoded: encoded), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        guard let raw = Data(base64Encoded: encoded),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
         else { return nil }
         self.init(name: name, key: key)
     }

@@ -93,7 +93,8 @@ extension AuditBundle {
         guard lstat(path, &status) == 0 else {
             return trusted.isEmpty
                 ? .success(.unsigned)
-                : .failure(SignatureRefusal("the bundle is unsigned, but --trust asks for a signature by a key you trust"))
+                : .failure(
+                    SignatureRefusal("the bundle is unsigned, but --trust asks for a signature by a key you trust"))
         }
         guard let data = try? InputFiles.read(path, limit: SigningKey.fileLimit),
             let fields = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?.compactMapValues({
@@ -104,13 +105,17 @@ extension AuditBundle {
             let signature = fields["signature"].flatMap({ Data(base64Encoded: $0) })
         else { return .failure(SignatureRefusal("\(signatureName) is not a signature this engine reads")) }
         guard key.isValidSignature(signature, of: manifest) else {
-            return .failure(SignatureRefusal(
-                "the signature does not match \(manifestName): the bundle was changed after \(UserText.clip(name)) signed it"))
+            return .failure(
+                SignatureRefusal(
+                    "the signature does not match \(manifestName): the bundle was changed after \(UserText.clip(name)) signed it"
+                ))
         }
         let isTrusted = trusted.contains(key)
         if !trusted.isEmpty, !isTrusted {
-            return .failure(SignatureRefusal(
-                "signed by \(UserText.clip(name)) with key \(key.fingerprint), which is not a key you trust (--trust)"))
+            return .failure(
+                SignatureRefusal(
+                    "signed by \(UserText.clip(name)) with key \(key.fingerprint), which is not a key you trust (--trust)"
+                ))
         }
         return .success(.signed(name: name, fingerprint: key.fingerprint, trusted: isTrusted))
     }
@@ -124,7 +129,9 @@ extension AuditBundle {
             return Verification(outcome: .tampered(["CHANGED \(manifestName): not a readable manifest"]))
         }
         let engine = manifest["engine"] as? [String: String]
-        let writtenBy = engine.map { "\($0["name"] ?? "?") \($0["version"] ?? "?") (\($0["build"] ?? "build not recorded"))" }
+        let writtenBy = engine.map {
+            "\($0["name"] ?? "?") \($0["version"] ?? "?") (\($0["build"] ?? "build not recorded"))"
+        }
         let sameEngine = engine?["version"] == Engine.version && engine?["build"] == Engine.build
         var verification = Verification(outcome: .verified(files: 0, figures: 0))
         verification.created = (manifest["created"] as? String).map { UserText.clip($0) }
@@ -140,7 +147,9 @@ extension AuditBundle {
         let fileCount = InputFiles.regularFiles(below: root).count
         func finish(_ outcome: Verification.Outcome) -> Verification {
             verification.outcome = outcome
-            if case .tampered = outcome {} else if case .unreadable = outcome {} else {
+            if case .tampered = outcome {
+            } else if case .unreadable = outcome {
+            } else {
                 verification.intactFiles = fileCount
             }
             return verification
@@ -217,7 +226,9 @@ extension AuditBundle {
             guard sameEngine else {
                 return finish(
                     .recomputedDifferently(
-                        ["the bundle was written by \(writtenBy ?? "an engine it does not name"); this is \(Engine.name) \(Engine.version) (\(Engine.build))"]
+                        [
+                            "the bundle was written by \(writtenBy ?? "an engine it does not name"); this is \(Engine.name) \(Engine.version) (\(Engine.build))"
+                        ]
                             + mismatches))
             }
             return finish(

@@ -114,6 +114,11 @@ extension Display {
         }
     }
 
+    /// A count with its noun, singular or plural as the count needs: "1 input", "3 inputs".
+    public static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+
     /// Prose broken into lines of at most `width` characters at spaces, each after `indent`.
     public static func wrap(_ text: String, width: Int = 100, indent: String = "") -> [String] {
         var lines: [String] = []

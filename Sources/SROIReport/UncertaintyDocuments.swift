@@ -76,7 +76,8 @@ public enum UncertaintyDocuments {
             let value =
                 switching.value.map(show) ?? switching.outsideRange.map { "outside: \(show($0))" } ?? "none"
             return [
-                Display.parameterName(entry.parameter, in: scenario, outcomes: index), "\(show(entry.low)) to \(show(entry.high))",
+                Display.parameterName(entry.parameter, in: scenario, outcomes: index),
+                "\(show(entry.low)) to \(show(entry.high))",
                 ratio(entry.ratioAtLow), ratio(entry.ratioAtHigh), entry.swing.map { Display.fixed($0) } ?? "undefined",
                 value,
             ]
@@ -92,7 +93,8 @@ public enum UncertaintyDocuments {
             lines += analysis.entries.map {
                 "  \(Display.parameterName($0.parameter, in: scenario, outcomes: index)): "
                     + Display.switching(
-                        $0, target: analysis.targetRatio, unit: Display.unit(of: $0.parameter, in: scenario, outcomes: index))
+                        $0, target: analysis.targetRatio,
+                        unit: Display.unit(of: $0.parameter, in: scenario, outcomes: index))
             }
         }
         return lines.joined(separator: "\n") + "\n"

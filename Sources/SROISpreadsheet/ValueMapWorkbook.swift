@@ -79,7 +79,10 @@ public enum ValueMapWorkbook {
                 (.currency, .text(currency)),
                 (.analysisYears, .number(Double(years))),
                 (.firstYear, scenario.firstCalendarYear.map { .number(Double($0)) }),
-                (.yearType, scenario.firstCalendarYear.map { _ in .text(scenario.financialYears ? "financial" : "calendar") }),
+                (
+                    .yearType,
+                    scenario.firstCalendarYear.map { _ in .text(scenario.financialYears ? "financial" : "calendar") }
+                ),
                 (.priceBaseYear, scenario.priceBaseYear.map { .text($0.value.label) }),
                 (.discountFrom, .text(scenario.conventions.discountFrom.value.rawValue)),
                 (.discountInputs, .text(scenario.conventions.discountInputs.value ? "yes" : "no")),

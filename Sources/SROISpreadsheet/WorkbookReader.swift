@@ -147,7 +147,8 @@ public enum WorkbookReader {
                         throw fail("sheet '\(entry.name)' has more than \(maximumCells) cells")
                     }
                     guard nextColumn <= CellAddress.maximumColumn else {
-                        throw fail("sheet '\(entry.name)' row \(rowNumber) has more than \(CellAddress.maximumColumn) columns")
+                        throw fail(
+                            "sheet '\(entry.name)' row \(rowNumber) has more than \(CellAddress.maximumColumn) columns")
                     }
                     let address = cell.r.flatMap(CellAddress.init) ?? CellAddress(row: rowNumber, column: nextColumn)
                     nextColumn = address.column + 1

@@ -235,7 +235,8 @@ extension Bench {
 extension Bench {
     struct Scale: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time and memory of run, sensitivity and report on a generated scenario of many outcomes and years.",
+            abstract:
+                "Time and memory of run, sensitivity and report on a generated scenario of many outcomes and years.",
             discussion: """
                 Generates a scenario of OUTCOMES outcomes over YEARS years, each with ranges on its quantity,
                 proxy, deadweight, attribution and drop-off, then times 'sroi run --out' (the full trace) and

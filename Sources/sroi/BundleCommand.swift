@@ -143,7 +143,8 @@ struct Verify: ParsableCommand {
         }
         switch verification.signature {
         case .unsigned:
-            if case .signatureRefused = verification.outcome {} else {
+            if case .signatureRefused = verification.outcome {
+            } else {
                 Terminal.write("Unsigned: nothing shows who wrote it.\n")
             }
         case .signed(let name, let fingerprint, let trusted):
@@ -209,7 +210,8 @@ struct Key: ParsableCommand {
             let key = SigningKey(name: name)
             do {
                 let written = try key.write(into: out)
-                Terminal.write("Wrote \(written.privateKey) (private: keep it) and \(written.publicKey) (public: send it).\n")
+                Terminal.write(
+                    "Wrote \(written.privateKey) (private: keep it) and \(written.publicKey) (public: send it).\n")
                 Terminal.write("Key fingerprint: \(key.publicKey.fingerprint)\n")
             } catch {
                 Terminal.error("error: \(error)")

@@ -22,7 +22,8 @@ struct SROICommand: ParsableCommand {
         version: Engine.version,
         subcommands: [
             Check.self, Run.self, Explain.self, Sensitivity.self, Simulate.self, Report.self, Compare.self, Bundle.self,
-            Verify.self, Key.self, Conformance.self, DataCommand.self, ImportCommand.self, Init.self, Schema.self, Serve.self,
+            Verify.self, Key.self, Conformance.self, DataCommand.self, ImportCommand.self, Init.self, Schema.self,
+            Serve.self,
             Bench.self,
         ]
     )
@@ -155,7 +156,7 @@ struct Check: ParsableCommand {
         }
         let s = loaded.scenario
         Terminal.write(
-            "\(scenario.scenario): ok: \(s.stakeholders.count) stakeholders, \(s.inputs.count) inputs, \(s.outcomes.count) outcomes, \(loaded.files.count - 1) model files\n"
+            "\(scenario.scenario): ok: \(Display.count(s.stakeholders.count, "stakeholder")), \(Display.count(s.inputs.count, "input")), \(Display.count(s.outcomes.count, "outcome")), \(Display.count(loaded.files.count - 1, "other file")) read\n"
         )
     }
 }

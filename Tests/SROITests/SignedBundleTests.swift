@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import SROIAudit
 import SROICore
 import SROIReport
@@ -183,7 +184,9 @@ extension SignedBundleTests {
                 .status == 0)
         let ownReport = try String(contentsOfFile: own + "/report.md", encoding: .utf8)
         let counted = try #require(
-            ownReport.split(separator: "\n").first { $0.contains("left out of outcome agency-cover-replaced by its query") })
+            ownReport.split(separator: "\n").first {
+                $0.contains("left out of outcome agency-cover-replaced by its query")
+            })
         #expect(counted.hasSuffix("| 99 |"), "\(counted)")
         #expect(!ownReport.contains("participant_id = "))
         #expect(ownReport.contains("dated 2020-06-01 to 2023-12-01") || ownReport.contains("2023-12"))
@@ -192,8 +195,6 @@ extension SignedBundleTests {
         #expect(!results.contains("\"key\": "))
     }
 }
-
-import GRDB
 
 extension SignedBundleTests {
     /// The edit a grantee could make by hand: lift the protection, multiply the hours, put the

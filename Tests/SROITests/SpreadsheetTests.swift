@@ -487,7 +487,9 @@ struct RecalculatedValueMap {
         var outputs: [[String: Data]] = []
         for _ in 0..<2 {
             let out = try Support.temporaryDirectory()
-            let made = try Support.sroi(["report", Support.exampleScenario, "--data", data, "--draws", "500", "--out", out])
+            let made = try Support.sroi([
+                "report", Support.exampleScenario, "--data", data, "--draws", "500", "--out", out,
+            ])
             #expect(made.status == 0, "\(made.stderr)")
             #expect(try Support.sroi(["run", Support.exampleScenario, "--data", data, "--out", out]).status == 0)
             var files: [String: Data] = [:]

@@ -311,8 +311,10 @@ let malformedScenarios: [MalformedScenario] = [
 
 /// The slips a spreadsheet user makes first, answered with how to write the figure.
 @Suite struct NewcomerHintTests {
-    @Test(arguments: [("attribution: 20", "write 20% as 0.2"), ("attribution: \"20%\"", "write 20% as 0.2"),
-        ("deadweight: 35%", "write 35% as 0.35")])
+    @Test(arguments: [
+        ("attribution: 20", "write 20% as 0.2"), ("attribution: \"20%\"", "write 20% as 0.2"),
+        ("deadweight: 35%", "write 35% as 0.35"),
+    ])
     func aPercentageWrittenAsOneGetsHowToWriteIt(_ line: String, _ hint: String) throws {
         let yaml = Support.scenario(outcome: Support.outcomeLines + [line])
         let failure = #expect(throws: ValidationFailure.self) { try Support.load(yaml) }
@@ -344,6 +346,8 @@ extension NewcomerHintTests {
             try Support.load(Support.scenario(top: ["report: {date: \"\(date)\"}"]))
         }
         #expect(failure?.description.contains("report.date: is not a date written YYYY-MM-DD") == true)
-        #expect(try Support.load(Support.scenario(top: ["report: {date: \"2026-12-02\"}"])).scenario.report.date == "2026-12-02")
+        #expect(
+            try Support.load(Support.scenario(top: ["report: {date: \"2026-12-02\"}"])).scenario.report.date
+                == "2026-12-02")
     }
 }

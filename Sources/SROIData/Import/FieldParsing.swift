@@ -139,7 +139,8 @@ enum FieldParsing {
         if month > 12 {
             // Day and month swapped is the one slip a spreadsheet's locale makes.
             let swapped: DatasetDefinition.DateFormat? =
-                format == .dayMonthYearSlash ? .monthDayYearSlash : format == .monthDayYearSlash ? .dayMonthYearSlash : nil
+                format == .dayMonthYearSlash
+                ? .monthDayYearSlash : format == .monthDayYearSlash ? .dayMonthYearSlash : nil
             guard let swapped, day <= 12 else { return expected + "; month \(month) does not exist" }
             return expected
                 + "; month \(month) does not exist, so it looks written \(swapped.rawValue): set date_format in the dataset definition to match the file"

@@ -552,7 +552,8 @@ public struct RecordResolver {
                         finding(
                             dataset, "\(key) = \(value)",
                             "counted under \(under.joined(separator: " and ")), which exclude each other",
-                            summary: "\(key) counted under \(under.joined(separator: " and ")), which exclude each other")
+                            summary:
+                                "\(key) counted under \(under.joined(separator: " and ")), which exclude each other")
                     }
                 }
             } catch {

@@ -35,7 +35,8 @@ public struct MinimisedRecords: Sendable, Equatable {
         var summary = MinimisedRecords(columns: [:], pseudonymised: [:])
         let datasets = try store.datasets().filter { needed[$0.definition.name] != nil }
         let selections = RowSelection.of(
-            scenario, definitions: Dictionary(uniqueKeysWithValues: datasets.map { ($0.definition.name, $0.definition) }))
+            scenario,
+            definitions: Dictionary(uniqueKeysWithValues: datasets.map { ($0.definition.name, $0.definition) }))
         do {
             try target.queue.inTransaction { db in
                 for dataset in datasets {

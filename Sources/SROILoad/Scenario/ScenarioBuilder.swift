@@ -83,7 +83,8 @@ struct ScenarioBuilder {
                     code: .wrongType, reader.location(node), "analysis_period.first_year",
                     "a first year is the calendar year it starts in; financial years are declared with year_type",
                     found: scalar.string,
-                    allowed: "first_year: \(scalar.string.prefix(4)) with year_type: financial (labelled \(scalar.string))")
+                    allowed:
+                        "first_year: \(scalar.string.prefix(4)) with year_type: financial (labelled \(scalar.string))")
                 return nil
             }
             return reader.integer(node, "analysis_period.first_year")

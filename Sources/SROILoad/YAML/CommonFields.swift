@@ -9,7 +9,9 @@ extension DocumentReader {
     /// `inherited` fills in what the entry leaves out (a model's own citation).
     func citation(_ node: Node, _ path: String, inherited: Citation? = nil) -> Citation? {
         if case .scalar = node {
-            return string(node, path).flatMap { citedPublication($0, at: location(node), path) }.map { Citation(publication: $0) }
+            return string(node, path).flatMap { citedPublication($0, at: location(node), path) }.map {
+                Citation(publication: $0)
+            }
         }
         guard let fields = mapping(node, path, allowed: Self.citationKeys) else { return nil }
         let publication = fields.string("publication") ?? inherited?.publication

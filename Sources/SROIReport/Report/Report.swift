@@ -84,7 +84,8 @@ public struct ReportInput: Sendable {
                     entry.ratioAtLow.number.map { Display.fixed($0) } ?? "undefined",
                     entry.ratioAtHigh.number.map { Display.fixed($0) } ?? "undefined",
                     Display.switching(
-                        entry, target: sensitivity.targetRatio, unit: Display.unit(of: entry.parameter, in: scenario, outcomes: names.positions)),
+                        entry, target: sensitivity.targetRatio,
+                        unit: Display.unit(of: entry.parameter, in: scenario, outcomes: names.positions)),
                 ]
             }
         )
@@ -131,7 +132,8 @@ public struct ReportInput: Sendable {
                 cells: [
                     stakeholderName(outcome.stakeholder.value), outcomeName(outcome), outcome.indicator ?? "",
                     derivation(outcome.quantity, node: trace[FigureID.outcome(outcome.id, .quantity)]),
-                    quantity.map { quantityText($0) + smallNumberFlag(outcome, $0) } ?? "", String(outcome.duration.value),
+                    quantity.map { quantityText($0) + smallNumberFlag(outcome, $0) } ?? "",
+                    String(outcome.duration.value),
                     proxyName, proxyValue,
                     source, percent(.deadweight), percent(.displacement), percent(.attribution), dropOff,
                     plain(result.impactYear1.value), plain(result.presentValue.value),

@@ -89,7 +89,8 @@ extension ReportInput {
         let n = outcomes.count
         func judged(_ holds: Bool) -> PrincipleStatus { holds ? .yes : .no }
         return [
-            involvement, (
+            involvement,
+            (
                 "2. Understand what changes", judged(withIndicator == n && evidencedQuantities == n),
                 "\(withIndicator) of \(n) outcomes have an indicator; \(evidencedQuantities) of \(n) quantities are recorded or explained"
             ),
@@ -163,7 +164,9 @@ extension ReportInput {
         let principle = "7. Verify the result"
         let recomputation = "sroi verify checks the arithmetic of an audit bundle, which is not assurance"
         guard let assurance = scenario.report.assurance else {
-            return (principle, .notRecorded, "no independent assurance is recorded (report.assurance); " + recomputation)
+            return (
+                principle, .notRecorded, "no independent assurance is recorded (report.assurance); " + recomputation
+            )
         }
         return (principle, .yes, "assured by \(assurance.by), \(assurance.date); " + recomputation)
     }
