@@ -484,3 +484,21 @@ extension ImportTests {
         #expect(result.stderr.contains("people.csv:2:"), "\(result.stderr)")
     }
 }
+
+extension ImportTests {
+    @Test func anEnumerationValueInAnotherCaseGetsDidYouMean() throws {
+        let (directory, file) = try People.write("person,role,started,hours,shifts\nB1,Nurse,2020-01-01,1,1\n")
+        let result = try Support.sroi(["data", "import", directory + "/store.sqlite", file])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("did you mean 'nurse'?"), "\(result.stderr)")
+    }
+
+    @Test func aFileWithoutADefinitionIsPointedAtDataInit() throws {
+        let directory = try Support.temporaryDirectory()
+        try "a,b\n1,2\n".write(toFile: directory + "/loose.csv", atomically: true, encoding: .utf8)
+        let result = try Support.sroi(["data", "import", directory + "/store.sqlite", directory + "/loose.csv"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("sroi data init"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/store.sqlite"))
+    }
+}

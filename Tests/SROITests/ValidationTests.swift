@@ -351,3 +351,15 @@ extension NewcomerHintTests {
                 == "2026-12-02")
     }
 }
+
+extension NewcomerHintTests {
+    /// The YAML parser's words, with what they mean for the file in hand.
+    @Test func aListItemOutOfLineIsExplained() throws {
+        let yaml = Support.scenario().replacingOccurrences(
+            of: "  - id: participants\n", with: "  - id: participants\n - id: others\n")
+        let failure = #expect(throws: ValidationFailure.self) { try Support.load(yaml) }
+        let text = failure?.description ?? ""
+        #expect(text.contains("SROI-E001"), "\(text)")
+        #expect(text.contains("indent") || text.contains("line up"), "\(text)")
+    }
+}

@@ -82,7 +82,9 @@ public struct CSVImporter {
                 problems.add(
                     Diagnostic(
                         code: .file, at: SourceLocation(file: file, line: 1, column: 1), field: "(dataset)",
-                        message: "no dataset definition beside the file", allowed: definitionFile))
+                        message:
+                            "no dataset definition beside the file; 'sroi data init \(file)' drafts one from the file's columns, for you to check",
+                        allowed: definitionFile))
                 continue
             }
             do {
@@ -463,6 +465,13 @@ public struct CSVImporter {
             iso.withUnsafeBufferPointer(bindBytes)
         case .enumeration:
             guard enumeration.contains(where: { FieldParsing.equals(bytes, $0) }) else {
+                // `Yes` for `yes`: the one slip worth naming, since a spreadsheet capitalises for you.
+                let text = String(decoding: bytes, as: UTF8.self)
+                if case .enumeration(let values) = column.type,
+                    let close = values.first(where: { $0.lowercased() == text.lowercased() })
+                {
+                    return "is not one of the values of enumeration '\(column.name)'; did you mean '\(close)'? Values are matched exactly"
+                }
                 return "is not one of the values of enumeration '\(column.name)'"
             }
             bindBytes(bytes)

@@ -57,7 +57,9 @@ final class DocumentReader {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
             let detail = context.map { "\($0.text.trimmingCharacters(in: .whitespacesAndNewlines)) " } ?? ""
-            error(code: .syntax, location(mark), "(syntax)", "is not valid YAML: \(detail)\(problem)")
+            error(
+                code: .syntax, location(mark), "(syntax)",
+                "is not valid YAML: \(detail)\(problem)" + (Self.explanation(of: problem).map { "; \($0)" } ?? ""))
         case let .duplicatedKeysInMapping(duplicates, context):
             error(
                 code: .duplicate, location(context.mark), duplicates.joined(separator: ", "),
@@ -68,6 +70,32 @@ final class DocumentReader {
                 code: .syntax, SourceLocation(file: file, line: 1, column: 1), "(document)",
                 "cannot be read: \(yamlError)")
         }
+    }
+
+    /// What the YAML parser's words mean for someone who has not read the YAML specification.
+    static func explanation(of problem: String) -> String? {
+        if problem.contains("expected '-' indicator") {
+            return
+                "a list item's '-' is not lined up with the items above it: indent this line as the other '- ' lines of the list"
+        }
+        if problem.contains("mapping values are not allowed") {
+            return
+                "a second ':' on one line, or a line indented deeper than the key above it: put text that holds ': ' in quotes, or line the key up with its neighbours"
+        }
+        if problem.contains("did not find expected key") {
+            return
+                "this line is indented differently from the keys or list items of its block: line it up with them, using spaces"
+        }
+        if problem.contains("expected <block end>") {
+            return "a line is indented less or more than the keys beside it: line up keys of one level with spaces"
+        }
+        if problem.contains("found character that cannot start any token") {
+            return "a tab or another character YAML does not allow here: indent with spaces, and quote text that starts with @ or `"
+        }
+        if problem.contains("could not find expected ':'") {
+            return "a key without its ':' or text that runs over a line: end the key with ': ', or quote the text"
+        }
+        return nil
     }
 
     // MARK: Diagnostics
