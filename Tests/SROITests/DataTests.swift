@@ -502,3 +502,33 @@ extension ImportTests {
         #expect(!FileManager.default.fileExists(atPath: directory + "/store.sqlite"))
     }
 }
+
+extension ImportTests {
+    /// An evaluation reads one state of the data: an import that arrives while it reads waits,
+    /// and lands once the evaluation's snapshot ends.
+    @Test func anImportWaitsForTheSnapshotAnEvaluationReads() throws {
+        let path = try Support.sampleStore()
+        let store = try RecordStore.openForReading(path: path)
+        let count = "SELECT count(*) FROM records_shifts"
+        let importer = Process()
+        importer.executableURL = URL(fileURLWithPath: Support.binary)
+        importer.arguments = ["data", "replace", path, "Scenarios/use-it/data/shifts.csv"]
+        importer.currentDirectoryURL = Support.packageRoot
+        importer.standardOutput = FileHandle.nullDevice
+        importer.standardError = FileHandle.nullDevice
+        let seen = try store.snapshot { () throws -> [Int] in
+            let before = try store.read { db in try Int.fetchOne(db, sql: count)! }
+            try importer.run()
+            Thread.sleep(forTimeInterval: 1.5)
+            let history = try store.history().count
+            let after = try store.read { db in try Int.fetchOne(db, sql: count)! }
+            return [before, after, history]
+        }
+        #expect(seen[0] == seen[1], "the snapshot saw the rows change")
+        #expect(seen[2] == 0, "the import landed inside the snapshot")
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus == 0, "the import waited and then landed")
+        let reopened = try RecordStore.openForReading(path: path)
+        #expect(try reopened.history().count == 1)
+    }
+}

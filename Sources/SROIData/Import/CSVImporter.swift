@@ -470,7 +470,8 @@ public struct CSVImporter {
                 if case .enumeration(let values) = column.type,
                     let close = values.first(where: { $0.lowercased() == text.lowercased() })
                 {
-                    return "is not one of the values of enumeration '\(column.name)'; did you mean '\(close)'? Values are matched exactly"
+                    return
+                        "is not one of the values of enumeration '\(column.name)'; did you mean '\(close)'? Values are matched exactly"
                 }
                 return "is not one of the values of enumeration '\(column.name)'"
             }

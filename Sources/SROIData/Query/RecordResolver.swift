@@ -19,7 +19,18 @@ public struct RecordResolver {
         self.databaseName = databaseName
     }
 
+    /// Every quantity, named value and integrity rule is read in one snapshot of the store.
     public func resolve(_ scenario: Scenario) throws(ValidationFailure) -> Scenario {
+        do {
+            return try store.snapshot { () throws -> Scenario in try resolveInSnapshot(scenario) }
+        } catch let failure as ValidationFailure {
+            throw failure
+        } catch {
+            throw ValidationFailure([Diagnostic(code: .store, at: nil, field: "--data", message: "\(error)")])
+        }
+    }
+
+    private func resolveInSnapshot(_ scenario: Scenario) throws(ValidationFailure) -> Scenario {
         var diagnostics: [Diagnostic] = []
         let datasets: [String: StoredDataset]
         let fingerprint: String

@@ -86,6 +86,21 @@ public final class RecordStore: @unchecked Sendable {
         return configuration
     }
 
+    /// The connection of the snapshot `snapshot` holds open, and the thread reading through it.
+    private var snapshotConnection: (database: Database, thread: pthread_t)?
+    private let snapshotLock = NSLock()
+
+    /// Runs `body` inside one read transaction: every `read` it makes sees the store as it was
+    /// when the snapshot began, so an import that lands meanwhile cannot give one evaluation two
+    /// states of the data. The import waits for the snapshot to end.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        try queue.read { database in
+            snapshotLock.withLock { snapshotConnection = (database, pthread_self()) }
+            defer { snapshotLock.withLock { snapshotConnection = nil } }
+            return try body()
+        }
+    }
+
     /// Whether this call created the file: a store whose first import fails is removed again.
     public private(set) var createdNow = false
 
@@ -424,6 +439,10 @@ public final class RecordStore: @unchecked Sendable {
     /// Runs read-only SQL against the store (for audits and tests); writes are refused.
     public func read<T>(_ body: (Database) throws -> T) throws(RecordStoreError) -> T {
         do {
+            if let open = snapshotLock.withLock({ snapshotConnection }), pthread_equal(open.thread, pthread_self()) != 0
+            {
+                return try body(open.database)
+            }
             return try queue.read(body)
         } catch let error as RecordStoreError {
             throw error

@@ -90,7 +90,8 @@ final class DocumentReader {
             return "a line is indented less or more than the keys beside it: line up keys of one level with spaces"
         }
         if problem.contains("found character that cannot start any token") {
-            return "a tab or another character YAML does not allow here: indent with spaces, and quote text that starts with @ or `"
+            return
+                "a tab or another character YAML does not allow here: indent with spaces, and quote text that starts with @ or `"
         }
         if problem.contains("could not find expected ':'") {
             return "a key without its ':' or text that runs over a line: end the key with ': ', or quote the text"
