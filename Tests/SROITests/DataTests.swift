@@ -532,3 +532,11 @@ extension ImportTests {
         #expect(try reopened.history().count == 1)
     }
 }
+
+extension ImportTests {
+    /// An enumeration's values are listed quoted: one holding a comma still reads as one value.
+    @Test func enumerationValuesAreListedSoACommaIsNotASeparator() {
+        let type = DatasetDefinition.ColumnType.enumeration(["yes", "no, not yet", "no"])
+        #expect(type.description == "one of 'yes', 'no, not yet', 'no'")
+    }
+}

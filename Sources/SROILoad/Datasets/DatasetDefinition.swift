@@ -25,7 +25,8 @@ public struct DatasetDefinition: Sendable, Equatable {
             case .integer: return "integer"
             case .decimal: return "decimal"
             case .date: return "date (YYYY-MM-DD)"
-            case .enumeration(let values): return "one of \(values.joined(separator: ", "))"
+            // Quoted, so that a value holding a comma reads as one value.
+            case .enumeration(let values): return "one of " + values.map { "'\($0)'" }.joined(separator: ", ")
             }
         }
 
