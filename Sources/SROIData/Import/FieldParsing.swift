@@ -1,4 +1,5 @@
 import Foundation
+import SROICore
 import SROILoad
 
 /// Strict parsers for the text of CSV fields, working on bytes so that an import of millions of
@@ -61,30 +62,10 @@ enum FieldParsing {
         return index == bytes.count
     }
 
-    /// `YYYY-MM-DD`, a real calendar date.
-    static func isDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int(digit)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), year >= 1,
-            (1...12).contains(month), day >= 1
-        else { return false }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return day <= days
-    }
-
     /// A date in the declared format, as `YYYY-MM-DD`; `nil` when it is not one, or not a real
     /// calendar date. Days and months may have one digit or two.
     static func isoDate(_ bytes: UnsafeBufferPointer<UInt8>, format: DatasetDefinition.DateFormat) -> [UInt8]? {
-        if format == .iso { return isDate(bytes) ? Array(bytes) : nil }
+        if format == .iso { return CalendarDate.isValid(bytes) ? Array(bytes) : nil }
         let (parts, mark) = format.order
         var numbers: [Int] = []
         var index = 0
@@ -115,7 +96,7 @@ enum FieldParsing {
         let text = Array(
             (String(repeating: "0", count: 4 - String(year).count) + String(year) + "-" + (month < 10 ? "0" : "")
                 + String(month) + "-" + (day < 10 ? "0" : "") + String(day)).utf8)
-        return text.withUnsafeBufferPointer { isDate($0) } ? text : nil
+        return text.withUnsafeBufferPointer(CalendarDate.isValid) ? text : nil
     }
 
     /// Why a value is not a date of `format`, in words that say what to do: a day the month
@@ -150,8 +131,7 @@ enum FieldParsing {
             "November", "December",
         ]
         if (1...12).contains(month), day >= 1 {
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-            let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            let days = CalendarDate.days(inMonth: month, of: year)
             if day > days {
                 return "is not a date: \(names[month - 1]) \(year) has \(days) days, not \(day)"
             }

@@ -105,7 +105,7 @@ struct QueryCompiler {
         case (.enumeration(let values), .text(let text)) where values.contains(text):
             return text.databaseValue
         case (.date, .text(let text))
-        where text.utf8.count == 10 && Array(text.utf8).withUnsafeBufferPointer(FieldParsing.isDate):
+        where CalendarDate.isValid(text):
             return text.databaseValue
         default:
             diagnostics.append(
