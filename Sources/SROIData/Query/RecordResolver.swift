@@ -504,15 +504,11 @@ public struct RecordResolver {
                     let conditions = matched.conditions + ["(\(column) IS NULL OR \(column) < ? OR \(column) > ?)"]
                     // Whether the quantity counts the row: its filters, and its analysis-period window.
                     var counted = (sql: "1", arguments: [DatabaseValue]())
-                    let recorded = scenario.outcomes.first { $0.id == outcome }?.quantity.recorded
-                    if let first = scenario.firstCalendarYear, let recorded {
-                        if let byYear = recorded.byYear {
-                            counted = RowSelection.byYearWindow("\"\(byYear.value)\"", scenario: scenario, first: first)
-                        } else if let inPost = recorded.inPost {
-                            counted = RowSelection.inPostWindow(
-                                from: "\"\(inPost.from.value)\"", to: "\"\(inPost.to.value)\"", scenario: scenario,
-                                first: first)
-                        }
+                    if let recorded = scenario.outcomes.first(where: { $0.id == outcome })?.quantity.recorded,
+                        let window = RowSelection.periodWindow(
+                            of: recorded, scenario: scenario, definition: matched.definition)
+                    {
+                        counted = ("(" + window.conditions.joined(separator: " AND ") + ")", window.arguments)
                     }
                     let rows = try store.read { db in
                         try Row.fetchAll(

@@ -39,6 +39,31 @@ struct RowSelection {
         )
     }
 
+    /// The analysis period a quantity reads within: its `by_year` column's window and its
+    /// spells' overlap, with the date columns they place in a year; `nil` when it reads all time
+    /// (no first year, or neither). The one window the selection and the integrity rules use.
+    static func periodWindow(of recorded: RecordedQuantity, scenario: Scenario, definition: DatasetDefinition) -> (
+        conditions: [String], arguments: [DatabaseValue], yearColumns: [String]
+    )? {
+        guard let first = scenario.firstCalendarYear else { return nil }
+        let isDate = { (column: String) in definition.column(column)?.type == .date }
+        var window: (conditions: [String], arguments: [DatabaseValue], yearColumns: [String]) = ([], [], [])
+        if let byYear = recorded.byYear?.value, isDate(byYear) {
+            let (sql, values) = byYearWindow("\"\(byYear)\"", scenario: scenario, first: first)
+            window.conditions.append(sql)
+            window.arguments += values
+            window.yearColumns.append(byYear)
+        }
+        if let inPost = recorded.inPost, isDate(inPost.from.value), isDate(inPost.to.value) {
+            let (sql, values) = inPostWindow(
+                from: "\"\(inPost.from.value)\"", to: "\"\(inPost.to.value)\"", scenario: scenario, first: first)
+            window.conditions.append(sql)
+            window.arguments += values
+            window.yearColumns += [inPost.from.value, inPost.to.value]
+        }
+        return window.conditions.isEmpty ? nil : window
+    }
+
     /// The selection of every dataset the scenario reads, by dataset name.
     static func of(_ scenario: Scenario, definitions: [String: DatasetDefinition]) -> [String: RowSelection] {
         var selections: [String: RowSelection] = [:]
@@ -59,23 +84,11 @@ struct RowSelection {
                 exactDates[name, default: []].insert(filter.column.value)
             }
             if let column = recorded.column?.value, isDate(column) { exactDates[name, default: []].insert(column) }
-            if let first = scenario.firstCalendarYear {
-                if let byYear = recorded.byYear?.value, isDate(byYear) {
-                    let (sql, values) = byYearWindow("\"\(byYear)\"", scenario: scenario, first: first)
-                    conditions.append(sql)
-                    arguments += values
-                    selection.yearOnlyDates.insert(byYear)
-                    selection.datesRead.insert(byYear)
-                }
-                if let inPost = recorded.inPost, isDate(inPost.from.value), isDate(inPost.to.value) {
-                    let (sql, values) = inPostWindow(
-                        from: "\"\(inPost.from.value)\"", to: "\"\(inPost.to.value)\"", scenario: scenario,
-                        first: first)
-                    conditions.append(sql)
-                    arguments += values
-                    selection.yearOnlyDates.formUnion([inPost.from.value, inPost.to.value])
-                    selection.datesRead.formUnion([inPost.from.value, inPost.to.value])
-                }
+            if let window = periodWindow(of: recorded, scenario: scenario, definition: definition) {
+                conditions += window.conditions
+                arguments += window.arguments
+                selection.yearOnlyDates.formUnion(window.yearColumns)
+                selection.datesRead.formUnion(window.yearColumns)
             }
             if conditions.isEmpty || !compiler.diagnostics.isEmpty {
                 everything.insert(name)
