@@ -183,13 +183,18 @@ public enum AuditBundle {
     static let renderingRole = "rendering"
 
     /// The outputs recomputed from the inputs inside `root`: results, trace, report files, the
-    /// value map workbook, sensitivity and the simulation when the bundle has one.
+    /// value map workbook, sensitivity and the simulation when one is asked for and can be run:
+    /// assumptions declare distributions and the ratio is defined (an option costed only as a
+    /// business case has no inputs to divide by). Returns the simulation run, if any, with them.
     static func outputs(
-        root: String, scenario: String, data: String?, simulation: (draws: Int, seed: UInt64)?
-    ) throws(ValidationFailure) -> [(name: String, contents: Data)] {
+        root: String, scenario: String, data: String?, simulation asked: (draws: Int, seed: UInt64)?
+    ) throws(ValidationFailure) -> (files: [(name: String, contents: Data)], simulation: (draws: Int, seed: UInt64)?) {
         let loaded = try ScenarioWithRecords.load(scenario, data: data, root: root)
         let evaluation = try Evaluator().evaluate(loaded.scenario)
         let provenance = Provenance(loaded)
+        let simulation =
+            loaded.scenario.uncertainParameters.contains { $0.uncertainty.distribution != nil }
+                && evaluation.results.sroiRatio.value.number != nil ? asked : nil
         let input = try ReportInput.prepare(
             loaded.scenario, evaluation: evaluation, provenance: provenance, draws: simulation?.draws,
             seed: simulation?.seed ?? 42)
@@ -233,7 +238,7 @@ public enum AuditBundle {
                             .renderedBytes())
                 ))
         }
-        return files
+        return (files, simulation)
     }
 
     /// What of the recorded data a bundle holds.
@@ -339,23 +344,16 @@ public enum AuditBundle {
                 let target = (staging as NSString).appendingPathComponent(dataPath!)
                 try manager.createDirectory(
                     atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                minimised = try MinimisedRecords.write(
-                    from: RecordStore.openForReading(path: data), reading: loaded.scenario, to: target)
-                let bytes = try InputFiles.read(target, limit: InputFiles.recordStoreLimit)
-                entries.append(Entry(path: dataPath!, role: "recorded_data", sha256: sha256(bytes)))
+                minimised = try MinimisedRecords.write(from: store, reading: loaded.scenario, to: target)
+                entries.append(
+                    Entry(path: dataPath!, role: "recorded_data", sha256: try FileDigest.sha256(fileAt: target)))
             }
         }
         let scenarioPath = "inputs/" + loaded.files[0].path
-        // A simulation of the ratio, where assumptions declare distributions and the ratio is
-        // defined (an option costed only as a business case has no inputs to divide by).
-        if loaded.scenario.uncertainParameters.contains(where: { $0.uncertainty.distribution != nil }),
-            try Evaluator().evaluate(loaded.scenario).results.sroiRatio.value.number != nil
-        {
-            origin.simulation = (options.draws, options.seed)
-        }
-        for file in try outputs(root: staging, scenario: scenarioPath, data: dataPath, simulation: origin.simulation) {
-            try put(file.name, file.contents, role: "output")
-        }
+        let recomputed = try outputs(
+            root: staging, scenario: scenarioPath, data: dataPath, simulation: (options.draws, options.seed))
+        origin.simulation = recomputed.simulation
+        for file in recomputed.files { try put(file.name, file.contents, role: "output") }
         if options.pdf, PDFPrinter.browser() != nil {
             let pdf = "results/report.pdf"
             let target = (staging as NSString).appendingPathComponent(pdf)
@@ -399,8 +397,8 @@ public enum AuditBundle {
 }
 
 /// Writes a new file, refusing to follow a link or replace anything; removes it on failure.
-func createFile(_ path: String, _ data: Data) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+func createFile(_ path: String, _ data: Data, mode: mode_t = 0o644) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
     guard descriptor >= 0 else {
         throw AuditBundle.WriteError(path: path, reason: String(cString: strerror(errno)))
     }

@@ -108,14 +108,12 @@ public struct SigningKey: Sendable {
     }
 
     static func create(_ path: String, _ data: Data, mode: mode_t) throws(KeyError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw KeyError(path: path, reason: String(cString: strerror(errno))) }
-        let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == data.count, synced else {
-            unlink(path)
-            throw KeyError(path: path, reason: "could not be written whole")
+        do {
+            try createFile(path, data, mode: mode)
+        } catch let error as AuditBundle.WriteError {
+            throw KeyError(path: path, reason: error.reason)
+        } catch {
+            throw KeyError(path: path, reason: "\(error)")
         }
     }
 }

@@ -144,7 +144,8 @@ extension AuditBundle {
             verification.signature = signature
         }
         // Counted as `bundle` counts them: every file, the manifest and its signature included.
-        let fileCount = InputFiles.regularFiles(below: root).count
+        let present = InputFiles.regularFiles(below: root)
+        let fileCount = present.count
         func finish(_ outcome: Verification.Outcome) -> Verification {
             verification.outcome = outcome
             if case .tampered = outcome {
@@ -181,7 +182,7 @@ extension AuditBundle {
                     "CHANGED \(UserText.clip(path)): sha256 \(actual), the manifest says \(UserText.clip(hash))")
             }
         }
-        for path in InputFiles.regularFiles(below: root) where !listed.contains(path) {
+        for path in present where !listed.contains(path) {
             changed.append("EXTRA \(UserText.clip(path)): not in the manifest")
         }
         if !changed.isEmpty { return finish(.tampered(changed)) }
@@ -199,7 +200,7 @@ extension AuditBundle {
             guard InputFiles.isInside(scenario), data.map(InputFiles.isInside) ?? true else {
                 return finish(.tampered(["the manifest names a scenario or data outside the bundle"]))
             }
-            recomputed = try outputs(root: root, scenario: scenario, data: data, simulation: simulation)
+            recomputed = try outputs(root: root, scenario: scenario, data: data, simulation: simulation).files
         } catch {
             return finish(.recomputedDifferently(error.diagnostics.map(\.description)))
         }
