@@ -132,38 +132,52 @@ public enum ComparisonDocuments {
 
     /// Cash by analysis year for the options that declare a business case: spending, savings
     /// released and not, and net cash; then each other option's net cash less the baseline's.
-    static func cashTable(_ options: [Option], comparisons: [ScenarioComparison]) -> (
+    /// In the price base, or (`nominal`) at each year's prices for the options that declare
+    /// inflation.
+    static func cashTable(_ options: [Option], comparisons: [ScenarioComparison], nominal: Bool = false) -> (
         title: String, header: [String], rows: [[String]]
     )? {
         let declared = options.enumerated().compactMap { index, option in
-            option.evaluation.results.businessCase.map { (index, option, $0) }
+            option.evaluation.results.businessCase.flatMap { businessCase in
+                !nominal || businessCase.inflation != nil ? (index, option, businessCase) : nil
+            }
         }
         guard let first = declared.first else { return nil }
         let scenario = first.1.scenario
         let years = first.2.years.map(\.year)
+        func view(_ year: BusinessCaseResult.Year) -> (Figure, Figure, Figure, Figure)? {
+            guard nominal else { return (year.spending, year.cashReleasing, year.nonCashReleasing, year.netCash) }
+            return year.nominal.map { ($0.spending, $0.cashReleasing, $0.nonCashReleasing, $0.netCash) }
+        }
         var rows: [[String]] = []
         for (index, _, businessCase) in declared {
             let name = letter(index)
-            func cells(_ pick: (BusinessCaseResult.Year) -> Figure) -> [String] {
-                years.map { t in businessCase.years.first { $0.year == t }.map { effect(pick($0).value) } ?? "" }
+            func cells(_ pick: ((Figure, Figure, Figure, Figure)) -> Figure) -> [String] {
+                years.map { t in
+                    businessCase.years.first { $0.year == t }.flatMap(view).map { effect(pick($0).value) } ?? ""
+                }
             }
-            rows.append(["\(name): spending"] + cells(\.spending))
-            rows.append(["\(name): cash-releasing savings"] + cells(\.cashReleasing))
-            rows.append(["\(name): non-cash-releasing savings"] + cells(\.nonCashReleasing))
-            rows.append(["\(name): net cash"] + cells(\.netCash))
+            rows.append(["\(name): spending"] + cells(\.0))
+            rows.append(["\(name): cash-releasing savings"] + cells(\.1))
+            rows.append(["\(name): non-cash-releasing savings"] + cells(\.2))
+            rows.append(["\(name): net cash"] + cells(\.3))
         }
-        for (index, comparison) in comparisons.enumerated() where !comparison.incremental.netCashByYear.isEmpty {
+        for (index, comparison) in comparisons.enumerated() {
+            let byYear = nominal ? comparison.incremental.nominalNetCashByYear : comparison.incremental.netCashByYear
+            guard !byYear.isEmpty else { continue }
             rows.append(
                 ["\(letter(index + 1)) − A: net cash"]
-                    + years.map { t in
-                        comparison.incremental.netCashByYear.first { $0.year == t }.map { effect($0.value) } ?? ""
-                    })
+                    + years.map { t in byYear.first { $0.year == t }.map { effect($0.value) } ?? "" })
         }
         let currency = first.1.evaluation.results.currency.code
-        let prices = scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""
-        let title =
-            "Cash by \(scenario.financialYears ? "financial year, April to March" : "year") (\(currency), undiscounted\(prices); "
-            + "\(first.2.convention))"
+        let period = scenario.financialYears ? "financial year, April to March" : "year"
+        let title: String
+        if nominal, let inflation = first.2.inflation {
+            title = "Nominal cash by \(period) (\(currency), undiscounted, at each year's prices: \(inflation))"
+        } else {
+            let prices = scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""
+            title = "Cash by \(period) (\(currency), undiscounted\(prices); \(first.2.convention))"
+        }
         return (title, [""] + years.map { scenario.yearLabel($0) }, rows)
     }
 
@@ -225,7 +239,8 @@ public enum ComparisonDocuments {
         ]
         lines += UncertaintyDocuments.table([business.header] + business.rows)
         lines += incrementalRatioLines(options, comparisons: comparisons).flatMap { Display.wrap($0) }
-        if let cash = cashTable(options, comparisons: comparisons) {
+        for nominal in [false, true] {
+            guard let cash = cashTable(options, comparisons: comparisons, nominal: nominal) else { continue }
             lines += [""] + Display.wrap(cash.title)
             lines += UncertaintyDocuments.table([cash.header] + cash.rows)
         }
@@ -376,6 +391,19 @@ public enum ComparisonDocuments {
                                                     ])
                                                 })
                                     ),
+                                    (
+                                        "nominal_net_cash_by_year",
+                                        comparison.incremental.nominalNetCashByYear.isEmpty
+                                            ? nil
+                                            : .array(
+                                                comparison.incremental.nominalNetCashByYear.map { entry in
+                                                    .object([
+                                                        ("year", .number(Double(entry.year))),
+                                                        ("label", .string(options[0].scenario.yearLabel(entry.year))),
+                                                        ("net_cash", ResultsDocument.value(entry.value)),
+                                                    ])
+                                                })
+                                    ),
                                 ])
                             ),
                         ])
@@ -403,11 +431,12 @@ public enum ComparisonDocuments {
         body += ReportDocuments.table(
             ["Figure"] + business.header.dropFirst(), business.rows, numericFrom: 1, id: "business-case")
         body += incrementalRatioLines(options, comparisons: comparisons).map { "<p>\(HTML.escape($0))</p>" }.joined()
-        if let cash = cashTable(options, comparisons: comparisons) {
-            body += "<h2>Cash by year</h2><p>\(HTML.escape(cash.title))</p>"
+        for nominal in [false, true] {
+            guard let cash = cashTable(options, comparisons: comparisons, nominal: nominal) else { continue }
+            body += "<h2>\(nominal ? "Nominal cash by year" : "Cash by year")</h2><p>\(HTML.escape(cash.title))</p>"
             body += ReportDocuments.table(
-                ["Option and figure"] + cash.header.dropFirst(), cash.rows, numericFrom: 1, id: "cash",
-                className: "wide-table")
+                ["Option and figure"] + cash.header.dropFirst(), cash.rows, numericFrom: 1,
+                id: nominal ? "nominal-cash" : "cash", className: "wide-table")
         }
         body += Charts.horizontalBars(
             options.map { option in

@@ -183,6 +183,7 @@ public enum ResultsDocument {
     static func businessCase(_ result: BusinessCaseResult, scenario: Scenario? = nil) -> JSON {
         .members([
             ("cash_view", .string(result.convention)),
+            ("nominal_view", .text(result.inflation)),
             ("costs", .object(result.costs.map { ($0.id, figure($0.amount)) })),
             ("costs_present_value", figure(result.costsPresentValue)),
             ("whole_cost", figure(result.wholeCost)),
@@ -197,6 +198,18 @@ public enum ResultsDocument {
                             ("label", scenario.map { .string($0.yearLabel(year.year)) }),
                             ("spending", figure(year.spending)), ("cash_releasing", figure(year.cashReleasing)),
                             ("non_cash_releasing", figure(year.nonCashReleasing)), ("net_cash", figure(year.netCash)),
+                            (
+                                "nominal",
+                                year.nominal.map { nominal in
+                                    .members([
+                                        ("price_level", figure(nominal.priceLevel)),
+                                        ("spending", figure(nominal.spending)),
+                                        ("cash_releasing", figure(nominal.cashReleasing)),
+                                        ("non_cash_releasing", figure(nominal.nonCashReleasing)),
+                                        ("net_cash", figure(nominal.netCash)),
+                                    ])
+                                }
+                            ),
                         ])
                     })
             ),

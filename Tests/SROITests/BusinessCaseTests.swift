@@ -182,6 +182,7 @@ import Testing
             "Business case (GBP, present value", "Incremental benefit-cost ratio of B against A: 1.70 : 1",
             "Cash by financial year, April to March", "2024-25", "2026-27", "B − A: net cash",
             "not attribution, which shares the credit, not the cash",
+            "Nominal cash by financial year, April to March", "at an inflation of 0.02 a year",
         ] {
             #expect(result.stdout.contains(text), "\(text)")
         }
@@ -192,6 +193,17 @@ import Testing
         let differences = try #require(json?["differences"] as? [[String: Any]])
         let incremental = try #require(differences.first?["incremental"] as? [String: Any])
         #expect(incremental["benefit_cost_ratio"] != nil && incremental["net_cash_by_year"] != nil)
+        // Nominal B − A is the price-base B − A at each year's price level: 1.02, 1.02², 1.02³.
+        let real = try #require(incremental["net_cash_by_year"] as? [[String: Any]]).compactMap {
+            $0["net_cash"] as? Double
+        }
+        let nominal = try #require(incremental["nominal_net_cash_by_year"] as? [[String: Any]]).compactMap {
+            $0["net_cash"] as? Double
+        }
+        #expect(nominal.count == 3 && real.count == 3)
+        for (t, level) in [1.02, 1.02 * 1.02, 1.02 * 1.02 * 1.02].enumerated() where t < nominal.count {
+            #expect(abs(nominal[t] - real[t] * level) <= 1e-9 * 1e6, "year \(t + 1)")
+        }
         // Every line fits a terminal a person reads it in.
         #expect(result.stdout.split(separator: "\n").filter { $0.count > 200 }.isEmpty)
     }
@@ -216,5 +228,74 @@ extension BusinessCaseTests {
             })
         #expect(html.contains(net))
         #expect(markdown.contains("| Cash | 2024-25 | 2025-26 | 2026-27 |"))
+    }
+}
+
+extension BusinessCaseTests {
+    /// Nominal cash: each year's price-base cash times the price level that compounding the
+    /// declared inflation from the price base reaches in that year, here by hand.
+    @Test func nominalCashCompoundsInflationFromThePriceBase() throws {
+        func option(base: String) -> String {
+            Self.option(quantity: 10, input: "300", cost: 1000)
+                .replacingOccurrences(
+                    of: "report_currency: GBP\n", with: "report_currency: GBP\nprice_base_year: \(base)\n"
+                )
+                .replacingOccurrences(
+                    of: "business_case:\n",
+                    with: "business_case:\n  inflation: {value: 0.03, source: Test figures}\n")
+        }
+        // The price base a year before analysis year 1 (2024-25): levels 1.03 and 1.03².
+        let evaluation = try Support.evaluate(option(base: "2023-24"))
+        let cash = try #require(evaluation.results.businessCase)
+        let levels = [1 * (1 + 0.03), 1 * (1 + 0.03) * (1 + 0.03)]
+        let real = [(300 + 1000.0, 200.0 * (1 - 0.25)), (1000.0, 200.0 * (1 - 0.25) * (1 - 0.1))]
+        for t in 0..<2 {
+            let nominal = try #require(cash.years[t].nominal)
+            #expect(nominal.priceLevel.value == .number(levels[t]))
+            #expect(nominal.spending.value == .number(real[t].0 * levels[t]))
+            #expect(nominal.cashReleasing.value == .number(real[t].1 * levels[t]))
+            #expect(nominal.netCash.value == .number(real[t].1 * levels[t] - real[t].0 * levels[t]))
+            // The price-base view is unchanged beside it.
+            #expect(cash.years[t].spending.value == .number(real[t].0))
+        }
+        #expect(cash.inflation?.contains("2023-24 prices") == true)
+        #expect(evaluation.trace["business_case.price_level.2025-26"]?.value.number == levels[1])
+        // A price base after analysis year 1 deflates back to it: 2025-26 is 1, 2024-25 is 1 / 1.03.
+        let later = try #require(try Support.evaluate(option(base: "2025-26")).results.businessCase)
+        #expect(later.years.map { $0.nominal?.priceLevel.value } == [.number(1 / (1 + 0.03)), .number(1)])
+        // Without inflation there is no nominal view at all.
+        let none = try #require(
+            try Support.evaluate(Self.option(quantity: 10, input: nil, cost: 5)).results.businessCase)
+        #expect(none.inflation == nil && none.years.allSatisfy { $0.nominal == nil })
+    }
+
+    /// Inflation needs a price base and a first year to run between, and a rate above −1.
+    @Test func inflationWithoutItsYearsOrBeyondItsRangeIsRefused() throws {
+        let base = Self.option(quantity: 10, input: nil, cost: 5).replacingOccurrences(
+            of: "business_case:\n", with: "business_case:\n  inflation: 0.02\n")
+        let cases: [(String, String)] = [
+            (base, "price_base_year"),
+            (
+                base.replacingOccurrences(
+                    of: "report_currency: GBP\n", with: "report_currency: GBP\nprice_base_year: 2023-24\n"
+                )
+                .replacingOccurrences(of: "inflation: 0.02", with: "inflation: -1"), "business_case.inflation"
+            ),
+            (
+                base.replacingOccurrences(
+                    of: "report_currency: GBP\n", with: "report_currency: GBP\nprice_base_year: 1700-01\n"),
+                "price_base_year"
+            ),
+            (
+                base.replacingOccurrences(of: ", first_year: 2024, year_type: financial", with: "")
+                    .replacingOccurrences(
+                        of: "report_currency: GBP\n", with: "report_currency: GBP\nprice_base_year: 2023\n"),
+                "analysis_period.first_year"
+            ),
+        ]
+        for (text, field) in cases {
+            let failure = #expect(throws: ValidationFailure.self) { try Support.evaluate(text) }
+            #expect(failure?.errors.contains { $0.field == field } == true, "\(field): \(String(describing: failure))")
+        }
     }
 }

@@ -59,6 +59,8 @@ public struct ScenarioComparison: Sendable {
         /// Net cash (cash released less spending) of the other less the baseline's, by analysis
         /// year, when both options declare a business case.
         public var netCashByYear: [(year: Int, value: FigureValue)]
+        /// The same in nominal cash, when both options declare inflation.
+        public var nominalNetCashByYear: [(year: Int, value: FigureValue)]
 
         init(baseline: Results, other: Results) {
             func wholeCost(_ results: Results) -> FigureValue {
@@ -82,11 +84,14 @@ public struct ScenarioComparison: Sendable {
             case (.undefined(let reason), _), (_, .undefined(let reason)):
                 benefitCostRatio = .undefined(reason: reason)
             }
-            if let a = baseline.businessCase, let b = other.businessCase {
-                let years = Set(a.years.map(\.year)).union(b.years.map(\.year)).sorted()
-                netCashByYear = years.map { t in
-                    guard let start = a.years.first(where: { $0.year == t })?.netCash.value,
-                        let end = b.years.first(where: { $0.year == t })?.netCash.value
+            netCashByYear = []
+            nominalNetCashByYear = []
+            guard let a = baseline.businessCase, let b = other.businessCase else { return }
+            let years = Set(a.years.map(\.year)).union(b.years.map(\.year)).sorted()
+            func difference(_ pick: (BusinessCaseResult.Year) -> Figure?) -> [(year: Int, value: FigureValue)] {
+                years.map { t in
+                    guard let start = a.years.first(where: { $0.year == t }).flatMap(pick)?.value,
+                        let end = b.years.first(where: { $0.year == t }).flatMap(pick)?.value
                     else {
                         return (
                             year: t, value: .undefined(reason: "year \(t) lies outside one option's analysis period")
@@ -94,8 +99,10 @@ public struct ScenarioComparison: Sendable {
                     }
                     return (year: t, value: start.minus(end, reversed: true))
                 }
-            } else {
-                netCashByYear = []
+            }
+            netCashByYear = difference(\.netCash)
+            if a.inflation != nil, b.inflation != nil {
+                nominalNetCashByYear = difference { $0.nominal?.netCash }
             }
         }
     }

@@ -176,6 +176,17 @@ struct ResultsLayout: Sendable {
         var netPresentValue = 0
         var cashReleasingPresentValue = 0
         var years: [(year: Int, spending: Int, releasing: Int, nonReleasing: Int, net: Int)] = []
+        /// The same years in nominal cash, when the business case declares inflation.
+        var nominal: [NominalYear] = []
+        var inflation: String?
+    }
+
+    struct NominalYear: Sendable {
+        var priceLevel: Int
+        var spending: Int
+        var releasing: Int
+        var nonReleasing: Int
+        var net: Int
     }
 
     var currency: Currency
@@ -231,11 +242,18 @@ struct ResultsLayout: Sendable {
                     costsPresentValue: figure(layout.costsPresentValue), wholeCost: figure(layout.wholeCost),
                     netPresentValue: figure(layout.netPresentValue),
                     cashReleasingPresentValue: figure(layout.cashReleasingPresentValue),
-                    years: layout.years.map {
-                        BusinessCaseResult.Year(
-                            year: $0.year, spending: figure($0.spending), cashReleasing: figure($0.releasing),
-                            nonCashReleasing: figure($0.nonReleasing), netCash: figure($0.net))
-                    })
+                    years: layout.years.enumerated().map { index, year in
+                        let nominal = index < layout.nominal.count ? layout.nominal[index] : nil
+                        return BusinessCaseResult.Year(
+                            year: year.year, spending: figure(year.spending), cashReleasing: figure(year.releasing),
+                            nonCashReleasing: figure(year.nonReleasing), netCash: figure(year.net),
+                            nominal: nominal.map { nominal in
+                                BusinessCaseResult.Nominal(
+                                    priceLevel: figure(nominal.priceLevel), spending: figure(nominal.spending),
+                                    cashReleasing: figure(nominal.releasing),
+                                    nonCashReleasing: figure(nominal.nonReleasing), netCash: figure(nominal.net))
+                            })
+                    }, inflation: layout.inflation)
             })
     }
 }

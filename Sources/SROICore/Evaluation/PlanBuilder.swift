@@ -205,6 +205,11 @@ struct PlanBuilder {
             "Net present value of the option: benefits less whole cost",
             step: .netPresentValue, .difference, [layout.totalPresentValue, result.wholeCost], unit: money)
         var releasingPresentValues: [Int] = []
+        let priceLevels = businessCase.inflation.flatMap { recordPriceLevels($0) }
+        if let inflation = businessCase.inflation, priceLevels != nil, let base = scenario.nominalPriceBase {
+            result.inflation =
+                "nominal cash grows from \(base.value.label) prices at an inflation of \(NumberFormat.shortest(inflation.value)) a year"
+        }
         for t in 1...years {
             let spent = layout.inputs.filter { $0.year == t }.map(\.spent)
             let spending = computed(
@@ -235,6 +240,29 @@ struct PlanBuilder {
                     [releasing, factors[t]!], unit: money))
             result.years.append(
                 (year: t, spending: spending, releasing: releasing, nonReleasing: nonReleasing, net: net))
+            if let level = priceLevels?[t] {
+                let label = scenario.yearLabel(t)
+                func nominal(_ figure: String, _ symbol: String, _ words: String, _ real: Int) -> Int {
+                    computed(
+                        FigureID.businessCase("nominal.\(figure).year\(t)"), "\(symbol)_nom_\(t)",
+                        "\(words) in analysis year \(t) (\(label)), nominal", step: .inflation, .product,
+                        [real, level],
+                        unit: money, convention: "business_case.inflation")
+                }
+                let nominalSpending = nominal("spending", "S", "Spending", spending)
+                let nominalReleasing = nominal("cash_releasing", "CR", "Cash-releasing savings", releasing)
+                let nominalNonReleasing = nominal(
+                    "non_cash_releasing", "NCR", "Non-cash-releasing savings", nonReleasing)
+                let nominalNet = computed(
+                    FigureID.businessCase("nominal.net_cash.year\(t)"), "N_nom_\(t)",
+                    "Net cash in analysis year \(t) (\(label)), nominal: cash released less spending",
+                    step: .inflation, .difference, [nominalReleasing, nominalSpending], unit: money,
+                    convention: "business_case.inflation")
+                result.nominal.append(
+                    ResultsLayout.NominalYear(
+                        priceLevel: level, spending: nominalSpending, releasing: nominalReleasing,
+                        nonReleasing: nominalNonReleasing, net: nominalNet))
+            }
         }
         result.cashReleasingPresentValue = computed(
             FigureID.businessCase("cash_releasing.present_value"), "PV_CR", "Present value of cash-releasing savings",
@@ -328,14 +356,58 @@ struct PlanBuilder {
 
     /// `amount × (1 + bias)`: a cost raised by optimism bias.
     mutating func raised(_ amount: Int, by bias: Int, id: String, label: String) -> Int {
+        grown(
+            amount, named: "amount", by: bias, named: "optimism_bias", id: id, symbol: "C_OB", label: label,
+            step: .optimismBias, unit: money, convention: "conventions.optimism_bias_on_costs")
+    }
+
+    /// `a × (1 + b)` as a formula node, its terms named as people read them.
+    private mutating func grown(
+        _ base: Int, named baseName: String, by share: Int, named shareName: String, id: String, symbol: String,
+        label: String, step: Step, unit: String, convention: String
+    ) -> Int {
         let expression = Expression.binary(
-            .multiply, .value("amount", at: 0),
-            .binary(.add, .number(1, at: 0), .value("optimism_bias", at: 0), at: 0), at: 0)
-        let references = expression.references
+            .multiply, .value(baseName, at: 0),
+            .binary(.add, .number(1, at: 0), .value(shareName, at: 0), at: 0), at: 0)
         return computed(
-            id, "C_OB", label, step: .optimismBias, .formula(NamedValue.canonical(expression)), [amount, bias],
-            unit: money, convention: "conventions.optimism_bias_on_costs",
-            formula: expression.indexed(by: references))
+            id, symbol, label, step: step, .formula(NamedValue.canonical(expression)), [base, share], unit: unit,
+            convention: convention, formula: expression.indexed(by: expression.references))
+    }
+
+    /// The price level of each analysis year relative to the price base, compounding the
+    /// declared inflation year by year from the price base (and back, for years before it).
+    mutating func recordPriceLevels(_ inflation: Assumption<Double>) -> [Int: Int]? {
+        guard let first = scenario.firstCalendarYear, let base = scenario.nominalPriceBase?.value else { return nil }
+        let convention = "business_case.inflation"
+        let rate = given(
+            FigureID.businessCase("inflation"), "i", "Inflation a year, from the price base to nominal cash",
+            step: .inflation, value: inflation.value, unit: "per year", origin: .written(inflation.location),
+            rationale: inflation.rationale, source: inflation.source)
+        // `L_2024_25`: a hyphen in a symbol would read as a subtraction.
+        func symbol(_ label: String) -> String { "L_" + String(label.map { $0 == "-" ? "_" : $0 }) }
+        var levels: [Int: Int] = [:]
+        levels[base.startYear] = given(
+            FigureID.businessCase("price_level.\(base.label)"), symbol(base.label),
+            "Price level in the price base, \(base.label)", step: .inflation, value: 1, unit: "factor",
+            origin: .methodDefault("prices in the price base are its own"))
+        let last = first + scenario.analysisYears.value - 1
+        for year in stride(from: base.startYear + 1, through: last, by: 1) {
+            let label = scenario.label(ofYearStarting: year)
+            levels[year] = grown(
+                levels[year - 1]!, named: "price_level", by: rate, named: "inflation",
+                id: FigureID.businessCase("price_level.\(label)"), symbol: symbol(label),
+                label: "Price level in \(label), relative to the price base", step: .inflation, unit: "factor",
+                convention: convention)
+        }
+        for year in stride(from: base.startYear - 1, through: first, by: -1) {
+            let label = scenario.label(ofYearStarting: year)
+            levels[year] = computed(
+                FigureID.businessCase("price_level.\(label)"), symbol(label),
+                "Price level in \(label), relative to the price base", step: .inflation, .discountStep,
+                [levels[year + 1]!, rate], unit: "factor", convention: convention)
+        }
+        return Dictionary(
+            uniqueKeysWithValues: (1...scenario.analysisYears.value).map { ($0, levels[first + $0 - 1]!) })
     }
 
     mutating func recordInput(_ input: Input) -> ResultsLayout.InputLayout {

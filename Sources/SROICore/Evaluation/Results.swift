@@ -71,6 +71,19 @@ public struct BusinessCaseResult: Sendable {
         public var nonCashReleasing: Figure
         /// Cash released less spending.
         public var netCash: Figure
+        /// The year's cash in nominal terms, when the business case declares inflation.
+        public var nominal: Nominal?
+    }
+
+    /// A year's cash at the prices of that year: the price-base figures times the price level
+    /// the declared inflation reaches by then.
+    public struct Nominal: Sendable {
+        /// Prices of the year relative to the price base (1 at the price base).
+        public var priceLevel: Figure
+        public var spending: Figure
+        public var cashReleasing: Figure
+        public var nonCashReleasing: Figure
+        public var netCash: Figure
     }
 
     /// Which deductions the cash view applies, in words.
@@ -84,6 +97,8 @@ public struct BusinessCaseResult: Sendable {
     public var netPresentValue: Figure
     public var cashReleasingPresentValue: Figure
     public var years: [Year]
+    /// The inflation nominal cash is computed with, in words; absent, there is no nominal view.
+    public var inflation: String?
 }
 
 /// The outcome of evaluating a scenario: results, the full trace behind them, and any warnings.

@@ -36,16 +36,21 @@ public struct BusinessCase: Sendable {
     /// displacement: what would have happened anyway releases no cash; attribution is left out,
     /// since it shares the credit for an outcome, not the cash it releases.
     public var cashDeductions: Located<[DeductionKind]>
+    /// The yearly rate of general inflation that turns the cash view from the price base into
+    /// nominal cash, the money a budget holds in each year. Absent, the cash view is in the
+    /// price base only.
+    public var inflation: Assumption<Double>?
     public var location: SourceLocation?
 
     public static let defaultCashDeductions: [DeductionKind] = [.deadweight, .displacement]
 
     public init(
         costs: [Cost], cashDeductions: Located<[DeductionKind]> = Located(BusinessCase.defaultCashDeductions),
-        location: SourceLocation? = nil
+        inflation: Assumption<Double>? = nil, location: SourceLocation? = nil
     ) {
         self.costs = costs
         self.cashDeductions = cashDeductions
+        self.inflation = inflation
         self.location = location
     }
 

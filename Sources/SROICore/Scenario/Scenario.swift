@@ -58,14 +58,25 @@ public struct Scenario: Sendable {
         ([priceBaseYear].compactMap { $0 } + otherPriceBaseYears).map(\.value).first { index.points[$0] != nil }
     }
 
+    /// The price base nominal cash grows from: the declared base of the analysis years' kind
+    /// (financial or calendar), else the first declared.
+    public var nominalPriceBase: Located<PriceYear>? {
+        let bases = [priceBaseYear].compactMap { $0 } + otherPriceBaseYears
+        return bases.first { $0.value.isFinancial == financialYears } ?? bases.first
+    }
+
+    /// The label of the year starting in calendar year `year`, of the analysis years' kind.
+    public func label(ofYearStarting year: Int) -> String {
+        guard financialYears else { return String(year) }
+        let next = (year + 1) % 100
+        return "\(year)-\(next < 10 ? "0" : "")\(next)"
+    }
+
     /// The label of analysis year `t` (from 1): its calendar or financial year when the first
     /// is declared (`2026`, `2026-27`), else `Year t`.
     public func yearLabel(_ t: Int) -> String {
         guard let first = firstCalendarYear else { return "Year \(t)" }
-        let year = first + t - 1
-        guard financialYears else { return String(year) }
-        let next = (year + 1) % 100
-        return "\(year)-\(next < 10 ? "0" : "")\(next)"
+        return label(ofYearStarting: first + t - 1)
     }
 
     /// The declared rate from one currency to another.

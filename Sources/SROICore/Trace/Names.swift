@@ -57,6 +57,7 @@ public enum Step: String, Sendable, CaseIterable {
     case sroiRatio = "sroi_ratio"
     case netSROIRatio = "net_sroi_ratio"
     case payback
+    case inflation
 
     /// The step as people name it.
     public var title: String {
@@ -71,6 +72,7 @@ public enum Step: String, Sendable, CaseIterable {
         case .formula: return "Formula"
         case .priceIndex: return "Price index"
         case .priceBaseUplift: return "Price-base uplift"
+        case .inflation: return "Inflation"
         case .grossValue: return "Gross value"
         case .deadweight: return "Deadweight"
         case .displacement: return "Displacement"

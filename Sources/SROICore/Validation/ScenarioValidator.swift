@@ -225,6 +225,9 @@ public struct ScenarioValidator: Sendable {
                 "is the share costs are raised by", found: NumberFormat.shortest(bias.value), allowed: "a share ≥ 0")
         }
         guard let businessCase = scenario.businessCase else { return }
+        if let inflation = businessCase.inflation {
+            checkInflation(inflation, scenario, into: &report)
+        }
         var seen: Set<String> = []
         for cost in businessCase.costs {
             let path = "business_case.costs[\(cost.id)]"
@@ -240,6 +243,38 @@ public struct ScenarioValidator: Sendable {
                     code: .outOfRange, cost.years.location, "\(path).years", "lists a year outside the analysis period",
                     allowed: "1 to \(scenario.analysisYears.value)")
             }
+        }
+    }
+
+    /// Nominal cash compounds inflation from the price base to each analysis year, so it needs
+    /// both years, not too far apart to count year by year.
+    private func checkInflation(_ inflation: Assumption<Double>, _ scenario: Scenario, into report: inout Report) {
+        let field = "business_case.inflation"
+        if !(inflation.value > -1 && inflation.value.isFinite) {
+            report.error(
+                code: .outOfRange, inflation.location, field, "is the rate prices rise by a year",
+                found: NumberFormat.shortest(inflation.value), allowed: "a rate above −1, e.g. 0.02")
+        }
+        guard let first = scenario.firstCalendarYear else {
+            report.error(
+                code: .missing, inflation.location, "analysis_period.first_year",
+                "is needed to count nominal cash: inflation runs from the price base to each analysis year",
+                allowed: "the calendar year analysis year 1 starts in, e.g. 2024")
+            return
+        }
+        guard let base = scenario.nominalPriceBase else {
+            report.error(
+                code: .missing, inflation.location, "price_base_year",
+                "is needed to count nominal cash: inflation runs from the price base to each analysis year",
+                allowed: scenario.financialYears ? "a financial year, e.g. 2023-24" : "a year, e.g. 2023")
+            return
+        }
+        let gap = abs(first - base.value.startYear)
+        if gap > Scenario.maximumAnalysisYears {
+            report.error(
+                code: .outOfRange, base.location, "price_base_year",
+                "is too far from the analysis period to compound inflation year by year", found: base.value.label,
+                allowed: "within \(Scenario.maximumAnalysisYears) years of analysis_period.first_year (\(first))")
         }
     }
 

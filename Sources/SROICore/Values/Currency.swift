@@ -36,6 +36,9 @@ public struct PriceYear: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String { label }
 
+    /// The calendar year it starts in: 2023 for both `2023` and `2023-24`.
+    public var startYear: Int { Int(label.prefix(4))! }
+
     /// Whether it is a financial year, `2023-24`.
     public var isFinancial: Bool { label.contains("-") }
 

@@ -520,10 +520,15 @@ struct ScenarioBuilder {
 
     // MARK: Business case
 
-    /// `business_case: {costs: [...], cash_deductions: [...]}`: the option's own costs by year.
+    /// `business_case: {costs: [...], cash_deductions: [...], inflation: ...}`: the option's own
+    /// costs by year, and how its cash view is counted.
     private func readBusinessCase(_ node: Node, years: Located<Int>?) -> BusinessCase? {
-        guard let fields = reader.mapping(node, "business_case", allowed: ["costs", "cash_deductions"]) else {
-            return nil
+        guard let fields = reader.mapping(node, "business_case", allowed: ["costs", "cash_deductions", "inflation"])
+        else { return nil }
+        let inflation = fields.optional("inflation").flatMap { node in
+            reader.assumption(
+                node, "business_case.inflation",
+                read: { reader.number($0, $1, allowed: "a rate a year above −1, e.g. 0.02") })
         }
         let costs = readList(fields.optional("costs"), "business_case.costs") { node, path in
             readCost(node, path, years: years?.value)
@@ -540,7 +545,8 @@ struct ScenarioBuilder {
             }
             deductions = Located(DeductionKind.allCases.filter(kinds.contains), at: reader.location(node))
         }
-        return BusinessCase(costs: costs, cashDeductions: deductions, location: reader.location(node))
+        return BusinessCase(
+            costs: costs, cashDeductions: deductions, inflation: inflation, location: reader.location(node))
     }
 
     private func readCost(_ node: Node, _ path: String, years: Int?) -> BusinessCase.Cost? {

@@ -136,6 +136,7 @@ public enum JSONSchemas {
               "type": "object", "additionalProperties": false,
               "properties": {
                 "cash_deductions": {"type": "array", "items": {"enum": ["deadweight", "displacement", "attribution"]}},
+                "inflation": {"$ref": "#/$defs/judgement"},
                 "costs": {
                   "type": "array",
                   "items": {"type": "object", "additionalProperties": false, "required": ["id", "amount"],

@@ -177,8 +177,27 @@ extension ReportInput {
         let results = evaluation.results
         guard let businessCase = results.businessCase else { return nil }
         let prices = scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""
+        let nominal =
+            businessCase.inflation.map { " Nominal rows give the same cash at each year's prices: \($0)." } ?? ""
+        var cash = [
+            ["Spending"] + businessCase.years.map { show($0.spending) },
+            ["Cash-releasing savings"] + businessCase.years.map { show($0.cashReleasing) },
+            ["Non-cash-releasing savings"] + businessCase.years.map { show($0.nonCashReleasing) },
+            ["Net cash"] + businessCase.years.map { show($0.netCash) },
+        ]
+        if businessCase.inflation != nil {
+            func nominalRow(_ name: String, _ pick: (BusinessCaseResult.Nominal) -> Figure) -> [String] {
+                [name] + businessCase.years.map { $0.nominal.map { show(pick($0)) } ?? "" }
+            }
+            cash += [
+                nominalRow("Spending, nominal", \.spending),
+                nominalRow("Cash-releasing savings, nominal", \.cashReleasing),
+                nominalRow("Non-cash-releasing savings, nominal", \.nonCashReleasing),
+                nominalRow("Net cash, nominal", \.netCash),
+            ]
+        }
         return (
-            "Present values in \(currency.code): the option's benefits, its inputs and the costs it declares to run, and its net. Then its cash by year, undiscounted\(prices): \(businessCase.convention).",
+            "Present values in \(currency.code): the option's benefits, its inputs and the costs it declares to run, and its net. Then its cash by year, undiscounted\(prices): \(businessCase.convention).\(nominal)",
             [
                 ["Benefits (total present value)", show(results.totalPresentValue)],
                 ["Inputs", show(results.totalInputs)],
@@ -187,12 +206,7 @@ extension ReportInput {
                 ["Net present value", show(businessCase.netPresentValue)],
             ],
             ["Cash"] + businessCase.years.map { scenario.yearLabel($0.year) },
-            [
-                ["Spending"] + businessCase.years.map { show($0.spending) },
-                ["Cash-releasing savings"] + businessCase.years.map { show($0.cashReleasing) },
-                ["Non-cash-releasing savings"] + businessCase.years.map { show($0.nonCashReleasing) },
-                ["Net cash"] + businessCase.years.map { show($0.netCash) },
-            ]
+            cash
         )
     }
 
