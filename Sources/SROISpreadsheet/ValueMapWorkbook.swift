@@ -17,6 +17,7 @@ public enum ValueMapWorkbook {
         builder.build()
         var sheets = [builder.sheet]
         if let deductions = builder.deductionsSheet { sheets.append(deductions) }
+        if let businessCase = BusinessCaseSheet.make(input) { sheets.append(businessCase) }
         return Workbook(sheets: sheets)
     }
 

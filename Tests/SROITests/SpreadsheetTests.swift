@@ -623,3 +623,49 @@ enum ZIPPart {
         }
     }
 }
+
+extension SpreadsheetTests {
+    /// The business case sheet of each trust option, recalculated by LibreOffice, gives every
+    /// figure of the business case the engine gives: costs, whole cost, net, and the cash view by
+    /// year in the price base and nominal, each a formula written from its node's arithmetic.
+    @Test(.enabled(if: LibreOffice.available, "LibreOffice is not installed"))
+    func theBusinessCaseSheetRecalculatesToTheEnginesFigures() throws {
+        let out = try Support.temporaryDirectory()
+        var inputs: [ReportInput] = []
+        var files: [String] = []
+        for name in ["trust-agency-cover", "trust-recruited-staff"] {
+            let input = try Self.input("Scenarios/use-it/\(name).yaml", data: try Support.sampleStore())
+            let file = "\(out)/\(name).xlsx"
+            try WorkbookWriter.data(ValueMapWorkbook.make(input)).write(to: URL(fileURLWithPath: file))
+            inputs.append(input)
+            files.append(file)
+        }
+        try LibreOffice.convert(
+            files, to: "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", into: out)
+        for (input, file) in zip(inputs, files) {
+            let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            let rows = LibreOffice.parseCSV(
+                try String(contentsOfFile: "\(out)/\(base)-Business case.csv", encoding: .utf8))
+            let trace = input.evaluation.trace
+            var formulas = 0
+            // A share shows as a percentage.
+            func number(_ text: String) -> Double? {
+                text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+            }
+            for row in rows where row.count >= 5 && (row[4].hasPrefix("business_case.") || row[4].hasPrefix("cost.")) {
+                let node = try #require(trace[row[4]], "\(row[4])")
+                Self.close(number(row[1]), node.value.number, "\(base): \(row[4])")
+                if row[3] != "as the engine computed it" { formulas += 1 }
+            }
+            // Every figure of the cash view, nominal too, is a formula: 4 + 4 nominal + 1 discounted a year, and the totals.
+            let years = input.scenario.analysisYears.value
+            #expect(formulas >= 9 * years + 3, "\(base): \(formulas) formulas")
+            let nominal = try #require(input.evaluation.results.businessCase?.years.last?.nominal?.netCash.value.number)
+            #expect(
+                rows.contains {
+                    $0.count >= 5 && $0[4] == "business_case.nominal.net_cash.year\(years)"
+                        && Double($0[1]).map { abs($0 - nominal) <= 1e-9 * abs(nominal) } == true
+                })
+        }
+    }
+}

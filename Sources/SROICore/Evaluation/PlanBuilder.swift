@@ -104,7 +104,7 @@ struct PlanBuilder {
         layout.byYear = (1...years).map { t in
             let members = outcomes.compactMap { outcome in outcome.yearContributions.first { $0.year == t }?.node }
             let node = computed(
-                FigureID.year(t), "PV_y\(t)", "Present value arising in analysis year \(t)", step: .totalByYear,
+                FigureID.year(t), "PV_y\(t)", "Present value arising in \(yearWords(t))", step: .totalByYear,
                 .sum, members, unit: money)
             return (t, node)
         }
@@ -189,7 +189,7 @@ struct PlanBuilder {
                 costPresentValues.append(
                     computed(
                         "\(base).present_value.year\(t)", "PV_K_\(t)",
-                        "Cost \(title) in analysis year \(t), discounted",
+                        "Cost \(title) in \(yearWords(t)), discounted",
                         step: .discounting, .product, [amount, factors[t]!], unit: money))
             }
             result.costs.append((id: cost.id, amount: amount))
@@ -214,7 +214,7 @@ struct PlanBuilder {
             let spent = layout.inputs.filter { $0.year == t }.map(\.spent)
             let spending = computed(
                 FigureID.businessCase("spending.year\(t)"), "S_\(t)",
-                "Spending in analysis year \(t): inputs and costs",
+                "Spending in \(yearWords(t)): inputs and costs",
                 step: .totalInputs, .sum, spent + (costsInYear[t] ?? []), unit: money)
             func cash(_ type: ValueType) -> [Int] {
                 outcomes.filter { $0.layout.valueType == type }.compactMap { outcome in
@@ -223,29 +223,28 @@ struct PlanBuilder {
             }
             let releasing = computed(
                 FigureID.businessCase("cash_releasing.year\(t)"), "CR_\(t)",
-                "Cash-releasing savings in analysis year \(t)", step: .totalByYear, .sum, cash(.fiscalCashable),
+                "Cash-releasing savings in \(yearWords(t))", step: .totalByYear, .sum, cash(.fiscalCashable),
                 unit: money, convention: businessCase.cashConvention)
             let nonReleasing = computed(
                 FigureID.businessCase("non_cash_releasing.year\(t)"), "NCR_\(t)",
-                "Non-cash-releasing savings in analysis year \(t)", step: .totalByYear, .sum,
+                "Non-cash-releasing savings in \(yearWords(t))", step: .totalByYear, .sum,
                 cash(.fiscalNonCashable), unit: money, convention: businessCase.cashConvention)
             let net = computed(
                 FigureID.businessCase("net_cash.year\(t)"), "N_\(t)",
-                "Net cash in analysis year \(t): cash released less spending", step: .netPresentValue, .difference,
+                "Net cash in \(yearWords(t)): cash released less spending", step: .netPresentValue, .difference,
                 [releasing, spending], unit: money)
             releasingPresentValues.append(
                 computed(
                     FigureID.businessCase("cash_releasing.present_value.year\(t)"), "PV_CR_\(t)",
-                    "Cash-releasing savings in analysis year \(t), discounted", step: .discounting, .product,
+                    "Cash-releasing savings in \(yearWords(t)), discounted", step: .discounting, .product,
                     [releasing, factors[t]!], unit: money))
             result.years.append(
                 (year: t, spending: spending, releasing: releasing, nonReleasing: nonReleasing, net: net))
             if let level = priceLevels?[t] {
-                let label = scenario.yearLabel(t)
                 func nominal(_ figure: String, _ symbol: String, _ words: String, _ real: Int) -> Int {
                     computed(
                         FigureID.businessCase("nominal.\(figure).year\(t)"), "\(symbol)_nom_\(t)",
-                        "\(words) in analysis year \(t) (\(label)), nominal", step: .inflation, .product,
+                        "\(words) in \(yearWords(t)), nominal", step: .inflation, .product,
                         [real, level],
                         unit: money, convention: "business_case.inflation")
                 }
@@ -255,7 +254,7 @@ struct PlanBuilder {
                     "non_cash_releasing", "NCR", "Non-cash-releasing savings", nonReleasing)
                 let nominalNet = computed(
                     FigureID.businessCase("nominal.net_cash.year\(t)"), "N_nom_\(t)",
-                    "Net cash in analysis year \(t) (\(label)), nominal: cash released less spending",
+                    "Net cash in \(yearWords(t)), nominal: cash released less spending",
                     step: .inflation, .difference, [nominalReleasing, nominalSpending], unit: money,
                     convention: "business_case.inflation")
                 result.nominal.append(
@@ -342,6 +341,11 @@ struct PlanBuilder {
                 }
             }
         }
+    }
+
+    /// `analysis year 2 (2025-26)`, or `analysis year 2` when the first year is not declared.
+    func yearWords(_ t: Int) -> String {
+        scenario.firstCalendarYear == nil ? "analysis year \(t)" : "analysis year \(t) (\(scenario.yearLabel(t)))"
     }
 
     /// The share costs are raised by (Green Book optimism bias on costs), recorded once.
@@ -530,7 +534,7 @@ struct PlanBuilder {
             presentValues.append(
                 computed(
                     FigureID.outcome(outcome.id, .presentValueInYear(t)), "PV_\(t)",
-                    "Present value of \(name)'s value in analysis year \(t)", step: .presentValue, .product,
+                    "Present value of \(name)'s value in \(yearWords(t))", step: .presentValue, .product,
                     [value, factors[t]!], unit: money))
         }
         var contributions = presentValues.enumerated().map { (year: start + $0.offset, node: $0.element) }
@@ -609,7 +613,7 @@ struct PlanBuilder {
             let value: Int
             if k == 0 {
                 value = computed(
-                    id, "V_\(t)", "\(what) in analysis year \(t)", step: .valueInYear, .copy, [impactYear1],
+                    id, "V_\(t)", "\(what) in \(yearWords(t))", step: .valueInYear, .copy, [impactYear1],
                     unit: money)
             } else if dropOffByYear {
                 let decline = dropOff[k - 1]
@@ -630,20 +634,20 @@ struct PlanBuilder {
                             "Share of \(name) still there in year \(k + 1) of the outcome", step: .dropOff, .complement,
                             [before, decline], unit: "share")
                     value = computed(
-                        id, "V_\(t)", "\(what) in analysis year \(t) after the declines listed by year",
+                        id, "V_\(t)", "\(what) in \(yearWords(t)) after the declines listed by year",
                         step: .dropOff, .product, [impacts[k], retained!], unit: money)
                 } else {
                     value = computed(
-                        id, "V_\(t)", "\(what) in analysis year \(t), after that year's drop-off",
+                        id, "V_\(t)", "\(what) in \(yearWords(t)), after that year's drop-off",
                         step: .dropOff, .complement, [previous, decline], unit: money)
                 }
             } else if perYear {
                 value = computed(
-                    id, "V_\(t)", "\(what) in analysis year \(t) after \(k) years of drop-off",
+                    id, "V_\(t)", "\(what) in \(yearWords(t)) after \(k) years of drop-off",
                     step: .dropOff, .complementPower(k), [impacts[k], dropOff[0]], unit: money)
             } else {
                 value = computed(
-                    id, "V_\(t)", "\(what) in analysis year \(t), after drop-off", step: .dropOff,
+                    id, "V_\(t)", "\(what) in \(yearWords(t)), after drop-off", step: .dropOff,
                     .complement, [previous, dropOff[0]], unit: money)
             }
             previous = value
