@@ -150,6 +150,20 @@ import Testing
             of: "participants", name: "declared", bytes: bytes, format: "file: {encoding: windows-1252}")
         let rows = try Self.rows(of: declared, dataset: "participants")
         #expect(rows.contains { $0[2] == "'Côte d''Ivoire'" })
+
+        // The same records re-saved as "CSV UTF-8" under the Windows-1252 definition: the
+        // byte-order mark wins, so the text is stored as written, not as "CÃ´te", and the import says why.
+        let resaved = try Self.variant(
+            of: "participants", name: "resaved",
+            bytes: [0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: "\r\n").utf8),
+            format: "file: {encoding: windows-1252}")
+        let store2 = try RecordStore.openForWriting(path: resaved + ".sqlite")
+        let imported = try CSVImporter().run(files: [resaved], into: store2)
+        #expect(
+            imported.first?.notes.contains { $0.contains("byte-order mark") && $0.contains("windows-1252") } == true)
+        let stored = try Self.rows(of: resaved, dataset: "participants")
+        #expect(stored.contains { $0[2] == "'Côte d''Ivoire'" })
+        #expect(!stored.contains { $0[2].contains("Ã") })
     }
 
     @Test func scenarioAndDatasetFilesWithAByteOrderMarkLoad() throws {

@@ -197,7 +197,7 @@ public struct CSVImporter {
                     found: "sha256 \(fileDigest)"))
             return nil
         }
-        let format = definition.fileFormat
+        var format = definition.fileFormat
         var notes: [String] = []
         let separator: DatasetDefinition.Separator
         if let declared = format.separator {
@@ -216,6 +216,15 @@ public struct CSVImporter {
         } catch {
             problems.add(Diagnostic(code: .file, at: first, field: "(file)", message: "cannot be read: \(error)"))
             return nil
+        }
+        // A UTF-8 byte-order mark says how the file was saved, whatever the definition expected:
+        // read as Windows-1252 its accented letters would be stored garbled (CafÃ©).
+        if stream.hadByteOrderMark, format.encoding != .utf8 {
+            let declared = format.encoding.rawValue
+            format.encoding = .utf8
+            notes.append(
+                "starts with a UTF-8 byte-order mark, so it was read as UTF-8, not as the \(declared) \(Self.definitionPath(for: file)) declares (the file was saved as \"CSV UTF-8\"); set file: {encoding: utf-8} there, or save the file as it declares"
+            )
         }
         try db.execute(
             sql: "INSERT INTO dataset_import (dataset, file_name, sha256, rows, imported_at) VALUES (?, ?, ?, 0, ?)",
