@@ -14,6 +14,7 @@ struct Report: ParsableCommand {
             sensitivity analysis when the scenario declares ranges, and a simulation when --draws is given.
             Example:
               sroi report Scenarios/use-it/health-professionals.yaml --data outcomes.sqlite --draws 20000 --out results/ --pdf
+              sroi report Scenarios/use-it/trust-recruited-staff.yaml --out results/ --pdf --no-trace
             """)
 
     @OptionGroup var scenario: ScenarioArgument
@@ -27,6 +28,9 @@ struct Report: ParsableCommand {
 
     @Flag(help: "Also print the report to report.pdf (A4) with a headless Chromium.")
     var pdf = false
+
+    @Flag(help: "Leave the calculation trace out of the report, for a shorter print; it says where the trace is.")
+    var noTrace = false
 
     @Option(
         help: ArgumentHelp(
@@ -53,10 +57,11 @@ struct Report: ParsableCommand {
             loaded.scenario.report.secondCurrency = Located(code)
         }
         let evaluation = try loaded.evaluate()
-        let input: ReportInput
+        var input: ReportInput
         do {
             input = try ReportInput.prepare(
                 loaded.scenario, evaluation: evaluation, provenance: loaded.provenance, draws: draws, seed: seed)
+            input.includesTrace = !noTrace
         } catch {
             Terminal.error(error.description)
             throw ExitCode.failure

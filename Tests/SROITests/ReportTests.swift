@@ -578,3 +578,30 @@ import Testing
         #expect(bundled >= 6)
     }
 }
+
+extension ReportTests {
+    /// `report --no-trace` leaves the trace out of every page of the report and says where it is,
+    /// with every other section kept.
+    @Test func aReportWithoutItsTraceSaysWhereTheTraceIs() throws {
+        let full = try Support.temporaryDirectory()
+        let short = try Support.temporaryDirectory()
+        let scenario = "Scenarios/use-it/trust-recruited-staff.yaml"
+        #expect(try Support.sroi(["report", scenario, "--out", full]).status == 0)
+        let made = try Support.sroi(["report", scenario, "--out", short, "--no-trace"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let html = (
+            try String(contentsOfFile: full + "/report.html", encoding: .utf8),
+            try String(contentsOfFile: short + "/report.html", encoding: .utf8)
+        )
+        let markdown = (
+            try String(contentsOfFile: full + "/report.md", encoding: .utf8),
+            try String(contentsOfFile: short + "/report.md", encoding: .utf8)
+        )
+        #expect(html.0.contains("<div class=\"trace\">") && !html.1.contains("<div class=\"trace\">"))
+        #expect(markdown.0.contains("```text") && !markdown.1.contains("```text"))
+        for text in [html.1, markdown.1] {
+            #expect(text.contains("left out of this report") && text.contains("sroi explain"))
+            #expect(text.contains("The option as a business case") && text.contains("Inputs to this report"))
+        }
+    }
+}

@@ -10,6 +10,8 @@ public struct ReportInput: Sendable {
     public var provenance: Provenance
     public var sensitivity: SensitivityAnalysis?
     public var simulation: Simulation?
+    /// Whether the report carries the calculation trace; left out, the report says where it is.
+    public var includesTrace = true
 
     public init(
         scenario: Scenario, evaluation: Evaluation, provenance: Provenance, sensitivity: SensitivityAnalysis? = nil,

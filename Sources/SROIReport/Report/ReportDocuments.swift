@@ -2,6 +2,9 @@ import SROICore
 
 /// The report as one self-contained HTML file, as Markdown, and the impact map as CSV.
 public enum ReportDocuments {
+    /// What a report written without its trace says in the trace's place.
+    static let traceLeftOut =
+        "The calculation trace is left out of this report (it was written with --no-trace). `sroi explain SCENARIO sroi_ratio` shows it, and `sroi run SCENARIO --out DIR` writes it whole to trace.json."
     // MARK: HTML
 
     /// One HTML file: inline CSS and SVG, a small inline script for expanding the trace and for
@@ -185,7 +188,9 @@ public enum ReportDocuments {
         }
 
         body += section("trace", "How the figures were computed") {
-            "<p class=\"no-print\"><button type=\"button\" id=\"expand-all\">Expand all</button> <button type=\"button\" id=\"collapse-all\">Collapse all</button></p>"
+            guard input.includesTrace else { return "<p>\(HTML.escape(ReportDocuments.traceLeftOut))</p>" }
+            return
+                "<p class=\"no-print\"><button type=\"button\" id=\"expand-all\">Expand all</button> <button type=\"button\" id=\"collapse-all\">Collapse all</button></p>"
                 + "<div class=\"trace\">"
                 + traceHTML(
                     input.evaluation.trace,
@@ -598,11 +603,15 @@ public enum ReportDocuments {
                     "",
                 ]
         }
-        lines += ["## How the SROI ratio was computed", "", "```text"]
-        // The tree as one piece: the lines are joined with newlines again, so splitting it is waste.
-        lines.append(Explanation(trace: input.evaluation.trace).render(FigureID.sroiRatio))
+        lines += ["## How the SROI ratio was computed", ""]
+        if input.includesTrace {
+            // The tree as one piece: the lines are joined with newlines again, so splitting it is waste.
+            lines += ["```text", Explanation(trace: input.evaluation.trace).render(FigureID.sroiRatio), "```"]
+        } else {
+            lines.append(ReportDocuments.traceLeftOut)
+        }
         lines +=
-            ["```", "", "## Inputs to this report", ""]
+            ["", "## Inputs to this report", ""]
             + markdownTable(["File", "Role", "SHA-256"], input.provenance.files.map { [$0.path, $0.role, $0.sha256] })
             + ["", "Engine \(Engine.name) \(Engine.version).", ""]
         return lines.joined(separator: "\n")
