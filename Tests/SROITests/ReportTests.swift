@@ -605,3 +605,41 @@ extension ReportTests {
         }
     }
 }
+
+extension ReportTests {
+    /// Time given in kind shows its basis (hours × rate per hour) in both reports, not only its
+    /// total, and a proxy declared without a reason still has a name in the impact map.
+    @Test func inKindInputsShowTheirBasisAndEveryProxyHasAName() throws {
+        let out = try Support.temporaryDirectory()
+        let made = try Support.sroi([
+            "report", Support.exampleScenario, "--data", try Support.sampleStore(), "--out", out,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        // The flagship's mentoring: 1,200 hours at GBP 25.39, so GBP 30,468.00 by hand.
+        let total = 1200 * 25.39
+        #expect(
+            Display.figure(Figure(node: "", value: .number(total), unit: "GBP"), currency: Currency(code: "GBP")!)
+                == "GBP 30,468.00")
+        for text in [html, markdown] {
+            #expect(text.contains("given in kind: 1,200 hours × GBP 25.39 an hour"))
+            #expect(text.contains("GBP 30,468.00"))
+        }
+        let unnamed = """
+            schema: sroi-scenario/1
+            title: Unnamed proxy
+            analysis_period: {years: 1}
+            report_currency: GBP
+            conventions: {discount_from: year1, discount_rate: 0.035}
+            stakeholders: [{id: families, name: Families}]
+            inputs: [{id: grant, amount: 100}]
+            outcomes:
+              - {id: meals, stakeholder: families, description: Meals eaten, quantity: {value: 10, unit: meal}, proxy: {value: 3, currency: GBP, source: Test figures}, duration: 1, value_type: social}
+            """
+        let input = try ReportInput.prepare(
+            try Support.load(unnamed).scenario, evaluation: try Support.evaluate(unnamed),
+            provenance: Provenance(files: []))
+        #expect(ReportDocuments.markdown(input).contains("| Value of each meal of Meals eaten |"))
+    }
+}

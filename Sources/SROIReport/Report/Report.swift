@@ -122,7 +122,10 @@ public struct ReportInput: Sendable {
             let quantity = used?.quantity
             let proxy = used?.proxy
             let proxyNode = trace[FigureID.outcome(outcome.id, .proxy)]
-            let proxyName = outcome.proxy.amount.rationale ?? outcome.proxy.price?.model?.reference ?? ""
+            // Every proxy has a name: its reason, its model entry, or what it values.
+            let proxyName =
+                outcome.proxy.amount.rationale ?? outcome.proxy.price?.model?.reference
+                ?? "Value of each \(quantity.map { $0.unit } ?? "unit") of \(outcomeName(outcome))"
             var proxyValue = proxy.map { plain($0.value) } ?? ""
             if let price = outcome.proxy.price, let per = price.per { proxyValue += " per \(per)" }
             let source =

@@ -120,15 +120,7 @@ public enum ReportDocuments {
             "<p class=\"caption\">Money in \(input.currency.code). Each outcome's id, for the trace, is in small type beneath its name.</p>"
                 + impactTable(input)
                 + "<h3>Inputs</h3>"
-                + table(
-                    ["Input", "Stakeholder", "Year", "Amount"],
-                    zip(scenario.inputs, results.inputs).map { input_, result in
-                        [
-                            input_.summary ?? input_.id,
-                            input_.stakeholder.map { input.stakeholderName($0.value) } ?? "",
-                            scenario.yearLabel(input_.year.value), input.show(result.amount),
-                        ]
-                    }, numericFrom: 3)
+                + table(input.inputsView.header, input.inputsView.rows, numericFrom: 4)
         }
 
         body += section("assumptions", "Assumptions and their sources") {
@@ -551,6 +543,7 @@ public enum ReportDocuments {
             + markdownTable(
                 ReportInput.impactColumns,
                 input.impactRows.map(\.cells)) + [""]
+        lines += ["### Inputs", ""] + markdownTable(input.inputsView.header, input.inputsView.rows) + [""]
         lines +=
             ["## Assumptions and their sources", ""]
             + markdownTable(

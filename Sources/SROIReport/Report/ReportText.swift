@@ -171,6 +171,46 @@ extension ReportInput {
         return (principle, .yes, "assured by \(assurance.by), \(assurance.date); " + recomputation)
     }
 
+    /// The inputs as the report shows them, in HTML and Markdown alike: each with how it is
+    /// valued, so that time given in kind shows its hours and rate, not only the total.
+    public var inputsView: (header: [String], rows: [[String]]) {
+        let trace = evaluation.trace
+        let rows = zip(scenario.inputs, evaluation.results.inputs).map { input, result -> [String] in
+            let base = FigureID.input(input.id)
+            let basis: String
+            switch input.valuation {
+            case .inKindTime(_, let rate):
+                let hours = trace["\(base).hours"]?.value.number.map {
+                    Display.quantity($0) + ($0 == 1 ? " hour" : " hours")
+                }
+                let perHour = trace["\(base).rate_per_hour"]?.value.number.map {
+                    "\(input.currency.value.code) \(Display.fixed($0)) an hour"
+                }
+                let why = Self.reasons(rate)
+                basis =
+                    "given in kind: \(hours ?? "undefined") × \(perHour ?? "undefined")"
+                    + (why.isEmpty ? "" : "; \(why)")
+            case .money(let amount):
+                basis = Self.reasons(amount)
+            }
+            return [
+                input.summary ?? input.id, input.stakeholder.map { stakeholderName($0.value) } ?? "",
+                scenario.yearLabel(input.year.value), basis, show(result.amount),
+            ]
+        }
+        return (["Input", "Stakeholder", "Year", "How it is valued", "Amount"], rows)
+    }
+
+    /// Why a value was chosen and its evidence, as one phrase: `reason; source: publication`.
+    static func reasons(_ value: StatedValue) -> String {
+        var parts: [String] = []
+        if let rationale = value.rationale?.trimmingCharacters(in: .whitespaces), !rationale.isEmpty {
+            parts.append(rationale.hasSuffix(".") ? String(rationale.dropLast()) : rationale)
+        }
+        if let source = value.source?.summary { parts.append("source: \(source)") }
+        return parts.joined(separator: "; ")
+    }
+
     /// The option's business case as the report shows it, in HTML and Markdown alike: its
     /// present values, then its cash by year.
     public var businessCaseView: (intro: String, summary: [[String]], cashHeader: [String], cash: [[String]])? {
