@@ -74,11 +74,16 @@ extension Display {
                 let outcome = index.outcome(declared: id, in: scenario)
                 return outcome.flatMap { $0.summary ?? $0.indicator } ?? id
             },
-            value: { name in
-                // A scenario's replacement of a model entry keeps the entry's label.
-                scenario.values.first { $0.name == name }?.label
-                    ?? scenario.modelValues[name].flatMap { $0.label ?? $0.rationale } ?? name
-            })
+            value: { valueName($0, in: scenario) })
+    }
+
+    /// A named value as people call it: its label, the label (or description) of the model entry
+    /// it is or replaces, its own short reason, or its name.
+    public static func valueName(_ name: String, in scenario: Scenario) -> String {
+        let own = scenario.values.first { $0.name == name }
+        // A scenario's replacement of a model entry keeps the entry's label.
+        return own?.label ?? scenario.modelValues[name].flatMap { $0.label ?? $0.rationale }
+            ?? own?.rationale.flatMap { $0.count <= 80 ? $0 : nil } ?? name
     }
 
     /// An assumption's name from the names of its outcome and of its named value.
@@ -117,6 +122,12 @@ extension Display {
     /// A count with its noun, singular or plural as the count needs: "1 input", "3 inputs".
     public static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
         "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// Names joined as prose: "a", "a and b", "a, b and c".
+    public static func list(_ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 
     /// Prose broken into lines of at most `width` characters at spaces, each after `indent`.

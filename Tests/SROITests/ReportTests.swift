@@ -643,3 +643,44 @@ extension ReportTests {
         #expect(ReportDocuments.markdown(input).contains("| Value of each meal of Meals eaten |"))
     }
 }
+
+extension ReportTests {
+    /// A simulation mean away from the base case is explained: the assumption whose distribution
+    /// leans above its base (a triangle from 10 to 40 peaking at 10 has mean 20), and which way it
+    /// moves the ratio; a mean at the base case gets no sentence.
+    @Test func aSimulationMeanAwayFromTheBaseCaseIsExplained() throws {
+        func scenario(proxy: String) -> String {
+            """
+            schema: sroi-scenario/1
+            title: Leaning proxy
+            analysis_period: {years: 1}
+            report_currency: GBP
+            conventions: {discount_from: year1, discount_rate: 0}
+            stakeholders: [{id: families, name: Families}]
+            inputs: [{id: grant, amount: 100}]
+            outcomes:
+              - id: meals
+                stakeholder: families
+                description: Meals eaten
+                quantity: {value: 10, unit: meal}
+                proxy: {\(proxy), currency: GBP, source: Test figures, rationale: Price of a meal}
+                duration: 1
+                value_type: social
+            """
+        }
+        func sentence(_ text: String) throws -> String? {
+            try ReportInput.prepare(
+                try Support.load(text).scenario, evaluation: try Support.evaluate(text),
+                provenance: Provenance(files: []), draws: 4000, seed: 7
+            ).simulationMeanSentence
+        }
+        // Ratio = 10 × proxy / 100, linear in the proxy: base 1.0, mean near 10 × 20 / 100 = 2.
+        let leaning = try #require(
+            try sentence(scenario(proxy: "value: 10, range: {low: 10, high: 40}, distribution: triangular")))
+        #expect(leaning.hasPrefix("The mean ratio, 2.0"), "\(leaning)")
+        #expect(leaning.contains("lies above the base case's 1.00"))
+        #expect(leaning.contains("“Financial proxy: Meals eaten” pulls the mean up"), "\(leaning)")
+        // Symmetric about the base, a linear ratio's mean stays at it: nothing to explain.
+        #expect(try sentence(scenario(proxy: "value: 10, range: {low: 5, high: 15}, distribution: uniform")) == nil)
+    }
+}

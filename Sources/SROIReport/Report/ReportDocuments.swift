@@ -168,7 +168,9 @@ public enum ReportDocuments {
         }
 
         if let simulation = input.simulation {
-            body += section("simulation", "Uncertainty (Monte Carlo)") { simulationHTML(simulation) }
+            body += section("simulation", "Uncertainty (Monte Carlo)") {
+                simulationHTML(simulation, explaining: input.simulationMeanSentence)
+            }
         }
 
         body += section("principles", "The SROI Guide's principles") {
@@ -259,7 +261,7 @@ public enum ReportDocuments {
     }
 
     /// The Monte Carlo histogram and summary.
-    public static func simulationHTML(_ simulation: Simulation) -> String {
+    public static func simulationHTML(_ simulation: Simulation, explaining sentence: String? = nil) -> String {
         let histogram = simulation.histogram
         var text = Charts.columns(
             histogram.counts.enumerated().map { index, count in
@@ -273,6 +275,7 @@ public enum ReportDocuments {
             numericFrom: 1)
         text +=
             "<p>Probability that the ratio exceeds \(NumberFormat.shortest(simulation.targetRatio)): \(Display.fixed(simulation.probabilityAboveTarget * 100, decimals: 1))%.</p>"
+        if let sentence { text += "<p>\(HTML.escape(sentence))</p>" }
         return text
     }
 
@@ -594,7 +597,7 @@ public enum ReportDocuments {
                     "",
                     "Probability that the ratio exceeds \(NumberFormat.shortest(simulation.targetRatio)): \(Display.fixed(simulation.probabilityAboveTarget * 100, decimals: 1))%.",
                     "",
-                ]
+                ] + (input.simulationMeanSentence.map { [$0, ""] } ?? [])
         }
         lines += ["## How the SROI ratio was computed", ""]
         if input.includesTrace {

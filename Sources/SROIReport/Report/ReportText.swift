@@ -19,11 +19,7 @@ extension ReportInput {
 
     /// A named value as people call it: its label, the model's label of the entry it replaces,
     /// or its name.
-    func valueName(_ name: String) -> String {
-        let own = scenario.values.first { $0.name == name }
-        return own?.label ?? scenario.modelValues[name]?.label ?? own?.rationale.flatMap { $0.count <= 80 ? $0 : nil }
-            ?? name
-    }
+    func valueName(_ name: String) -> String { Display.valueName(name, in: scenario) }
 
     /// An assumption as people call it: "Deadweight: People in work".
     public func parameterName(_ parameter: UncertainParameter) -> String {
@@ -169,6 +165,68 @@ extension ReportInput {
             )
         }
         return (principle, .yes, "assured by \(assurance.by), \(assurance.date); " + recomputation)
+    }
+
+    /// Why the simulation's mean ratio lies away from the base case's, when it does by more than
+    /// 1 %: the assumptions whose distributions lean to one side of their base value, and the
+    /// ratio's curvature in the assumptions it multiplies.
+    public var simulationMeanSentence: String? {
+        guard let simulation, let base = evaluation.results.sroiRatio.value.number, base != 0 else { return nil }
+        let mean = simulation.ratio.mean
+        guard mean.isFinite, abs(mean - base) > 0.01 * abs(base) else { return nil }
+        func leaning(_ parameter: UncertainParameter) -> Double? {
+            guard let low = parameter.uncertainty.low, let high = parameter.uncertainty.high else { return nil }
+            let centre: Double
+            switch parameter.uncertainty.distribution {
+            case .uniform: centre = (low + high) / 2
+            case .triangular: centre = (low + parameter.base + high) / 3
+            case .pert: centre = (low + 4 * parameter.base + high) / 6
+            case .normal, nil: return nil
+            }
+            let width = high - low
+            return width > 0 && abs(centre - parameter.base) > 0.01 * width ? centre - parameter.base : nil
+        }
+        // Which way each leaning assumption moves the ratio, where sensitivity analysis says.
+        func slope(_ parameter: UncertainParameter) -> Double? {
+            guard let entry = sensitivity?.entries.first(where: { $0.parameter.kind == parameter.kind }),
+                let low = entry.ratioAtLow.number, let high = entry.ratioAtHigh.number, low != high
+            else { return nil }
+            return high - low
+        }
+        var up: [String] = []
+        var down: [String] = []
+        var unknown: [String] = []
+        for parameter in simulation.parameters {
+            guard let lean = leaning(parameter) else { continue }
+            let name = parameterName(parameter)
+            switch slope(parameter).map({ $0 * lean }) {
+            case let effect? where effect > 0: up.append(name)
+            case .some: down.append(name)
+            case nil: unknown.append(name)
+            }
+        }
+        // Quoted, since a name may hold a comma.
+        func names(_ list: [String]) -> String { Display.list(list.map { "“\($0)”" }) }
+        var sentences = [
+            "The mean ratio, \(Display.fixed(mean)), lies \(mean > base ? "above" : "below") the base case's \(Display.fixed(base))."
+        ]
+        let pulls = [
+            up.isEmpty ? nil : "\(names(up)) \(up.count == 1 ? "pulls" : "pull") the mean up",
+            down.isEmpty ? nil : "\(names(down)) \(down.count == 1 ? "pulls" : "pull") it down",
+            unknown.isEmpty ? nil : "\(names(unknown)) \(unknown.count == 1 ? "leans" : "lean") to one side",
+        ].compactMap { $0 }
+        if !pulls.isEmpty {
+            let one = up.count + down.count + unknown.count == 1
+            sentences.append(
+                (one
+                    ? "One assumption is drawn from a distribution whose mean lies off its base value: "
+                    : "Some assumptions are drawn from distributions whose means lie off their base values: ")
+                    + pulls.joined(separator: "; ") + ".")
+        }
+        sentences.append(
+            "\(pulls.isEmpty ? "The" : "Besides, the") ratio is not a straight line in its assumptions (deductions and drop-off multiply, and inputs divide), so even ranges balanced around the base move its mean."
+        )
+        return sentences.joined(separator: " ")
     }
 
     /// The inputs as the report shows them, in HTML and Markdown alike: each with how it is
