@@ -1,3 +1,4 @@
+import Foundation
 import SROICore
 
 /// `sroi explain`: how one figure was computed, as an indented tree down to its sources.
@@ -9,10 +10,35 @@ public struct Explanation {
     public var trace: Trace
     /// Levels below the root to expand; deeper nodes are named but not opened.
     public var maximumDepth: Int
+    /// Every digit (the shortest form that reads back to the same binary64, as trace.json
+    /// holds it), or figures rounded for reading.
+    public var fullPrecision: Bool
 
-    public init(trace: Trace, maximumDepth: Int = .max) {
+    public init(trace: Trace, maximumDepth: Int = .max, fullPrecision: Bool = true) {
         self.trace = trace
         self.maximumDepth = maximumDepth
+        self.fullPrecision = fullPrecision
+    }
+
+    /// A figure as the explanation writes it: every digit, or money to the penny and other
+    /// figures to six significant digits.
+    public func number(_ value: Double, unit: String) -> String {
+        guard !fullPrecision, value.isFinite, value != value.rounded() || abs(value) >= 1e15 else {
+            return NumberFormat.shortest(value)
+        }
+        let isMoney = unit.count == 3 && unit.allSatisfy { $0.isUppercase }
+        if isMoney { return String(format: "%.2f", value) }
+        let magnitude = abs(value)
+        guard magnitude >= 1e-4, magnitude < 1e15 else { return String(format: "%.6g", value) }
+        let integerDigits = magnitude >= 1 ? Int(log10(magnitude).rounded(.down)) + 1 : 0
+        let decimals =
+            magnitude >= 1 ? max(0, 6 - integerDigits) : 5 - Int(log10(magnitude).rounded(.down))
+        var text = String(format: "%.*f", decimals, value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 
     /// The figure ids a user may ask for by a short name.
@@ -71,7 +97,7 @@ public struct Explanation {
         shown.insert(id)
         if node.arithmetic != .given {
             out.append(detail + "\(node.step.rawValue): \(trace.symbolicFormula(of: node))")
-            out.append(detail + "  = \(trace.substitutedFormula(of: node))")
+            out.append(detail + "  = \(trace.substitutedFormula(of: node) { number($0, unit: $1) })")
         }
         if let convention = node.convention { out.append(detail + "convention: \(convention)") }
         if let origin = node.origin { out.append(detail + "from: " + Self.describe(origin)) }
@@ -95,7 +121,7 @@ public struct Explanation {
 
     private func valueText(_ node: TraceNode) -> String {
         switch node.value {
-        case .number(let value): return "\(NumberFormat.shortest(value)) \(node.unit)"
+        case .number(let value): return "\(number(value, unit: node.unit)) \(node.unit)"
         case .undefined(let reason): return "undefined: \(reason)"
         }
     }

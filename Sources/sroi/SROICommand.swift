@@ -194,6 +194,9 @@ struct Explain: ParsableCommand {
               sroi explain Scenarios/use-it/health-professionals.yaml sroi_ratio --data outcomes.sqlite
               sroi explain Scenarios/use-it/health-professionals.yaml outcome.agency-cover-replaced@year3.present_value.year3 --data outcomes.sqlite
               sroi explain Scenarios/use-it/health-professionals.yaml npv --depth 2 --data outcomes.sqlite
+              sroi explain Scenarios/use-it/trust-recruited-staff.yaml business_case.net_cash.year1 --precision
+            Figures are rounded for reading (money to the penny, others to six significant digits);
+            --precision prints every digit, as trace.json holds them.
             """)
 
     @OptionGroup var scenario: ScenarioArgument
@@ -201,16 +204,19 @@ struct Explain: ParsableCommand {
     @Argument(help: "The figure to explain.")
     var figure: String = FigureID.sroiRatio
 
-    @Option(help: "Levels of inputs to open below the figure.")
-    var depth: Int = .max
+    @Option(help: "Levels of inputs to open below the figure (default: every level).")
+    var depth: Int?
+
+    @Flag(help: "Print every digit, as trace.json holds it, instead of money to the penny and six significant digits.")
+    var precision = false
 
     func validate() throws {
-        guard depth >= 0 else { throw ValidationError("--depth must be 0 or more") }
+        if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more") }
     }
 
     func run() throws {
         let evaluation = try scenario.load().evaluate()
-        let explanation = Explanation(trace: evaluation.trace, maximumDepth: depth)
+        let explanation = Explanation(trace: evaluation.trace, maximumDepth: depth ?? .max, fullPrecision: precision)
         guard let id = explanation.resolve(figure) else {
             let suggestions = explanation.suggestions(for: figure)
             Terminal.error(

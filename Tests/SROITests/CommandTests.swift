@@ -224,3 +224,32 @@ import Testing
         }
     }
 }
+
+extension CommandTests {
+    /// `explain` rounds for reading (money to the penny, factors to six significant digits);
+    /// `--precision` gives every digit, which reads back to the trace's binary64.
+    @Test func explainRoundsForReadingAndPrecisionGivesEveryDigit() throws {
+        let scenario = "Scenarios/use-it/trust-recruited-staff.yaml"
+        let id = "business_case.cash_releasing.present_value.year1"
+        let loaded = try ScenarioLoader().load(path: Support.packageRoot.appendingPathComponent(scenario).path)
+        let trace = try Evaluator().evaluate(loaded.scenario).trace
+        let value = try #require(trace[id]?.value.number)
+        let factor = try #require(trace["discount.factor.year1"]?.value.number)
+        // The year-1 factor is 1 / 1.035: 0.966184 to six significant digits.
+        #expect(factor == 1 / 1.035)
+        let readable = try Support.sroi(["explain", scenario, id, "--depth", "1"])
+        #expect(readable.status == 0, "\(readable.stderr)")
+        #expect(readable.stdout.contains("= \(String(format: "%.2f", value)) GBP"))
+        #expect(readable.stdout.contains("0.966184"))
+        #expect(!readable.stdout.contains(NumberFormat.shortest(value)))
+        let full = try Support.sroi(["explain", scenario, id, "--depth", "1", "--precision"])
+        let digits = try #require(
+            full.stdout.split(separator: "\n").first { $0.contains("PV_CR_1 = ") && $0.hasSuffix(" GBP") }
+                .flatMap { $0.split(separator: " ").dropLast().last })
+        #expect(Double(String(digits)) == value)
+        #expect(full.stdout.contains(NumberFormat.shortest(factor)))
+        // The help says what the default depth is in words, not as the largest integer.
+        let help = try Support.sroi(["explain", "--help"])
+        #expect(!help.stdout.contains("9223372036854775807") && help.stdout.contains("every level"))
+    }
+}

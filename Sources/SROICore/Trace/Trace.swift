@@ -204,15 +204,20 @@ public struct Trace: Sendable {
 
     /// The formula with input values in place, e.g. `10000 × (1 − 0.2)`.
     public func substitutedFormula(of node: TraceNode) -> String {
-        guard node.arithmetic != .given else { return render(node.value) }
-        return node.arithmetic.render(inputPositions(of: node).map { $0.map { render(nodes[$0].value) } ?? "?" })
+        substitutedFormula(of: node) { number, _ in NumberFormat.shortest(number) }
     }
 
-    private func render(_ value: FigureValue) -> String {
-        switch value {
-        case .number(let number): return NumberFormat.shortest(number)
-        case .undefined: return "undefined"
+    /// The formula with its inputs' values, each written by `number` (given the value and the
+    /// input's unit): rounded for reading, say.
+    public func substitutedFormula(of node: TraceNode, number: (Double, String) -> String) -> String {
+        func render(_ node: TraceNode) -> String {
+            switch node.value {
+            case .number(let value): return number(value, node.unit)
+            case .undefined: return "undefined"
+            }
         }
+        guard node.arithmetic != .given else { return render(node) }
+        return node.arithmetic.render(inputPositions(of: node).map { $0.map { render(nodes[$0]) } ?? "?" })
     }
 
     static func sameBits(_ a: FigureValue, _ b: FigureValue) -> Bool {
