@@ -37,7 +37,7 @@ public enum ComparisonDocuments {
     }
 
     /// An assumption's path in a scenario (`outcomes[jobs].deadweight`) as people say it.
-    static func humanName(_ path: String, in scenario: Scenario) -> String {
+    static func humanName(_ path: String, in scenario: Scenario, or other: Scenario? = nil) -> String {
         guard path.hasPrefix("outcomes["), let close = path.firstIndex(of: "]") else {
             let known = [
                 "conventions.discount_rate": "Discount rate", "conventions.discount_from": "Discounting convention",
@@ -45,8 +45,23 @@ public enum ComparisonDocuments {
                 "price_base_year": "Price base year", "analysis_period.years": "Analysis period",
             ]
             if let name = known[path] { return name }
-            if path.hasPrefix("values.") { return "Named value \(path.dropFirst(7))" }
-            if path.hasPrefix("inputs[") { return "Input " + path.dropFirst(7).replacingOccurrences(of: "]", with: "") }
+            if path.hasPrefix("values.") {
+                let name = String(path.dropFirst(7))
+                // A label names it; a reason does not, so without a label the name stays.
+                let label = [scenario, other].compactMap { $0 }.lazy.compactMap { scenario in
+                    scenario.values.first { $0.name == name }?.label ?? scenario.modelValues[name]?.label
+                }.first
+                return label.map { "\($0) (\(name))" } ?? "Named value \(name)"
+            }
+            if path.hasPrefix("inputs["), let end = path.firstIndex(of: "]") {
+                let id = String(path[path.index(path.startIndex, offsetBy: 7)..<end])
+                let field = path[path.index(after: end)...].trimmingCharacters(in: CharacterSet(charactersIn: "."))
+                // The option's description first: the baseline may describe its input as absent.
+                let input = [other, scenario].compactMap { $0 }.lazy.compactMap { $0.inputs.first { $0.id == id } }
+                    .first
+                let title = "Input: \(input?.summary ?? id)"
+                return field.isEmpty || field == "amount" ? title : "\(title) (\(field))"
+            }
             return path
         }
         let id = String(path[path.index(path.startIndex, offsetBy: 9)..<close])
@@ -205,7 +220,7 @@ public enum ComparisonDocuments {
     }
 
     public static func text(_ options: [Option], comparisons: [ScenarioComparison]) -> String {
-        var lines = ["Options side by side"] + legend(options).map { "  " + $0 }
+        var lines = ["Options side by side"] + legend(options).flatMap { Display.wrap($0, indent: "  ") }
         if let settings = Display.commandLineSettings(options[0].scenario) {
             lines += Display.wrap("WHAT-IF: \(settings)")
         }
@@ -252,18 +267,21 @@ public enum ComparisonDocuments {
                 continue
             }
             let currency = option.evaluation.results.currency.code
-            lines += UncertaintyDocuments.table(
-                [["  assumption", "baseline", "this option", "PV effect (\(currency))", "ratio effect"]]
-                    + comparison.differences.map { difference in
-                        [
-                            "  " + humanName(difference.name, in: options[0].scenario), difference.baseline,
-                            difference.other,
-                            effect(difference.presentValueEffect),
-                            comparison.baseline.results.sroiRatio.value.number == nil
-                                ? "undefined, as the baseline's ratio is"
-                                : effect(difference.ratioEffect, decimals: 4),
-                        ]
-                    })
+            // One block per difference: its values can be long (a formula, a records query), so
+            // a table of them would not fit a terminal.
+            for difference in comparison.differences {
+                let ratio =
+                    comparison.baseline.results.sroiRatio.value.number == nil
+                    ? "undefined, as the baseline's ratio is"
+                    : effect(difference.ratioEffect, decimals: 4)
+                lines += Display.wrap(
+                    humanName(difference.name, in: options[0].scenario, or: option.scenario), indent: "  ")
+                lines += Display.wrap("baseline: \(difference.baseline)", indent: "      ")
+                lines += Display.wrap("this option: \(difference.other)", indent: "      ")
+                lines += Display.wrap(
+                    "applied alone to the baseline: present value \(currency) \(effect(difference.presentValueEffect)), ratio \(ratio)",
+                    indent: "      ")
+            }
             lines += remainderLines(comparison, currency: currency).flatMap { Display.wrap($0, indent: "  ") }
         }
         return lines.joined(separator: "\n") + "\n"

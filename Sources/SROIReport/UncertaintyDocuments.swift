@@ -157,15 +157,30 @@ public enum UncertaintyDocuments {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func table(_ rows: [[String]]) -> [String] {
+    /// Rows as aligned columns, text left and figures right. Where the table would be wider
+    /// than `width`, the first column (the names) narrows and its text wraps onto lines of its
+    /// own above the row's figures, so a terminal never folds a row.
+    static func table(_ rows: [[String]], width: Int = 100) -> [String] {
         guard let columns = rows.map(\.count).max() else { return [] }
-        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                column == 0
-                    ? cell + String(repeating: " ", count: widths[column] - cell.count)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ")
+        var widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        let total = widths.reduce(0, +) + 2 * (columns - 1)
+        if total > width, columns > 1 { widths[0] = max(min(32, widths[0]), widths[0] - (total - width)) }
+        func padded(_ text: String, _ count: Int, left: Bool) -> String {
+            let fill = String(repeating: " ", count: max(0, count - text.count))
+            return left ? text + fill : fill + text
         }
+        var lines: [String] = []
+        for row in rows {
+            let label = row.first ?? ""
+            var labelLines = [label]
+            if label.count > widths[0] {
+                let indent = String(label.prefix { $0 == " " })
+                labelLines = Display.wrap(String(label.dropFirst(indent.count)), width: widths[0], indent: indent)
+            }
+            lines += labelLines.dropLast()
+            let cells = row.dropFirst().enumerated().map { padded($0.element, widths[$0.offset + 1], left: false) }
+            lines.append(([padded(labelLines.last ?? "", widths[0], left: true)] + cells).joined(separator: "  "))
+        }
+        return lines
     }
 }

@@ -131,9 +131,9 @@ import Testing
         // People's words on the terminal, identifiers in the machine-readable file; titles whole.
         #expect(result.stdout.contains("Named value share_otherwise_agency"))
         #expect(result.stdout.contains("Cashable savings (PV)"))
-        #expect(
-            result.stdout.contains(
-                "B: Ten nurse posts: recruited overseas-qualified staff (Scenarios/use-it/trust-recruited-staff.yaml)"))
+        #expect(result.stdout.contains("B: Ten nurse posts: recruited overseas-qualified staff"))
+        #expect(result.stdout.contains("(Scenarios/use-it/trust-recruited-staff.yaml)"))
+        #expect(result.stdout.contains("Input: Language, registration and placement support for ten recruits"))
         #expect(!result.stdout.contains("…"))
         // The trust's cashable savings by year: ten posts' hours in place of agency cover each year.
         #expect(result.stdout.contains("Cashable savings by organisation and year"))
