@@ -160,22 +160,17 @@ public enum ComparisonDocuments {
         guard let first = declared.first else { return nil }
         let scenario = first.1.scenario
         let years = first.2.years.map(\.year)
-        func view(_ year: BusinessCaseResult.Year) -> (Figure, Figure, Figure, Figure)? {
-            guard nominal else { return (year.spending, year.cashReleasing, year.nonCashReleasing, year.netCash) }
-            return year.nominal.map { ($0.spending, $0.cashReleasing, $0.nonCashReleasing, $0.netCash) }
-        }
         var rows: [[String]] = []
         for (index, _, businessCase) in declared {
-            let name = letter(index)
-            func cells(_ pick: ((Figure, Figure, Figure, Figure)) -> Figure) -> [String] {
-                years.map { t in
-                    businessCase.years.first { $0.year == t }.flatMap(view).map { effect(pick($0).value) } ?? ""
-                }
+            for (line, name) in BusinessCaseResult.Year.cashLineNames.enumerated() {
+                rows.append(
+                    ["\(letter(index)): \(name.lowercased())"]
+                        + years.map { t in
+                            businessCase.years.first { $0.year == t }?.cashLines(nominal: nominal).map {
+                                effect($0[line].value)
+                            } ?? ""
+                        })
             }
-            rows.append(["\(name): spending"] + cells(\.0))
-            rows.append(["\(name): cash-releasing savings"] + cells(\.1))
-            rows.append(["\(name): non-cash-releasing savings"] + cells(\.2))
-            rows.append(["\(name): net cash"] + cells(\.3))
         }
         for (index, comparison) in comparisons.enumerated() {
             let byYear = nominal ? comparison.incremental.nominalNetCashByYear : comparison.incremental.netCashByYear
@@ -321,7 +316,20 @@ public enum ComparisonDocuments {
     }
 
     public static func json(_ options: [Option], comparisons: [ScenarioComparison], provenance: [Provenance]) -> JSON {
-        .object([
+        // Net cash by analysis year, labelled as the baseline labels its years; absent when empty.
+        func byYear(_ entries: [(year: Int, value: FigureValue)]) -> JSON? {
+            entries.isEmpty
+                ? nil
+                : .array(
+                    entries.map { entry in
+                        .object([
+                            ("year", .number(Double(entry.year))),
+                            ("label", .string(options[0].scenario.yearLabel(entry.year))),
+                            ("net_cash", ResultsDocument.value(entry.value)),
+                        ])
+                    })
+        }
+        return .object([
             ("format", .string(format)),
             ("engine", ResultsDocument.engine),
             (
@@ -396,32 +404,8 @@ public enum ComparisonDocuments {
                                         "benefit_cost_ratio",
                                         ResultsDocument.value(comparison.incremental.benefitCostRatio)
                                     ),
-                                    (
-                                        "net_cash_by_year",
-                                        comparison.incremental.netCashByYear.isEmpty
-                                            ? nil
-                                            : .array(
-                                                comparison.incremental.netCashByYear.map { entry in
-                                                    .object([
-                                                        ("year", .number(Double(entry.year))),
-                                                        ("label", .string(options[0].scenario.yearLabel(entry.year))),
-                                                        ("net_cash", ResultsDocument.value(entry.value)),
-                                                    ])
-                                                })
-                                    ),
-                                    (
-                                        "nominal_net_cash_by_year",
-                                        comparison.incremental.nominalNetCashByYear.isEmpty
-                                            ? nil
-                                            : .array(
-                                                comparison.incremental.nominalNetCashByYear.map { entry in
-                                                    .object([
-                                                        ("year", .number(Double(entry.year))),
-                                                        ("label", .string(options[0].scenario.yearLabel(entry.year))),
-                                                        ("net_cash", ResultsDocument.value(entry.value)),
-                                                    ])
-                                                })
-                                    ),
+                                    ("net_cash_by_year", byYear(comparison.incremental.netCashByYear)),
+                                    ("nominal_net_cash_by_year", byYear(comparison.incremental.nominalNetCashByYear)),
                                 ])
                             ),
                         ])

@@ -13,7 +13,7 @@ enum BusinessCaseSheet {
 
     /// Nodes of the business case proper; everything they read is a figure of the value map.
     static func isBusinessCase(_ id: String) -> Bool {
-        id.hasPrefix("business_case.") || id.hasPrefix("cost.")
+        id.hasPrefix(FigureID.businessCase("")) || id.hasPrefix(FigureID.cost(""))
     }
 
     static func make(_ input: ReportInput) -> Sheet? {

@@ -116,11 +116,12 @@ public enum ReportDocuments {
             }
         }
 
+        let inputs = input.inputsView
         body += section("impact-map", "Impact map") {
             "<p class=\"caption\">Money in \(input.currency.code). Each outcome's id, for the trace, is in small type beneath its name.</p>"
                 + impactTable(input)
                 + "<h3>Inputs</h3>"
-                + table(input.inputsView.header, input.inputsView.rows, numericFrom: 4)
+                + table(inputs.header, inputs.rows, numericFrom: 4)
         }
 
         body += section("assumptions", "Assumptions and their sources") {
@@ -546,7 +547,8 @@ public enum ReportDocuments {
             + markdownTable(
                 ReportInput.impactColumns,
                 input.impactRows.map(\.cells)) + [""]
-        lines += ["### Inputs", ""] + markdownTable(input.inputsView.header, input.inputsView.rows) + [""]
+        let inputs = input.inputsView
+        lines += ["### Inputs", ""] + markdownTable(inputs.header, inputs.rows) + [""]
         lines +=
             ["## Assumptions and their sources", ""]
             + markdownTable(

@@ -277,22 +277,13 @@ extension ReportInput {
         let prices = scenario.priceBaseYear.map { ", in \($0.value.label) prices" } ?? ""
         let nominal =
             businessCase.inflation.map { " Nominal rows give the same cash at each year's prices: \($0)." } ?? ""
-        var cash = [
-            ["Spending"] + businessCase.years.map { show($0.spending) },
-            ["Cash-releasing savings"] + businessCase.years.map { show($0.cashReleasing) },
-            ["Non-cash-releasing savings"] + businessCase.years.map { show($0.nonCashReleasing) },
-            ["Net cash"] + businessCase.years.map { show($0.netCash) },
-        ]
-        if businessCase.inflation != nil {
-            func nominalRow(_ name: String, _ pick: (BusinessCaseResult.Nominal) -> Figure) -> [String] {
-                [name] + businessCase.years.map { $0.nominal.map { show(pick($0)) } ?? "" }
+        var cash: [[String]] = []
+        for nominal in businessCase.inflation == nil ? [false] : [false, true] {
+            for (line, name) in BusinessCaseResult.Year.cashLineNames.enumerated() {
+                cash.append(
+                    [nominal ? "\(name), nominal" : name]
+                        + businessCase.years.map { $0.cashLines(nominal: nominal).map { show($0[line]) } ?? "" })
             }
-            cash += [
-                nominalRow("Spending, nominal", \.spending),
-                nominalRow("Cash-releasing savings, nominal", \.cashReleasing),
-                nominalRow("Non-cash-releasing savings, nominal", \.nonCashReleasing),
-                nominalRow("Net cash, nominal", \.netCash),
-            ]
         }
         return (
             "Present values in \(currency.code): the option's benefits, its inputs and the costs it declares to run, and its net. Then its cash by year, undiscounted\(prices): \(businessCase.convention).\(nominal)",
@@ -374,4 +365,16 @@ public enum PrincipleStatus: String, Sendable {
     case yes
     case no
     case notRecorded = "not recorded"
+}
+
+extension BusinessCaseResult.Year {
+    /// The names of ``cashLines(nominal:)``, in its order, as tables show them.
+    static let cashLineNames = ["Spending", "Cash-releasing savings", "Non-cash-releasing savings", "Net cash"]
+
+    /// The year's cash in the price base or, when `nominal`, at the year's prices (`nil` when
+    /// the option declares no inflation): spending, savings released and not, net cash.
+    func cashLines(nominal: Bool) -> [Figure]? {
+        guard nominal else { return [spending, cashReleasing, nonCashReleasing, netCash] }
+        return self.nominal.map { [$0.spending, $0.cashReleasing, $0.nonCashReleasing, $0.netCash] }
+    }
 }
